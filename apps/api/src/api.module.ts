@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import { AuditController } from './audit/audit.controller';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { CasesController } from './cases/cases.controller';
+import { HealthController } from './health/health.controller';
+
+/** The HTTP side. Needs ApplicationModule.forRoot(config) beside it. */
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [YIXIN_CONFIG],
+      useFactory: (config: YixinConfig) => ({
+        secret: config.jwt.secret,
+        signOptions: { expiresIn: config.jwt.expiresInSeconds, algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController, CasesController, AuditController, HealthController],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+})
+export class ApiModule {}

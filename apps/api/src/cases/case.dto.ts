@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { CATEGORY_CODES, CHANNELS, type Category, type Channel } from '../../../../libs/domain/src';
+
+/** Mobile numbers (1xxxxxxxxxx) and landlines with area code (0571-12345678). */
+const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+/** Text fields must contain something visible. */
+const NOT_BLANK = /\S/;
+
+export class ResidentDto {
+  @ApiProperty({ example: '王阿姨' })
+  @IsString()
+  @Length(1, 50)
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  name!: string;
+
+  @ApiProperty({ example: '13800000000' })
+  @IsString()
+  @Matches(PHONE, { message: 'phone must be a mobile number (11 digits starting with 1) or a landline with area code' })
+  phone!: string;
+}
+
+export class LocationDto {
+  @ApiProperty({ example: 'xiangyuan' })
+  @IsString()
+  @Length(1, 64)
+  communityId!: string;
+
+  @ApiProperty({ example: 'beichen-aoyuan' })
+  @IsString()
+  @Length(1, 64)
+  compoundId!: string;
+
+  @ApiProperty({ example: '3幢' })
+  @IsString()
+  @Length(1, 32)
+  @Matches(NOT_BLANK, { message: 'building must not be blank' })
+  building!: string;
+
+  @ApiPropertyOptional({ example: '2单元1502室' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
+  unit?: string;
+}
+
+export class FileComplaintDto {
+  @ApiProperty({ type: ResidentDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ResidentDto)
+  resident!: ResidentDto;
+
+  @ApiProperty({ type: LocationDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => LocationDto)
+  location!: LocationDto;
+
+  @ApiProperty({ enum: CATEGORY_CODES, example: 'elevator' })
+  @IsIn(CATEGORY_CODES)
+  category!: Category;
+
+  @ApiProperty({ example: '3幢电梯停运两天，老人上下楼困难' })
+  @IsString()
+  @Length(1, 2000)
+  @Matches(NOT_BLANK, { message: 'description must not be blank' })
+  description!: string;
+
+  @ApiProperty({ enum: CHANNELS, example: 'visit' })
+  @IsIn(CHANNELS)
+  channel!: Channel;
+}
+
+export class ResolveTaskDto {
+  @ApiProperty({ example: '已更换电梯主板，恢复运行' })
+  @IsString()
+  @Length(1, 2000)
+  @Matches(NOT_BLANK, { message: 'note must not be blank' })
+  note!: string;
+}
+
+export class CallBackDto {
+  @ApiProperty({ description: 'whether the resident is satisfied with the result' })
+  @IsBoolean()
+  satisfied!: boolean;
+
+  @ApiProperty({ minimum: 1, maximum: 5 })
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  rating!: number;
+
+  @ApiPropertyOptional({ example: '居民表示满意' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  note?: string;
+}
+
+export class ListCasesQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 50;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset = 0;
+}
+
+export class CaseCommandResponse {
+  @ApiProperty() caseId!: string;
+  @ApiProperty({ description: 'revision of the case stream after the command' }) revision!: number;
+  @ApiProperty({ description: 'status of the case after the command' }) status!: string;
+  @ApiProperty({ type: [String], description: 'types of the events appended' }) appended!: string[];
+}

@@ -1,0 +1,24 @@
+import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { ConcurrentCaseUpdateError } from '../../../libs/application/src';
+import { DomainError, type DomainErrorKind } from '../../../libs/domain/src';
+
+const STATUS_OF: Record<DomainErrorKind, HttpStatus> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
+
+interface JsonResponse {
+  status(code: number): { json(body: unknown): void };
+}
+
+/** Answers a refusal of the domain, or a lost race on a case, in the API's one error format. */
+@Catch(DomainError, ConcurrentCaseUpdateError)
+export class DomainErrorFilter implements ExceptionFilter {
+  catch(error: DomainError | ConcurrentCaseUpdateError, host: ArgumentsHost): void {
+    const statusCode = error instanceof DomainError ? STATUS_OF[error.kind] : HttpStatus.CONFLICT;
+    const body = { statusCode, error: HttpStatus[statusCode].replace(/_/g, ' ').toLowerCase(), message: error.message };
+    host.switchToHttp().getResponse<JsonResponse>().status(statusCode).json(body);
+  }
+}

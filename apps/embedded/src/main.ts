@@ -1,0 +1,75 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig, DEMO_PASSWORD } from '../../../libs/application/src';
+import { readToolPaths } from '../../../libs/infra/src/tool-paths';
+import { startTemporalDevServer } from '../../../libs/infra/src/temporal-dev-server';
+import { createEmbeddedApp } from './embedded-app';
+
+/**
+ * `npm start`: a local Temporal dev server (persistent, under the data directory), then the API
+ * and the worker on the embedded SQLite store, with the demo organisations and users.
+ * Ctrl-C stops all of it. Set TEMPORAL_ADDRESS to use a Temporal server of your own instead.
+ */
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const dataDir = resolve(process.env.YIXIN_DATA_DIR ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+
+  const temporal = process.env.TEMPORAL_ADDRESS
+    ? undefined
+    : await startTemporalDevServer({
+        cliPath: readToolPaths().temporalCli,
+        dbFilename: join(dataDir, 'temporal.sqlite'),
+        port: Number(process.env.TEMPORAL_PORT ?? 7233),
+        uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+        logFile: join(dataDir, 'temporal.log'),
+      });
+
+  const config = loadConfig({
+    ...process.env,
+    YIXIN_DATA_DIR: dataDir,
+    JWT_SECRET: process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret')),
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? temporal!.address,
+    YIXIN_SEED_DEMO_DATA: process.env.YIXIN_SEED_DEMO_DATA ?? 'true',
+  });
+  const app = await createEmbeddedApp(config);
+  await app.listen(config.httpPort, '127.0.0.1');
+
+  const api = `http://127.0.0.1:${config.httpPort}`;
+  console.log(
+    [
+      '',
+      `yixin is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
+      `  API            ${api}   (OpenAPI: ${api}/docs)`,
+      `  Temporal       ${config.temporal.address}${temporal?.uiUrl ? `   (Web UI: ${temporal.uiUrl})` : ''}`,
+      `  data           ${dataDir}`,
+      `  demo users     staff.xiangyuan, pc.beichen-aoyuan, auditor, … (password: ${DEMO_PASSWORD}; see README)`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the API, the worker and Temporal…`);
+    await app.close();
+    await temporal?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(signal));
+}
+
+/** A random signing key kept with the data, so tokens survive a restart and no secret lives in the repo. */
+function persistentSecret(file: string): string {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { caseIdOfStream, CHECKPOINT_STORE, EVENT_STORE, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import type { CheckpointStore, EventStore, RecordedEvent } from '../../../libs/event-store/src';
+import { caseEventSignal, caseWorkflow } from '../../../workflows/src/case.workflow';
+import { toCaseEventMessage } from './case-activities';
+
+export const BRIDGE_CHECKPOINT = 'bridge:temporal';
+
+/**
+ * Carries every case event from the log to its case workflow with signalWithStart
+ * (workflow id = case id), at least once: the checkpoint moves only after Temporal has taken
+ * the signal, so a case filed while Temporal is down is delivered when it is back. The workflow
+ * ignores revisions it has already applied, which makes redelivery harmless.
+ */
+@Injectable()
+export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CaseBridgeService.name);
+  private readonly stopping = new AbortController();
+  private connection?: Connection;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
+    await this.running;
+    await this.connection?.close();
+  }
+
+  private async run(): Promise<void> {
+    const { address, namespace } = this.config.temporal;
+    // Lazy: connects on first use and again after a failure, so the bridge outlives Temporal outages.
+    this.connection = Connection.lazy({ address });
+    const client = new Client({ connection: this.connection, namespace });
+    let lastFailure = '';
+    await this.store.subscribe({
+      after: await this.checkpoints.load(BRIDGE_CHECKPOINT),
+      signal: this.stopping.signal,
+      handler: async (event) => {
+        await this.deliver(client, event);
+        await this.checkpoints.save(BRIDGE_CHECKPOINT, event.globalPosition);
+      },
+      onError: (error, event) => {
+        const failure = String(error);
+        if (failure !== lastFailure) this.logger.warn(`cannot deliver event ${event.globalPosition} to Temporal yet: ${failure}`);
+        lastFailure = failure;
+      },
+    });
+  }
+
+  private async deliver(client: Client, event: RecordedEvent): Promise<void> {
+    const caseId = caseIdOfStream(event.streamId);
+    if (!caseId) return;
+    await client.workflow.signalWithStart(caseWorkflow, {
+      workflowId: caseId,
+      taskQueue: this.config.temporal.taskQueue,
+      args: [{ caseId }],
+      signal: caseEventSignal,
+      signalArgs: [toCaseEventMessage(event)],
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { EVENT_STORE, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import type { EventStore } from '../../../libs/event-store/src';
+import { createCaseActivities } from './case-activities';
+import { retryUntilStopped } from './retry';
+
+/** Runs the Temporal worker of the case workflows; waits for Temporal if it is not up yet. */
+@Injectable()
+export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(TemporalWorkerService.name);
+  private readonly stopping = new AbortController();
+  private worker?: Worker;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly commandBus: CommandBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
+    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const { address, namespace, taskQueue } = this.config.temporal;
+    const connection = await retryUntilStopped(
+      () => NativeConnection.connect({ address }),
+      this.stopping.signal,
+      (error) => this.logger.warn(`Temporal at ${address} not reachable yet: ${String(error)}`),
+    );
+    if (!connection) return;
+    try {
+      this.worker = await Worker.create({
+        connection,
+        namespace,
+        taskQueue,
+        workflowsPath: require.resolve('../../../workflows/src'),
+        activities: createCaseActivities(this.commandBus, this.store, this.config),
+      });
+      if (this.stopping.signal.aborted) return;
+      this.logger.log(`worker polling task queue ${taskQueue} on ${address}`);
+      await this.worker.run();
+    } finally {
+      await connection.close();
+    }
+  }
+}

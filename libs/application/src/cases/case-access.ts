@@ -1,0 +1,48 @@
+import type { Actor, CaseState, Resident } from '../../../domain/src';
+import type { DirectoryService } from '../directory/directory.service';
+
+/**
+ * Who may read a case. Enforced where cases are read, so every entry point (HTTP, CLI, jobs)
+ * gets the same answer.
+ */
+export function mayReadCase(viewer: Actor, state: CaseState, directory: DirectoryService): boolean {
+  switch (viewer.role) {
+    case 'community_staff':
+      return viewer.organisationId === state.communityId;
+    case 'property_company':
+      return viewer.organisationId === state.task?.assigneeOrganisationId;
+    case 'owners_committee':
+      return directory.findOrganisation(viewer.organisationId)?.parentId === state.compoundId;
+    case 'street_officer':
+      return streetOf(state, directory) === viewer.organisationId;
+    case 'district_officer': {
+      const street = streetOf(state, directory);
+      return street !== undefined && directory.findOrganisation(street)?.parentId === viewer.organisationId;
+    }
+    case 'auditor':
+    case 'system':
+      return true;
+    case 'council_member':
+      return false;
+  }
+}
+
+/** A resident's name and phone are for the community's staff and the company while it holds the task. */
+export function maySeeResident(viewer: Actor, state: CaseState): boolean {
+  if (viewer.role === 'community_staff') return viewer.organisationId === state.communityId;
+  if (viewer.role === 'property_company') {
+    return viewer.organisationId === state.task?.assigneeOrganisationId && state.status !== 'closed';
+  }
+  return false;
+}
+
+export function maskResident(resident: Resident): Resident {
+  return {
+    name: resident.name.slice(0, 1) + '*'.repeat(Math.max(resident.name.length - 1, 1)),
+    phone: resident.phone.length > 7 ? `${resident.phone.slice(0, 3)}****${resident.phone.slice(-4)}` : '****',
+  };
+}
+
+function streetOf(state: CaseState, directory: DirectoryService): string | undefined {
+  return state.communityId ? directory.findOrganisation(state.communityId)?.parentId : undefined;
+}

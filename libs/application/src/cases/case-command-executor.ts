@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { decideCase, foldCase, type CaseCommand, type CaseState } from '../../../domain/src';
+import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../../../event-store/src';
+import { EVENT_STORE } from '../store.tokens';
+import { caseStreamId, eventIdFor, toCaseEvent } from './case-stream';
+
+export interface CaseCommandResult {
+  caseId: string;
+  /** Revision of the case stream after the command. */
+  revision: number;
+  /** Types of the events the command appended (empty for a repeated command). */
+  appended: string[];
+  state: CaseState;
+}
+
+/** Another command changed the case between our read and our write; nothing was appended. */
+export class ConcurrentCaseUpdateError extends Error {
+  constructor(readonly caseId: string, readonly actualRevision: number) {
+    super(`case ${caseId} was changed by another command (now at revision ${actualRevision}); read it again and retry`);
+    this.name = 'ConcurrentCaseUpdateError';
+  }
+}
+
+/**
+ * Loads a case from its stream, lets the domain decide, and appends the decided events
+ * with the revision it read as the expected one, so that two racing commands cannot fork the stream.
+ */
+@Injectable()
+export class CaseCommandExecutor {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(command: CaseCommand, options: { commandId?: string; causationId?: string } = {}): Promise<CaseCommandResult> {
+    const commandId = options.commandId ?? randomUUID();
+    const streamId = caseStreamId(command.caseId);
+    const history = await this.store.readStream(streamId);
+    const state = foldCase(history.map(toCaseEvent));
+    const lastRevision = history.length - 1;
+
+    if (options.commandId && history.some((event) => event.id === eventIdFor(commandId, 0))) {
+      return { caseId: command.caseId, revision: lastRevision, appended: [], state };
+    }
+
+    const decided = decideCase(command, state);
+    const events: NewEvent[] = decided.map((event, index) => ({
+      id: eventIdFor(commandId, index),
+      type: event.type,
+      data: event.data as unknown as Record<string, unknown>,
+      metadata: {
+        actor: command.actor,
+        tier: state.tier,
+        correlationId: commandId,
+        causationId: options.causationId ?? commandId,
+      },
+    }));
+    try {
+      const result = await this.store.append(streamId, events, lastRevision < 0 ? 'no_stream' : lastRevision);
+      return {
+        caseId: command.caseId,
+        revision: result.nextExpectedRevision,
+        appended: decided.map((event) => event.type),
+        state: foldCase(decided, state),
+      };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) throw new ConcurrentCaseUpdateError(command.caseId, error.actual);
+      throw error;
+    }
+  }
+}

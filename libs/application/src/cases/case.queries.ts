@@ -1,0 +1,169 @@
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { Database } from 'better-sqlite3';
+import { foldCase, refuse, type Actor, type CaseState, type ComplaintFiled, type Resident } from '../../../domain/src';
+import { verifyStreamChain, type ChainVerification, type EventStore, type RecordedEvent } from '../../../event-store/src';
+import { DirectoryService } from '../directory/directory.service';
+import { selectCases, selectInbox, type CaseListRow } from '../projections/case-list.projection';
+import { EVENT_STORE, SQLITE_DATABASE } from '../store.tokens';
+import { mayReadCase, maskResident, maySeeResident } from './case-access';
+import { caseStreamId, toCaseEvent } from './case-stream';
+
+export interface CaseView {
+  caseId: string;
+  status: CaseState['status'];
+  tier: CaseState['tier'];
+  category: ComplaintFiled['data']['category'];
+  description: string;
+  channel: ComplaintFiled['data']['channel'];
+  location: ComplaintFiled['data']['location'];
+  resident: Resident & { masked: boolean };
+  task: CaseState['task'] | null;
+  redoCount: number;
+  filedAt: string;
+  revision: number;
+}
+
+export interface HistoryEntry {
+  revision: number;
+  globalPosition: number;
+  eventId: string;
+  type: string;
+  recordedAt: string;
+  actor: RecordedEvent['metadata']['actor'];
+  tier: string;
+  correlationId: string;
+  causationId: string;
+  schemaVersion: number;
+  previousHash: string;
+  hash: string;
+  data: Record<string, unknown>;
+}
+
+export interface CaseHistory {
+  caseId: string;
+  streamId: string;
+  events: HistoryEntry[];
+  verification: ChainVerification;
+}
+
+/** The case as it stands now, read from its stream (never stale). */
+export class GetCaseQuery extends Query<CaseView> {
+  constructor(readonly viewer: Actor, readonly caseId: string) {
+    super();
+  }
+}
+
+/** Every event of a case with its envelope, and whether the hash chain is intact. Auditors only. */
+export class GetCaseHistoryQuery extends Query<CaseHistory> {
+  constructor(readonly viewer: Actor, readonly caseId: string) {
+    super();
+  }
+}
+
+/** A property company's open tasks. */
+export class ListInboxQuery extends Query<CaseListRow[]> {
+  constructor(readonly viewer: Actor) {
+    super();
+  }
+}
+
+/** Cases visible to the viewer, newest first. */
+export class ListCasesQuery extends Query<CaseListRow[]> {
+  constructor(readonly viewer: Actor, readonly limit: number, readonly offset: number) {
+    super();
+  }
+}
+
+@QueryHandler(GetCaseQuery)
+export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: DirectoryService) {}
+
+  async execute({ viewer, caseId }: GetCaseQuery): Promise<CaseView> {
+    const events = await this.store.readStream(caseStreamId(caseId));
+    const state = foldCase(events.map(toCaseEvent));
+    if (events.length === 0 || !mayReadCase(viewer, state, this.directory)) refuse('not_found', `case ${caseId} not found`);
+    const filed = toCaseEvent(events[0]) as ComplaintFiled;
+    const showResident = maySeeResident(viewer, state);
+    return {
+      caseId,
+      status: state.status,
+      tier: state.tier,
+      category: filed.data.category,
+      description: filed.data.description,
+      channel: filed.data.channel,
+      location: showResident ? filed.data.location : { ...filed.data.location, unit: undefined },
+      resident: { ...(showResident ? filed.data.resident : maskResident(filed.data.resident)), masked: !showResident },
+      task: state.task ?? null,
+      redoCount: state.redoCount,
+      filedAt: filed.data.filedAt,
+      revision: events.length - 1,
+    };
+  }
+}
+
+@QueryHandler(GetCaseHistoryQuery)
+export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery, CaseHistory> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ viewer, caseId }: GetCaseHistoryQuery): Promise<CaseHistory> {
+    if (viewer.role !== 'auditor') refuse('forbidden', 'only auditors read the full history of a case');
+    const streamId = caseStreamId(caseId);
+    const events = await this.store.readStream(streamId);
+    if (events.length === 0) refuse('not_found', `case ${caseId} not found`);
+    return {
+      caseId,
+      streamId,
+      verification: verifyStreamChain(events),
+      events: events.map((event) => ({
+        revision: event.revision,
+        globalPosition: event.globalPosition,
+        eventId: event.id,
+        type: event.type,
+        recordedAt: event.recordedAt,
+        actor: event.metadata.actor,
+        tier: event.metadata.tier,
+        correlationId: event.metadata.correlationId,
+        causationId: event.metadata.causationId,
+        schemaVersion: event.schemaVersion,
+        previousHash: event.previousHash,
+        hash: event.hash,
+        data: withoutPersonalData(event.data),
+      })),
+    };
+  }
+}
+
+@QueryHandler(ListInboxQuery)
+export class ListInboxHandler implements IQueryHandler<ListInboxQuery, CaseListRow[]> {
+  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database) {}
+
+  async execute({ viewer }: ListInboxQuery): Promise<CaseListRow[]> {
+    if (viewer.role !== 'property_company') refuse('forbidden', 'only property companies have a task inbox');
+    return selectInbox(this.db, viewer.organisationId);
+  }
+}
+
+@QueryHandler(ListCasesQuery)
+export class ListCasesHandler implements IQueryHandler<ListCasesQuery, CaseListRow[]> {
+  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database) {}
+
+  async execute({ viewer, limit, offset }: ListCasesQuery): Promise<CaseListRow[]> {
+    switch (viewer.role) {
+      case 'community_staff':
+        return selectCases(this.db, { communityId: viewer.organisationId, limit, offset });
+      case 'street_officer':
+      case 'district_officer':
+      case 'auditor':
+        return selectCases(this.db, { limit, offset });
+      default:
+        refuse('forbidden', `the role ${viewer.role} has no case list`);
+    }
+  }
+}
+
+/** The auditor sees that personal data was recorded, not what it is. */
+function withoutPersonalData(data: Record<string, unknown>): Record<string, unknown> {
+  if (!('resident' in data)) return data;
+  return { ...data, resident: maskResident(data.resident as Resident) };
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../domain/src';
+
+/** Everything yixin reads from its environment, read once at start. */
+export interface YixinConfig {
+  dataDir: string;
+  sqliteFile: string;
+  /** SQLite's durability: FULL survives power loss; NORMAL may lose the last commits on power loss. */
+  sqliteSynchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  temporal: { address: string; namespace: string; taskQueue: string };
+  httpPort: number;
+  jwt: { secret: string; expiresInSeconds: number };
+  /** The organisation on whose behalf the case workflow acts. */
+  centerOrganisationId: string;
+  deadlinePolicy: DeadlinePolicy;
+  /** Seed the demo organisations and users of the source article (embedded mode). */
+  seedDemoData: boolean;
+}
+
+export const YIXIN_CONFIG = Symbol('YIXIN_CONFIG');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
+  const dataDir = resolve(env.YIXIN_DATA_DIR ?? '.data');
+  const jwtSecret = env.JWT_SECRET;
+  if (!jwtSecret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
+  return {
+    dataDir,
+    sqliteFile: resolve(env.SQLITE_FILE ?? join(dataDir, 'yixin.sqlite')),
+    sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'FULL'),
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'yixin-cases',
+    },
+    httpPort: Number(env.PORT ?? 3000),
+    jwt: { secret: jwtSecret, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
+    centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
+    deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE
+      ? (JSON.parse(readFileSync(env.YIXIN_DEADLINE_POLICY_FILE, 'utf8')) as DeadlinePolicy)
+      : DEFAULT_DEADLINE_POLICY,
+    seedDemoData: env.YIXIN_SEED_DEMO_DATA === 'true',
+  };
+}
+
+function parseSynchronous(value: string): YixinConfig['sqliteSynchronous'] {
+  const upper = value.toUpperCase();
+  if (upper === 'OFF' || upper === 'NORMAL' || upper === 'FULL' || upper === 'EXTRA') return upper;
+  throw new Error(`SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not ${value}`);
+}

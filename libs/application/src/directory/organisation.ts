@@ -1,0 +1,31 @@
+import type { Role } from '../../../domain/src';
+
+export const ORGANISATION_KINDS = [
+  'district',
+  'street',
+  'center',
+  'community',
+  'compound',
+  'property_company',
+  'owners_committee',
+  'council',
+] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export interface Organisation {
+  id: string;
+  kind: OrganisationKind;
+  name: string;
+  /** The organisation it belongs to: a community's street, a compound's community, … */
+  parentId?: string;
+  /** For a compound: the property project serving it. */
+  propertyCompanyId?: string;
+}
+
+export interface UserAccount {
+  username: string;
+  userId: string;
+  displayName: string;
+  role: Role;
+  organisationId: string;
+}

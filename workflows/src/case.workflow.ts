@@ -1,0 +1,72 @@
+import { condition, defineSignal, log, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
+import { evolveCase, initialCaseState, nextCaseStep, type CaseState } from '../../libs/domain/src';
+import { CASE_EVENT_SIGNAL, type CaseActivities, type CaseEventMessage } from './case-messages';
+
+export const caseEventSignal = defineSignal<[CaseEventMessage]>(CASE_EVENT_SIGNAL);
+
+const { readCaseEvents, carryOutStep } = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/**
+ * The process manager of one case (workflow id = case id). It learns the case's events from
+ * signals sent by the bridge, in any order and possibly more than once, folds them with the
+ * domain's own `evolveCase`, and asks the domain (`nextCaseStep`) what the center does next:
+ * issue a command through an activity, sleep until a deadline, or wait for the next event.
+ */
+export async function caseWorkflow(input: { caseId: string }): Promise<CaseState['status']> {
+  const { caseId } = input;
+  let state = initialCaseState;
+  let appliedRevision = -1;
+  const received: CaseEventMessage[] = [];
+  setHandler(caseEventSignal, (message) => {
+    received.push(message);
+  });
+
+  /** Applies the next events in revision order; returns true if one is missing before some received event. */
+  const apply = (messages: CaseEventMessage[]): boolean => {
+    let missing = false;
+    for (const message of [...messages].sort((a, b) => a.revision - b.revision)) {
+      if (message.revision <= appliedRevision) continue;
+      if (message.revision > appliedRevision + 1) {
+        missing = true;
+        continue;
+      }
+      state = evolveCase(state, message);
+      appliedRevision = message.revision;
+    }
+    return missing;
+  };
+
+  const catchUp = async (): Promise<void> => {
+    if (apply(received.splice(0))) apply(await readCaseEvents(caseId, appliedRevision + 1));
+  };
+
+  for (;;) {
+    await catchUp();
+    const step = nextCaseStep(state, Date.now());
+    if (step.kind === 'finished') return state.status;
+    if (step.kind === 'wait') {
+      const timeout = step.until === undefined ? undefined : Math.max(Date.parse(step.until) - Date.now(), 0);
+      if (timeout === undefined) await condition(() => received.length > 0);
+      else await condition(() => received.length > 0, timeout);
+      continue;
+    }
+    const revisionBefore = appliedRevision;
+    const outcome = await carryOutStep({
+      caseId,
+      command: step.command,
+      commandId: `${caseId}/${step.command}@${revisionBefore}`,
+      taskId: uuid4(),
+      at: new Date().toISOString(),
+      fromRevision: appliedRevision + 1,
+    });
+    apply(outcome.events);
+    if (outcome.refusal !== undefined && appliedRevision === revisionBefore) {
+      // The domain refused and nothing changed: retrying now would be refused again, so wait for news.
+      log.warn('step refused', { caseId, command: step.command, refusal: outcome.refusal });
+      await condition(() => received.length > 0);
+    }
+  }
+}
