@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type YixinConfig } from '../../libs/application/src';
+import { startTemporalDevServer, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
+import { readToolPaths } from '../../libs/infra/src/tool-paths';
+
+export function temporaryDirectory(prefix = 'yixin-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A real Temporal dev server on free ports, without UI. */
+export function startTestTemporal(options: { port?: number; dbFilename?: string } = {}): Promise<TemporalDevServer> {
+  return startTemporalDevServer({ cliPath: readToolPaths().temporalCli, headless: true, port: options.port ?? 0, dbFilename: options.dbFilename });
+}
+
+/** The configuration of a test process: a fresh SQLite file, a task queue of its own, the demo directory. */
+export function testConfig(dataDir: string, temporalAddress: string, overrides: NodeJS.ProcessEnv = {}): YixinConfig {
+  return loadConfig({
+    YIXIN_DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(16).toString('hex'),
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: `yixin-test-${randomBytes(4).toString('hex')}`,
+    YIXIN_SEED_DEMO_DATA: 'true',
+    SQLITE_SYNCHRONOUS: 'NORMAL',
+    ...overrides,
+  });
+}
+
+/** Polls until `probe` returns something other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+}
+
+/** Talks to the real API over HTTP, as a client of any language would. */
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  async login(username: string, password = 'yixin-demo'): Promise<string> {
+    const { status, body } = await this.request('POST', '/auth/login', undefined, { username, password });
+    if (status !== 200) throw new Error(`login of ${username} failed: ${status} ${JSON.stringify(body)}`);
+    return body.accessToken as string;
+  }
+
+  async request<T = any>(method: string, path: string, token?: string, body?: unknown): Promise<HttpResult<T>> {
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+}
+
+export const sampleComplaint = {
+  resident: { name: '王阿姨', phone: '13800000000' },
+  location: { communityId: 'xiangyuan', compoundId: 'beichen-aoyuan', building: '3幢', unit: '2单元1502室' },
+  category: 'elevator',
+  description: '3幢电梯停运两天，老人上下楼困难',
+  channel: 'visit',
+};
