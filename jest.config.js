@@ -17,5 +17,6 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/workflows', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.ts$': swc },
+  setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
   testTimeout: 120000,
 };

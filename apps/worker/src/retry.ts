@@ -1,6 +1,12 @@
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
 
+/** Resolves when `signal` aborts, at once if it already has. */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
 /** Calls `attempt` until it succeeds, backing off; undefined if `signal` aborts first. */
 export async function retryUntilStopped<T>(
   attempt: () => Promise<T>,
@@ -13,13 +19,9 @@ export async function retryUntilStopped<T>(
       return await attempt();
     } catch (error) {
       onFailure(error);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, delay))), whenAborted(signal)]);
+      clearTimeout(timer);
       delay = Math.min(delay * 2, MAX_DELAY_MS);
     }
   }

@@ -4,14 +4,13 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { EVENT_STORE, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import type { EventStore } from '../../../libs/event-store/src';
 import { createCaseActivities } from './case-activities';
-import { retryUntilStopped } from './retry';
+import { retryUntilStopped, whenAborted } from './retry';
 
 /** Runs the Temporal worker of the case workflows; waits for Temporal if it is not up yet. */
 @Injectable()
 export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TemporalWorkerService.name);
   private readonly stopping = new AbortController();
-  private worker?: Worker;
   private running?: Promise<void>;
 
   constructor(
@@ -26,7 +25,6 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDe
 
   async onModuleDestroy(): Promise<void> {
     this.stopping.abort();
-    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
     await this.running;
   }
 
@@ -39,16 +37,15 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDe
     );
     if (!connection) return;
     try {
-      this.worker = await Worker.create({
+      const worker = await Worker.create({
         connection,
         namespace,
         taskQueue,
         workflowsPath: require.resolve('../../../workflows/src'),
         activities: createCaseActivities(this.commandBus, this.store, this.config),
       });
-      if (this.stopping.signal.aborted) return;
       this.logger.log(`worker polling task queue ${taskQueue} on ${address}`);
-      await this.worker.run();
+      await worker.runUntil(whenAborted(this.stopping.signal));
     } finally {
       await connection.close();
     }

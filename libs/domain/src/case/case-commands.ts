@@ -1,5 +1,5 @@
 import type { Actor } from '../shared/actor';
-import type { DeadlineLimits } from './deadline-policy';
+import type { DeadlinePolicy } from './deadline-policy';
 import type { CaseEvent } from './case-events';
 
 /**
@@ -23,7 +23,7 @@ export interface FileComplaint extends CaseCommandBase {
 export interface DispatchTask extends CaseCommandBase {
   type: 'DispatchTask';
   taskId: string;
-  limits: DeadlineLimits;
+  policy: DeadlinePolicy;
 }
 
 export interface SendSignForReminder extends CaseCommandBase {
@@ -48,7 +48,7 @@ export interface RecordCallBack extends CaseCommandBase {
 
 export interface OrderRedo extends CaseCommandBase {
   type: 'OrderRedo';
-  limits: DeadlineLimits;
+  policy: DeadlinePolicy;
 }
 
 export type CaseCommand =

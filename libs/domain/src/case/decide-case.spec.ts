@@ -11,7 +11,7 @@ const otherStaff: Actor = { userId: 'u-other', role: 'community_staff', organisa
 const company: Actor = { userId: 'u-co', role: 'property_company', organisationId: 'pc-beichen' };
 const foreignCompany: Actor = { userId: 'u-fc', role: 'property_company', organisationId: 'pc-wocheng' };
 const center: Actor = { userId: 'case-workflow', role: 'system', organisationId: 'shushan-center' };
-const limits = DEFAULT_DEADLINE_POLICY.elevator;
+const policy = DEFAULT_DEADLINE_POLICY;
 const caseId = 'case-1';
 
 const filed: CaseEvent = {
@@ -100,7 +100,7 @@ describe('FileComplaint', () => {
 });
 
 describe('DispatchTask', () => {
-  const command: CaseCommand = { type: 'DispatchTask', ...at('2026-03-02T01:00:00.000Z'), actor: center, taskId: 'task-1', limits };
+  const command: CaseCommand = { type: 'DispatchTask', ...at('2026-03-02T01:00:00.000Z'), actor: center, taskId: 'task-1', policy };
   it('assigns the task to the property company with deadlines from the policy', () => given(filed).when(command).then([dispatched]));
   it('refuses a case that does not exist', () => given().when(command).thenRefused('not_found', /does not exist/));
   it('refuses a second dispatch', () => given(filed, dispatched).when(command).thenRefused('conflict', /cannot be dispatched/));
@@ -164,7 +164,7 @@ describe('RecordCallBack', () => {
 });
 
 describe('OrderRedo', () => {
-  const command: CaseCommand = { type: 'OrderRedo', ...at('2026-03-03T01:00:00.000Z'), actor: center, limits };
+  const command: CaseCommand = { type: 'OrderRedo', ...at('2026-03-03T01:00:00.000Z'), actor: center, policy };
   it('sends the task back to the same company with new deadlines', () =>
     given(filed, dispatched, signed, resolved, unsatisfied).when(command).then([
       {

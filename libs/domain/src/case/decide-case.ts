@@ -24,7 +24,7 @@ export function decideCase(command: CaseCommand, state: CaseState): CaseEvent[] 
           data: {
             taskId: command.taskId,
             assigneeOrganisationId,
-            ...deadlinesFrom(command.at, command.limits),
+            ...deadlinesFrom(command.at, command.policy[state.category!]),
             dispatchedAt: command.at,
           },
         },
@@ -91,7 +91,7 @@ export function decideCase(command: CaseCommand, state: CaseState): CaseEvent[] 
             taskId: task.taskId,
             assigneeOrganisationId: task.assigneeOrganisationId,
             redoCount: state.redoCount + 1,
-            ...deadlinesFrom(command.at, command.limits),
+            ...deadlinesFrom(command.at, command.policy[state.category!]),
             orderedAt: command.at,
           },
         },

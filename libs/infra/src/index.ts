@@ -1,0 +1,2 @@
+export * from './temporal-dev-server';
+export * from './tool-paths';
