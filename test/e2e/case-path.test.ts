@@ -1,21 +1,33 @@
 import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import type { Database } from 'better-sqlite3';
-import { SQLITE_DATABASE, type YixinConfig } from '../../libs/application/src';
+import { EVENT_STORE, type YixinConfig } from '../../libs/application/src';
+import type { EventStore } from '../../libs/event-store/src';
 import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig } from '../support/harness';
+import {
+  ApiClient,
+  backendEnvironment,
+  caseEventTypes,
+  E2E_BACKENDS,
+  eventually,
+  logLength,
+  sampleComplaint,
+  startTestTemporal,
+  temporaryDirectory,
+  testConfig,
+} from '../support/harness';
 
 /**
  * The whole first path over HTTP: the real API and worker (one embedded process), a real
- * Temporal dev server, a real SQLite file.
+ * Temporal dev server, a real store (a SQLite file, a PostgreSQL server).
  */
-describe('a case travels end to end', () => {
+describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
   let temporal: TemporalDevServer;
+  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
   let config: YixinConfig;
   let app: INestApplication;
   let api: ApiClient;
-  let db: Database;
+  let store: EventStore;
   let temporalClient: Client;
   let staff: string;
   let company: string;
@@ -23,12 +35,12 @@ describe('a case travels end to end', () => {
   let auditor: string;
 
   beforeAll(async () => {
-    temporal = await startTestTemporal();
-    config = testConfig(temporaryDirectory(), temporal.address);
+    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
+    config = testConfig(temporaryDirectory(), temporal.address, backendServer.env);
     app = await createEmbeddedApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');
     api = new ApiClient(await app.getUrl());
-    db = app.get(SQLITE_DATABASE);
+    store = app.get(EVENT_STORE);
     temporalClient = new Client({ connection: await Connection.connect({ address: temporal.address }) });
     [staff, company, foreignCompany, auditor] = await Promise.all(
       ['staff.xiangyuan', 'pc.beichen-aoyuan', 'pc.wocheng-yinxiang', 'auditor'].map((user) => api.login(user)),
@@ -39,13 +51,11 @@ describe('a case travels end to end', () => {
     await temporalClient?.connection.close();
     await app?.close();
     await temporal?.stop();
+    await backendServer?.stop();
   });
 
-  const eventCount = () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-  const eventTypes = (caseId: string) =>
-    (db.prepare('SELECT type FROM events WHERE stream_id = ? ORDER BY stream_revision').all(`case-${caseId}`) as Array<{ type: string }>).map(
-      (row) => row.type,
-    );
+  const eventCount = () => logLength(store);
+  const eventTypes = (caseId: string) => caseEventTypes(store, caseId);
 
   async function fileComplaint(): Promise<string> {
     const filed = await api.request('POST', '/cases', staff, sampleComplaint);
@@ -82,14 +92,14 @@ describe('a case travels end to end', () => {
     expect(await inboxTask(foreignCompany, caseId)).toBeUndefined();
     expect((await api.request('GET', `/cases/${caseId}`, foreignCompany)).status).toBe(404);
 
-    const before = eventCount();
+    const before = await eventCount();
     const foreignSign = await api.request('POST', `/cases/${caseId}/task/sign-for`, foreignCompany);
     expect(foreignSign.status).toBe(403);
     expect(foreignSign.body.message).toMatch(/not assigned to your organisation/);
     const resolveUnsigned = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已处理' });
     expect(resolveUnsigned.status).toBe(409);
     expect(resolveUnsigned.body.message).toMatch(/must be signed for/);
-    expect(eventCount()).toBe(before);
+    expect(await eventCount()).toBe(before);
 
     await signAndResolve(caseId);
     const closed = await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: true, rating: 5, note: '居民满意' });
@@ -98,7 +108,7 @@ describe('a case travels end to end', () => {
 
     const workflow = temporalClient.workflow.getHandle(caseId);
     expect(await workflow.result()).toBe('closed');
-    expect(eventTypes(caseId)).toEqual(['ComplaintFiled', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded', 'CaseClosed']);
+    expect(await eventTypes(caseId)).toEqual(['ComplaintFiled', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded', 'CaseClosed']);
 
     const history = await api.request('GET', `/audit/cases/${caseId}/history`, auditor);
     expect(history.status).toBe(200);
@@ -137,14 +147,14 @@ describe('a case travels end to end', () => {
     await signAndResolve(caseId);
     expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: true, rating: 4 })).body.status).toBe('closed');
     expect(await temporalClient.workflow.getHandle(caseId).result()).toBe('closed');
-    expect(eventTypes(caseId)).toEqual([
+    expect(await eventTypes(caseId)).toEqual([
       'ComplaintFiled', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded',
       'TaskRedoOrdered', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded', 'CaseClosed',
     ]);
   });
 
   it('rejects bad input with 400 listing what is wrong, and appends nothing', async () => {
-    const before = eventCount();
+    const before = await eventCount();
     const bad = await api.request('POST', '/cases', staff, {
       resident: { name: ' ', phone: '12345' },
       location: { communityId: 'xiangyuan', building: '' },
@@ -171,7 +181,7 @@ describe('a case travels end to end', () => {
       location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' },
     });
     expect(otherCommunity.status).toBe(403);
-    expect(eventCount()).toBe(before);
+    expect(await eventCount()).toBe(before);
   });
 
   it('refuses requests without a valid token or with the wrong role', async () => {
@@ -188,9 +198,9 @@ describe('a case travels end to end', () => {
     await eventually(() => inboxTask(company, caseId), 'the dispatch');
     const answers = await Promise.all([1, 2, 3].map(() => api.request('POST', `/cases/${caseId}/task/sign-for`, company)));
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409]);
-    expect(eventTypes(caseId).filter((type) => type === 'TaskSignedFor')).toHaveLength(1);
-    const revisions = db.prepare('SELECT stream_revision AS r FROM events WHERE stream_id = ? ORDER BY r').all(`case-${caseId}`) as Array<{ r: number }>;
-    expect(revisions.map((row) => row.r)).toEqual(revisions.map((_, index) => index));
+    expect((await eventTypes(caseId)).filter((type) => type === 'TaskSignedFor')).toHaveLength(1);
+    const revisions = (await store.readStream(`case-${caseId}`)).map((event) => event.revision);
+    expect(revisions).toEqual(revisions.map((_, index) => index));
   });
 
   it('shows a filed task in the company inbox quickly (median over 20 cases)', async () => {
@@ -203,7 +213,7 @@ describe('a case travels end to end', () => {
     }
     latencies.sort((a, b) => a - b);
     const median = (latencies[9] + latencies[10]) / 2;
-    console.log(`file → inbox over HTTP, 20 cases: median ${median.toFixed(0)} ms, max ${latencies[19].toFixed(0)} ms`);
+    console.log(`${backend}: file → inbox over HTTP, 20 cases: median ${median.toFixed(0)} ms, max ${latencies[19].toFixed(0)} ms`);
     expect(latencies).toHaveLength(20);
   });
 });

@@ -4,50 +4,59 @@ import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApplicationModule, CHECKPOINT_STORE, SQLITE_DATABASE, type YixinConfig } from '../../libs/application/src';
-import type { CheckpointStore } from '../../libs/event-store/src';
+import { ApplicationModule, CHECKPOINT_STORE, EVENT_STORE, type YixinConfig } from '../../libs/application/src';
+import type { CheckpointStore, EventStore } from '../../libs/event-store/src';
 import { pickFreePort, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureHttpApp } from '../../apps/api/src/http-app';
 import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
 import { BRIDGE_CHECKPOINT } from '../../apps/worker/src/case-bridge.service';
-import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig } from '../support/harness';
-import type { Database } from 'better-sqlite3';
+import {
+  ApiClient,
+  backendEnvironment,
+  caseEventTypes,
+  E2E_BACKENDS,
+  eventually,
+  sampleComplaint,
+  startTestTemporal,
+  temporaryDirectory,
+  testConfig,
+} from '../support/harness';
 
 const repoRoot = join(__dirname, '..', '..');
 
-function eventTypes(db: Database, caseId: string): string[] {
-  return (db.prepare('SELECT type FROM events WHERE stream_id = ? ORDER BY stream_revision').all(`case-${caseId}`) as Array<{ type: string }>).map(
-    (row) => row.type,
-  );
+async function lastPosition(store: EventStore): Promise<number> {
+  const events = await store.readAll(0, 1_000_000);
+  return events[events.length - 1].globalPosition;
 }
 
-function lastPosition(db: Database): number {
-  return (db.prepare('SELECT max(global_position) AS p FROM events').get() as { p: number }).p;
-}
+/** A probe for `eventually`: has the case an event of this type yet? */
+const hasEvent = (store: EventStore, caseId: string, type: string) => async () =>
+  (await caseEventTypes(store, caseId)).includes(type) ? true : undefined;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('faults', () => {
+describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
   it('dispatches a case filed while Temporal is down once it is back, and never twice', async () => {
     const port = await pickFreePort();
+    const backendServer = await backendEnvironment(backend);
     const dataDir = temporaryDirectory();
-    const config = testConfig(dataDir, `127.0.0.1:${port}`);
+    const config = testConfig(dataDir, `127.0.0.1:${port}`, backendServer.env);
     let app: INestApplication | undefined = await createEmbeddedApp(config, { logger: false });
     let temporal: TemporalDevServer | undefined;
     try {
       await app.listen(0, '127.0.0.1');
       const api = new ApiClient(await app.getUrl());
-      const db: Database = app.get(SQLITE_DATABASE);
+      const store: EventStore = app.get(EVENT_STORE);
       const staff = await api.login('staff.xiangyuan');
       const { body } = await api.request('POST', '/cases', staff, sampleComplaint);
       const caseId = body.caseId as string;
 
       await pause(1500);
-      expect(eventTypes(db, caseId)).toEqual(['ComplaintFiled']);
+      expect(await caseEventTypes(store, caseId)).toEqual(['ComplaintFiled']);
 
       temporal = await startTestTemporal({ port, dbFilename: join(dataDir, 'temporal.sqlite') });
-      await eventually(() => (eventTypes(db, caseId).includes('TaskDispatched') ? true : undefined), 'the dispatch after Temporal returns', 60_000);
+      await eventually(hasEvent(store, caseId, 'TaskDispatched'), 'the dispatch after Temporal returns', 60_000);
 
       // Deliver the whole log again, as after a crash that lost the checkpoint: the workflow must ignore it.
       await app.close();
@@ -55,14 +64,15 @@ describe('faults', () => {
       await app.get<CheckpointStore>(CHECKPOINT_STORE).save(BRIDGE_CHECKPOINT, 0);
       await app.init();
       const checkpoints = app.get<CheckpointStore>(CHECKPOINT_STORE);
-      const reopened: Database = app.get(SQLITE_DATABASE);
-      const end = lastPosition(reopened);
+      const reopened: EventStore = app.get(EVENT_STORE);
+      const end = await lastPosition(reopened);
       await eventually(async () => ((await checkpoints.load(BRIDGE_CHECKPOINT)) >= end ? true : undefined), 'the redelivery');
       await pause(1000);
-      expect(eventTypes(reopened, caseId)).toEqual(['ComplaintFiled', 'TaskDispatched']);
+      expect(await caseEventTypes(reopened, caseId)).toEqual(['ComplaintFiled', 'TaskDispatched']);
     } finally {
       await app?.close();
       await temporal?.stop();
+      await backendServer.stop();
     }
   });
 
@@ -72,6 +82,7 @@ describe('faults', () => {
     let dataDir: string;
     let apiApp: INestApplication;
     let worker: ChildProcess | undefined;
+    let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
 
     const startWorker = () => {
       const child = spawn(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/worker/src/main.ts')], {
@@ -83,6 +94,7 @@ describe('faults', () => {
           TEMPORAL_ADDRESS: config.temporal.address,
           TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
           SQLITE_SYNCHRONOUS: config.sqliteSynchronous,
+          ...backendServer.env,
         },
         // The worker's own log, kept beside its data for whoever debugs a failure.
         stdio: ['ignore', openSync(join(dataDir, 'worker.log'), 'a'), openSync(join(dataDir, 'worker.log'), 'a')],
@@ -91,9 +103,9 @@ describe('faults', () => {
     };
 
     beforeAll(async () => {
-      temporal = await startTestTemporal();
+      [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
       dataDir = temporaryDirectory();
-      config = testConfig(dataDir, temporal.address);
+      config = testConfig(dataDir, temporal.address, backendServer.env);
       @Module({ imports: [ApplicationModule.forRoot(config), ApiModule] })
       class ApiOnlyModule {}
       apiApp = configureHttpApp(await NestFactory.create(ApiOnlyModule, { logger: false }));
@@ -104,17 +116,18 @@ describe('faults', () => {
       worker?.kill('SIGKILL');
       await apiApp?.close();
       await temporal?.stop();
+      await backendServer?.stop();
     });
 
     it('carries on after a restart: nothing lost, nothing done twice', async () => {
       const api = new ApiClient(await apiApp.getUrl());
-      const db: Database = apiApp.get(SQLITE_DATABASE);
+      const store: EventStore = apiApp.get(EVENT_STORE);
       const [staff, company] = await Promise.all([api.login('staff.xiangyuan'), api.login('pc.beichen-aoyuan')]);
 
       worker = startWorker();
       const { body } = await api.request('POST', '/cases', staff, sampleComplaint);
       const caseId = body.caseId as string;
-      await eventually(() => (eventTypes(db, caseId).includes('TaskDispatched') ? true : undefined), 'the dispatch', 60_000);
+      await eventually(hasEvent(store, caseId, 'TaskDispatched'), 'the dispatch', 60_000);
 
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker!.once('exit', resolve));
@@ -122,10 +135,10 @@ describe('faults', () => {
       expect((await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复' })).status).toBe(200);
       expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: false, rating: 1 })).status).toBe(200);
       await pause(1000);
-      expect(eventTypes(db, caseId)).not.toContain('TaskRedoOrdered');
+      expect(await caseEventTypes(store, caseId)).not.toContain('TaskRedoOrdered');
 
       worker = startWorker();
-      await eventually(() => (eventTypes(db, caseId).includes('TaskRedoOrdered') ? true : undefined), 'the redo after the restart', 60_000);
+      await eventually(hasEvent(store, caseId, 'TaskRedoOrdered'), 'the redo after the restart', 60_000);
       expect((await api.request('POST', `/cases/${caseId}/task/sign-for`, company)).status).toBe(200);
       expect((await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '再次检修' })).status).toBe(200);
       expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: true, rating: 5 })).status).toBe(200);
@@ -136,7 +149,7 @@ describe('faults', () => {
       } finally {
         await client.connection.close();
       }
-      expect(eventTypes(db, caseId)).toEqual([
+      expect(await caseEventTypes(store, caseId)).toEqual([
         'ComplaintFiled', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded',
         'TaskRedoOrdered', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded', 'CaseClosed',
       ]);

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type YixinConfig } from '../../libs/application/src';
+import { loadConfig, readCaseStream, type StoreKind, type YixinConfig } from '../../libs/application/src';
+import type { EventStore } from '../../libs/event-store/src';
+import type { FileComplaint } from '../../libs/domain/src';
 import { startTemporalDevServer, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { readToolPaths } from '../../libs/infra/src/tool-paths';
+import { startTestPostgres } from './postgres';
 
 export function temporaryDirectory(prefix = 'yixin-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -26,6 +29,36 @@ export function testConfig(dataDir: string, temporalAddress: string, overrides: 
     SQLITE_SYNCHRONOUS: 'NORMAL',
     ...overrides,
   });
+}
+
+/** The backends every end-to-end suite runs on (KurrentDB needs a server these machines cannot run). */
+export const E2E_BACKENDS: StoreKind[] = ['sqlite', 'postgres'];
+
+/** The environment that puts a test process on `kind`: a fresh PostgreSQL database for postgres. */
+export async function backendEnvironment(kind: StoreKind): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
+  if (kind === 'sqlite') return { env: { YIXIN_STORE: 'sqlite' }, stop: async () => undefined };
+  if (kind === 'postgres') {
+    const postgres = await startTestPostgres();
+    return { env: { YIXIN_STORE: 'postgres', DATABASE_URL: postgres.connectionString }, stop: () => postgres.stop() };
+  }
+  throw new Error(`no end-to-end environment for ${kind}`);
+}
+
+/** The types of a case's events, in revision order, read through the event-store port. */
+export async function caseEventTypes(store: EventStore, caseId: string): Promise<string[]> {
+  return (await readCaseStream(store, caseId)).map((event) => event.type);
+}
+
+/** How many events the whole log holds. */
+export async function logLength(store: EventStore): Promise<number> {
+  let count = 0;
+  let after = 0;
+  for (;;) {
+    const batch = await store.readAll(after, 10_000);
+    if (batch.length === 0) return count;
+    count += batch.length;
+    after = batch[batch.length - 1].globalPosition;
+  }
 }
 
 /** Polls until `probe` returns something other than undefined, or fails after `timeoutMs`. */
@@ -68,10 +101,11 @@ export class ApiClient {
   }
 }
 
-export const sampleComplaint = {
+export const sampleComplaint: FileComplaint['complaint'] = {
   resident: { name: '王阿姨', phone: '13800000000' },
   location: { communityId: 'xiangyuan', compoundId: 'beichen-aoyuan', building: '3幢', unit: '2单元1502室' },
   category: 'elevator',
+  urgency: 'normal',
   description: '3幢电梯停运两天，老人上下楼困难',
   channel: 'visit',
 };

@@ -8,13 +8,18 @@ import { AuthGuard } from './auth/auth.guard';
 import { CasesController } from './cases/cases.controller';
 import { HealthController } from './health/health.controller';
 
+function requireJwtSecret(config: YixinConfig): string {
+  if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
+  return config.jwt.secret;
+}
+
 /** The HTTP side. Needs ApplicationModule.forRoot(config) beside it. */
 @Module({
   imports: [
     JwtModule.registerAsync({
       inject: [YIXIN_CONFIG],
       useFactory: (config: YixinConfig) => ({
-        secret: config.jwt.secret,
+        secret: requireJwtSecret(config),
         signOptions: { expiresIn: config.jwt.expiresInSeconds, algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

@@ -1,17 +1,17 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError, systemActor, type CaseCommand } from '../../../libs/domain/src';
-import { caseStreamId, ExecuteCaseCommand, type YixinConfig } from '../../../libs/application/src';
+import { ExecuteCaseCommand, readCaseStream, toCaseEvent, type YixinConfig } from '../../../libs/application/src';
 import type { EventStore, RecordedEvent } from '../../../libs/event-store/src';
 import type { CaseActivities, CaseEventMessage, CarryOutStepInput } from '../../../workflows/src/case-messages';
 
 export function toCaseEventMessage(event: RecordedEvent): CaseEventMessage {
-  return { type: event.type, data: event.data, revision: event.revision } as CaseEventMessage;
+  return { ...toCaseEvent(event), revision: event.revision };
 }
 
 /** The case workflow's hands: it reads the case's stream and issues commands through the command bus. */
 export function createCaseActivities(commandBus: CommandBus, store: EventStore, config: YixinConfig): CaseActivities {
   const readCaseEvents = async (caseId: string, fromRevision: number): Promise<CaseEventMessage[]> =>
-    (await store.readStream(caseStreamId(caseId), fromRevision)).map(toCaseEventMessage);
+    (await readCaseStream(store, caseId, fromRevision)).map(toCaseEventMessage);
 
   return {
     readCaseEvents,

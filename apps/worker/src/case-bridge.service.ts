@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { caseIdOfStream, CHECKPOINT_STORE, EVENT_STORE, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import { CASE_STREAM_PREFIX, caseIdOfStream, CHECKPOINT_STORE, EVENT_STORE, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import type { CheckpointStore, EventStore, RecordedEvent } from '../../../libs/event-store/src';
 import { caseEventSignal, caseWorkflow } from '../../../workflows/src/case.workflow';
 import { toCaseEventMessage } from './case-activities';
+import { retryUntilStopped } from './retry';
 
 export const BRIDGE_CHECKPOINT = 'bridge:temporal';
 
@@ -42,19 +43,26 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
     this.connection = Connection.lazy({ address });
     const client = new Client({ connection: this.connection, namespace });
     let lastFailure = '';
-    await this.store.subscribe({
-      after: await this.checkpoints.load(BRIDGE_CHECKPOINT),
-      signal: this.stopping.signal,
-      handler: async (event) => {
-        await this.deliver(client, event);
-        await this.checkpoints.save(BRIDGE_CHECKPOINT, event.globalPosition);
-      },
-      onError: (error, event) => {
-        const failure = String(error);
-        if (failure !== lastFailure) this.logger.warn(`cannot deliver event ${event.globalPosition} to Temporal yet: ${failure}`);
-        lastFailure = failure;
-      },
-    });
+    // A subscription that fails (its database connection lost, say) starts again from the checkpoint.
+    await retryUntilStopped(
+      async () =>
+        this.store.subscribe({
+          after: await this.checkpoints.load(BRIDGE_CHECKPOINT),
+          streamPrefix: CASE_STREAM_PREFIX,
+          signal: this.stopping.signal,
+          handler: async (event) => {
+            await this.deliver(client, event);
+            await this.checkpoints.save(BRIDGE_CHECKPOINT, event.globalPosition);
+          },
+          onError: (error, event) => {
+            const failure = String(error);
+            if (failure !== lastFailure) this.logger.warn(`cannot deliver event ${event.globalPosition} to Temporal yet: ${failure}`);
+            lastFailure = failure;
+          },
+        }),
+      this.stopping.signal,
+      (error) => this.logger.error(`the bridge's subscription failed; resuming from its checkpoint: ${String(error)}`),
+    );
   }
 
   private async deliver(client: Client, event: RecordedEvent): Promise<void> {

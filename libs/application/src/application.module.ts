@@ -1,22 +1,21 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { Database } from 'better-sqlite3';
-import { openSqliteDatabase, SqliteCheckpointStore, SqliteEventStore } from '../../event-store/src';
+import { ExportEventsHandler, GetCaseStateAsOfHandler, VerifyLogHandler } from './audit/audit.queries';
 import { CaseCommandExecutor } from './cases/case-command-executor';
 import { ExecuteCaseCommandHandler, FileComplaintHandler } from './cases/case.commands';
-import { GetCaseHandler, GetCaseHistoryHandler, ListCasesHandler, ListInboxHandler } from './cases/case.queries';
+import { GetCaseHandler, GetCaseHistoryHandler, GetCaseTimelineHandler, ListCasesHandler, ListInboxHandler } from './cases/case.queries';
 import { YIXIN_CONFIG, type YixinConfig } from './config';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './directory/demo-directory';
 import { DirectoryService } from './directory/directory.service';
-import { createCaseListSchema } from './projections/case-list.projection';
-import { CHECKPOINT_STORE, EVENT_STORE, SQLITE_DATABASE } from './store.tokens';
+import { openStores, type Stores } from './read-store/stores';
+import { CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
 
-/** Closes the database last, after every subscriber stopped in its onModuleDestroy. */
-class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database) {}
+/** Closes the stores last, after every subscriber stopped in its onModuleDestroy. */
+class StoresLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(STORES) private readonly stores: Stores) {}
 
-  onApplicationShutdown(): void {
-    if (this.db.open) this.db.close();
+  async onApplicationShutdown(): Promise<void> {
+    await this.stores.close();
   }
 }
 
@@ -33,35 +32,34 @@ export class ApplicationModule {
       imports: [CqrsModule.forRoot()],
       providers: [
         { provide: YIXIN_CONFIG, useValue: config },
-        {
-          provide: SQLITE_DATABASE,
-          useFactory: () => {
-            const db = openSqliteDatabase(config.sqliteFile, { synchronous: config.sqliteSynchronous });
-            createCaseListSchema(db);
-            return db;
-          },
-        },
-        { provide: EVENT_STORE, inject: [SQLITE_DATABASE], useFactory: (db: Database) => new SqliteEventStore(db) },
-        { provide: CHECKPOINT_STORE, inject: [SQLITE_DATABASE], useFactory: (db: Database) => new SqliteCheckpointStore(db) },
+        { provide: STORES, useFactory: () => openStores(config) },
+        { provide: EVENT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.eventStore },
+        { provide: CHECKPOINT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.checkpoints },
+        { provide: READ_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.readStore },
         {
           provide: DirectoryService,
-          inject: [SQLITE_DATABASE],
-          useFactory: async (db: Database) => {
-            const directory = new DirectoryService(db);
+          inject: [READ_STORE],
+          useFactory: async (readStore: Stores['readStore']) => {
+            const directory = new DirectoryService(readStore);
             if (config.seedDemoData) await directory.seed(DEMO_ORGANISATIONS, DEMO_USERS, DEMO_PASSWORD);
+            else await directory.load();
             return directory;
           },
         },
-        DatabaseLifecycle,
+        StoresLifecycle,
         CaseCommandExecutor,
         FileComplaintHandler,
         ExecuteCaseCommandHandler,
         GetCaseHandler,
         GetCaseHistoryHandler,
+        GetCaseTimelineHandler,
         ListInboxHandler,
         ListCasesHandler,
+        GetCaseStateAsOfHandler,
+        VerifyLogHandler,
+        ExportEventsHandler,
       ],
-      exports: [YIXIN_CONFIG, SQLITE_DATABASE, EVENT_STORE, CHECKPOINT_STORE, DirectoryService, CqrsModule],
+      exports: [YIXIN_CONFIG, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
     };
   }
 }

@@ -3,14 +3,24 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../domain/src';
 
 /** Everything yixin reads from its environment, read once at start. */
+export const STORE_KINDS = ['sqlite', 'postgres', 'kurrentdb'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
 export interface YixinConfig {
+  /** Where the event log lives; the read store is SQLite for `sqlite`, else PostgreSQL at `databaseUrl`. */
+  store: StoreKind;
+  /** PostgreSQL: the log (store `postgres`) and the read store (stores `postgres`, `kurrentdb`). */
+  databaseUrl?: string;
+  kurrentDbConnectionString?: string;
+  postgres: { poolSize: number; statementTimeoutMs: number };
   dataDir: string;
   sqliteFile: string;
   /** SQLite's durability: FULL survives power loss; NORMAL may lose the last commits on power loss. */
   sqliteSynchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   temporal: { address: string; namespace: string; taskQueue: string };
   httpPort: number;
-  jwt: { secret: string; expiresInSeconds: number };
+  /** The API refuses to start without a secret; other processes do not need one. */
+  jwt: { secret?: string; expiresInSeconds: number };
   /** The organisation on whose behalf the case workflow acts. */
   centerOrganisationId: string;
   deadlinePolicy: DeadlinePolicy;
@@ -22,9 +32,18 @@ export const YIXIN_CONFIG = Symbol('YIXIN_CONFIG');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
   const dataDir = resolve(env.YIXIN_DATA_DIR ?? '.data');
-  const jwtSecret = env.JWT_SECRET;
-  if (!jwtSecret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
+  const store = (env.YIXIN_STORE ?? 'sqlite') as StoreKind;
+  if (!STORE_KINDS.includes(store)) throw new Error(`YIXIN_STORE must be one of ${STORE_KINDS.join(', ')}, not ${store}`);
+  if (store !== 'sqlite' && !env.DATABASE_URL) throw new Error(`YIXIN_STORE=${store} needs DATABASE_URL (PostgreSQL) for its read store`);
+  if (store === 'kurrentdb' && !env.KURRENTDB_CONNECTION_STRING) throw new Error('YIXIN_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING');
   return {
+    store,
+    databaseUrl: store === 'sqlite' ? undefined : env.DATABASE_URL,
+    kurrentDbConnectionString: store === 'kurrentdb' ? env.KURRENTDB_CONNECTION_STRING : undefined,
+    postgres: {
+      poolSize: Number(env.PG_POOL_SIZE ?? 10),
+      statementTimeoutMs: Number(env.PG_STATEMENT_TIMEOUT_MS ?? 30_000),
+    },
     dataDir,
     sqliteFile: resolve(env.SQLITE_FILE ?? join(dataDir, 'yixin.sqlite')),
     sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'FULL'),
@@ -34,7 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
       taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'yixin-cases',
     },
     httpPort: Number(env.PORT ?? 3000),
-    jwt: { secret: jwtSecret, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
+    jwt: { secret: env.JWT_SECRET || undefined, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
     centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
     deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE
       ? (JSON.parse(readFileSync(env.YIXIN_DEADLINE_POLICY_FILE, 'utf8')) as DeadlinePolicy)

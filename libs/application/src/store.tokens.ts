@@ -1,4 +1,5 @@
 /** Injection tokens of the stores, shared by every process. */
-export const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
+export const STORES = Symbol('STORES');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const CHECKPOINT_STORE = Symbol('CHECKPOINT_STORE');
+export const READ_STORE = Symbol('READ_STORE');

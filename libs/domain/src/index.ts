@@ -7,3 +7,4 @@ export * from './case/case-commands';
 export * from './case/case-state';
 export * from './case/decide-case';
 export * from './case/case-process';
+export * from './case/case-upcasters';

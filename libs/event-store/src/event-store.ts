@@ -1,7 +1,8 @@
 /**
- * The port every event-store backend implements (SQLite now; PostgreSQL and KurrentDB later).
+ * The port every event-store backend implements (SQLite, PostgreSQL, KurrentDB).
  * The log is the system of record: appends are optimistic-concurrent and idempotent by event id,
- * and the global log is read in commit order with no gaps.
+ * and the global log is read in commit order: a reader never skips an event, even one committed
+ * late by a slower concurrent writer.
  */
 
 /** Who caused an event, as recorded in its envelope. */
@@ -35,7 +36,11 @@ export interface RecordedEvent {
   streamId: string;
   /** 0-based position of the event within its stream. */
   revision: number;
-  /** 1-based position of the event in the global log, in commit order. */
+  /**
+   * Position of the event in the global log: strictly increasing in the order readAll and
+   * subscribe deliver events, unique across the log, not necessarily contiguous (PostgreSQL and
+   * KurrentDB leave holes). Checkpoints are these numbers.
+   */
   globalPosition: number;
   /** ISO-8601 instant at which the store recorded the event. */
   recordedAt: string;
@@ -65,9 +70,19 @@ export interface AppendResult {
 
 export type EventHandler = (event: RecordedEvent) => Promise<void>;
 
+export interface ReadStreamOptions {
+  /** Forwards (default) from the first revision; backwards from the last. */
+  direction?: 'forwards' | 'backwards';
+  /** First revision to read, inclusive, in the chosen direction. */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
 export interface SubscribeOptions {
   /** Deliver events with a global position strictly greater than this (0 = from the start). */
   after: number;
+  /** Only events of streams whose id starts with this (filtered by the server where it can). */
+  streamPrefix?: string;
   handler: EventHandler;
   /** Ends the subscription. */
   signal: AbortSignal;
@@ -77,8 +92,10 @@ export interface SubscribeOptions {
 
 export interface EventStore {
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
-  /** Events of one stream in revision order, from `fromRevision` (default 0). Empty if none. */
-  readStream(streamId: string, fromRevision?: number): Promise<RecordedEvent[]>;
+  /** Events of one stream in revision order; throws StreamNotFoundError if the stream has none. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Revision of the stream's last event; -1 if the stream does not exist. */
+  streamRevision(streamId: string): Promise<number>;
   /** Up to `limit` events of the global log with position > `after`, in commit order. */
   readAll(after: number, limit: number): Promise<RecordedEvent[]>;
   /** Catches up from `after`, then delivers new events as they are committed, one at a time. */
@@ -103,6 +120,23 @@ export class WrongExpectedRevisionError extends Error {
   ) {
     super(`stream ${streamId}: expected revision ${String(expected)}, actual ${actual}`);
     this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+export class StreamNotFoundError extends Error {
+  constructor(readonly streamId: string) {
+    super(`stream ${streamId} not found`);
+    this.name = 'StreamNotFoundError';
+  }
+}
+
+/** Reads a stream that may not exist yet: an absent stream is an empty one. */
+export async function readStreamOrEmpty(store: EventStore, streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+  try {
+    return await store.readStream(streamId, options);
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return [];
+    throw error;
   }
 }
 

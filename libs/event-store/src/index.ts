@@ -2,3 +2,11 @@ export * from './event-store';
 export * from './hash-chain';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-event-store';
+export { migratePostgresEventStore, maxEventsPerAppend } from './postgres/postgres-schema';
+export {
+  type PostgresConnectOptions,
+  PostgresCheckpointStore,
+  PostgresEventStore,
+  type PostgresEventStoreOptions,
+  savePostgresCheckpoint,
+} from './postgres/postgres-event-store';

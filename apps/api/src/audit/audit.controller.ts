@@ -1,23 +1,104 @@
-import { BadRequestException, Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { GetCaseHistoryQuery, type CaseHistory } from '../../../../libs/application/src';
+import { EventEmitter, once } from 'node:events';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Min } from 'class-validator';
+import {
+  ExportEventsQuery,
+  GetCaseHistoryQuery,
+  GetCaseStateAsOfQuery,
+  VerifyLogQuery,
+  type CaseHistory,
+  type CaseStateAsOf,
+  type LogVerification,
+} from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 
+const caseIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('caseId must be a UUID') });
+
+export class AsOfQueryDto {
+  @ApiPropertyOptional({ description: 'an ISO-8601 instant: the case as it stood then', example: '2026-11-29T10:00:00+08:00' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
+
+  @ApiPropertyOptional({ description: 'a stream revision: the case just after that event' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  revision?: number;
+}
+
+export class VerifyQueryDto {
+  @ApiPropertyOptional({ description: 'one case; without it, the whole log' })
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+}
+
+export class ExportQueryDto extends VerifyQueryDto {
+  @ApiPropertyOptional({ enum: ['jsonl', 'csv'], default: 'jsonl' })
+  @IsOptional()
+  @IsIn(['jsonl', 'csv'])
+  format: 'jsonl' | 'csv' = 'jsonl';
+
+  @ApiPropertyOptional({ description: 'recorded at or after (ISO-8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'recorded at or before (ISO-8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+interface StreamingResponse extends EventEmitter {
+  setHeader(name: string, value: string): void;
+  write(chunk: string): boolean;
+  end(): void;
+}
+
+/** Read-only tools of the auditor: replay, state as of a past moment, verification, export. */
 @ApiTags('audit')
 @ApiBearerAuth()
+@Roles('auditor')
 @Controller('audit')
 export class AuditController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('cases/:caseId/history')
-  @Roles('auditor')
   @ApiOkResponse({ description: 'every event of the case with its envelope, and the verdict on its hash chain' })
-  history(
-    @CurrentActor() actor: Actor,
-    @Param('caseId', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('caseId must be a UUID') })) caseId: string,
-  ): Promise<CaseHistory> {
+  history(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string): Promise<CaseHistory> {
     return this.queryBus.execute(new GetCaseHistoryQuery(actor, caseId));
+  }
+
+  @Get('cases/:caseId/state')
+  @ApiOkResponse({ description: 'the case folded from its events up to `at` and/or `revision`' })
+  stateAsOf(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Query() query: AsOfQueryDto): Promise<CaseStateAsOf> {
+    return this.queryBus.execute(new GetCaseStateAsOfQuery(actor, caseId, { at: query.at, revision: query.revision }));
+  }
+
+  @Get('verify')
+  @ApiOkResponse({ description: 'hash chains, contiguous revisions and increasing positions, with every problem and where' })
+  verify(@CurrentActor() actor: Actor, @Query() query: VerifyQueryDto): Promise<LogVerification> {
+    return this.queryBus.execute(new VerifyLogQuery(actor, query.caseId));
+  }
+
+  @Get('export')
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({ description: 'the selected events, streamed, residents’ personal data masked' })
+  async export(@CurrentActor() actor: Actor, @Query() query: ExportQueryDto, @Res() response: StreamingResponse): Promise<void> {
+    const lines: AsyncGenerator<string> = await this.queryBus.execute(
+      new ExportEventsQuery(actor, { caseId: query.caseId, from: query.from, to: query.to }, query.format),
+    );
+    response.setHeader('content-type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+    for await (const line of lines) {
+      if (!response.write(line)) await once(response, 'drain');
+    }
+    response.end();
   }
 }

@@ -43,7 +43,7 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponse })
   @ApiUnauthorizedResponse({ description: 'unknown user or wrong password' })
   async login(@Body() { username, password }: LoginDto): Promise<LoginResponse> {
-    const found = this.directory.findUserWithPasswordHash(username);
+    const found = await this.directory.findUserWithPasswordHash(username);
     if (!found || !(await verifyPassword(password, found.passwordHash))) {
       throw new UnauthorizedException('unknown user or wrong password');
     }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CATEGORY_CODES, CHANNELS, type Category, type Channel } from '../../../../libs/domain/src';
+import { CASE_STATUSES, CATEGORY_CODES, CHANNELS, TIERS, URGENCIES, type Category, type Channel, type Urgency } from '../../../../libs/domain/src';
 
 /** Mobile numbers (1xxxxxxxxxx) and landlines with area code (0571-12345678). */
 const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
@@ -62,6 +62,11 @@ export class FileComplaintDto {
   @IsIn(CATEGORY_CODES)
   category!: Category;
 
+  @ApiPropertyOptional({ enum: URGENCIES, default: 'normal', description: 'urgent matters are counted in hours' })
+  @IsOptional()
+  @IsIn(URGENCIES)
+  urgency: Urgency = 'normal';
+
   @ApiProperty({ example: '3幢电梯停运两天，老人上下楼困难' })
   @IsString()
   @Length(1, 2000)
@@ -100,6 +105,39 @@ export class CallBackDto {
 }
 
 export class ListCasesQueryDto {
+  @ApiPropertyOptional({ example: 'xiangyuan' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  communityId?: string;
+
+  @ApiPropertyOptional({ example: 'beichen-aoyuan' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  compoundId?: string;
+
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional()
+  @IsIn(CASE_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ enum: TIERS })
+  @IsOptional()
+  @IsIn(TIERS)
+  tier?: string;
+
+  @ApiPropertyOptional({ enum: CATEGORY_CODES })
+  @IsOptional()
+  @IsIn(CATEGORY_CODES)
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'only open cases past their current deadline' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
+
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
   @Type(() => Number)

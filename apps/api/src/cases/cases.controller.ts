@@ -5,6 +5,7 @@ import {
   ExecuteCaseCommand,
   FileComplaintCommand,
   GetCaseQuery,
+  GetCaseTimelineQuery,
   ListCasesQuery,
   ListInboxQuery,
   type CaseCommandResult,
@@ -35,7 +36,14 @@ export class CasesController {
   @Get('cases')
   @Roles('community_staff', 'street_officer', 'district_officer', 'auditor')
   listCases(@CurrentActor() actor: Actor, @Query() query: ListCasesQueryDto) {
-    return this.queryBus.execute(new ListCasesQuery(actor, query.limit, query.offset));
+    const { overdue, ...filter } = query;
+    return this.queryBus.execute(new ListCasesQuery(actor, { ...filter, overdueAt: overdue ? new Date().toISOString() : undefined }));
+  }
+
+  @Get('cases/:caseId/timeline')
+  @ApiOkResponse({ description: 'who did what when, from the timeline read model' })
+  timeline(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
+    return this.queryBus.execute(new GetCaseTimelineQuery(actor, caseId));
   }
 
   @Get('cases/:caseId')

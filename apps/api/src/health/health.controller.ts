@@ -1,24 +1,24 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Database } from 'better-sqlite3';
-import { SQLITE_DATABASE } from '../../../../libs/application/src';
+import { STORES, YIXIN_CONFIG, type Stores, type YixinConfig } from '../../../../libs/application/src';
 import { Public } from '../auth/auth.decorators';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database) {}
+  constructor(@Inject(STORES) private readonly stores: Stores, @Inject(YIXIN_CONFIG) private readonly config: YixinConfig) {}
 
   @Public()
   @Get()
-  @ApiOkResponse({ description: 'the API and its event store answer' })
-  @ApiServiceUnavailableResponse({ description: 'the event store does not answer' })
-  check(): { status: 'ok'; eventStore: 'up'; events: number } {
+  @ApiOkResponse({ description: 'the event log and the read store answer' })
+  @ApiServiceUnavailableResponse({ description: 'a store does not answer' })
+  async check(): Promise<{ status: 'ok'; store: string; eventLog: 'up'; readStore: 'up' }> {
     try {
-      const { events } = this.db.prepare('SELECT count(*) AS events FROM events').get() as { events: number };
-      return { status: 'ok', eventStore: 'up', events };
+      await this.stores.eventStore.readAll(0, 1);
+      await this.stores.readStore.query('SELECT 1 AS ok');
+      return { status: 'ok', store: this.config.store, eventLog: 'up', readStore: 'up' };
     } catch (error) {
-      throw new ServiceUnavailableException(`event store unavailable: ${String(error)}`);
+      throw new ServiceUnavailableException(`a store is unavailable: ${String(error)}`);
     }
   }
 }

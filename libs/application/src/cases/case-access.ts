@@ -46,3 +46,8 @@ export function maskResident(resident: Resident): Resident {
 function streetOf(state: CaseState, directory: DirectoryService): string | undefined {
   return state.communityId ? directory.findOrganisation(state.communityId)?.parentId : undefined;
 }
+
+/** Event data with any resident masked: what auditors and exports show. */
+export function maskPersonalData(data: Record<string, unknown>): Record<string, unknown> {
+  return 'resident' in data ? { ...data, resident: maskResident(data.resident as Resident) } : data;
+}

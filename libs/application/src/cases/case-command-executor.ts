@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { decideCase, foldCase, type CaseCommand, type CaseState } from '../../../domain/src';
+import { CASE_EVENT_SCHEMA_VERSIONS, decideCase, foldCase, type CaseCommand, type CaseState } from '../../../domain/src';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../../../event-store/src';
 import { EVENT_STORE } from '../store.tokens';
-import { caseStreamId, eventIdFor, toCaseEvent } from './case-stream';
+import { caseStreamId, eventIdFor, readCaseStream, toCaseEvent } from './case-stream';
 
 export interface CaseCommandResult {
   caseId: string;
@@ -33,7 +33,7 @@ export class CaseCommandExecutor {
   async execute(command: CaseCommand, options: { commandId?: string; causationId?: string } = {}): Promise<CaseCommandResult> {
     const commandId = options.commandId ?? randomUUID();
     const streamId = caseStreamId(command.caseId);
-    const history = await this.store.readStream(streamId);
+    const history = await readCaseStream(this.store, command.caseId);
     const state = foldCase(history.map(toCaseEvent));
     const lastRevision = history.length - 1;
 
@@ -45,6 +45,7 @@ export class CaseCommandExecutor {
     const events: NewEvent[] = decided.map((event, index) => ({
       id: eventIdFor(commandId, index),
       type: event.type,
+      schemaVersion: CASE_EVENT_SCHEMA_VERSIONS[event.type],
       data: event.data as unknown as Record<string, unknown>,
       metadata: {
         actor: command.actor,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { RecordedEvent } from '../../../event-store/src';
-import type { CaseEvent } from '../../../domain/src';
+import { readStreamOrEmpty, type EventStore, type RecordedEvent } from '../../../event-store/src';
+import { upcastCaseEvent, type CaseEvent } from '../../../domain/src';
 
-const CASE_STREAM_PREFIX = 'case-';
+export const CASE_STREAM_PREFIX = 'case-';
 
 export function caseStreamId(caseId: string): string {
   return CASE_STREAM_PREFIX + caseId;
@@ -12,8 +12,14 @@ export function caseIdOfStream(streamId: string): string | undefined {
   return streamId.startsWith(CASE_STREAM_PREFIX) ? streamId.slice(CASE_STREAM_PREFIX.length) : undefined;
 }
 
+/** The domain's view of a stored event, in the current schema whatever version it was stored in. */
 export function toCaseEvent(recorded: RecordedEvent): CaseEvent {
-  return { type: recorded.type, data: recorded.data } as CaseEvent;
+  return upcastCaseEvent(recorded.type, recorded.schemaVersion, recorded.data);
+}
+
+/** The events of a case from `fromRevision` on; none if the case does not exist. */
+export function readCaseStream(store: EventStore, caseId: string, fromRevision = 0): Promise<RecordedEvent[]> {
+  return readStreamOrEmpty(store, caseStreamId(caseId), { fromRevision });
 }
 
 /**

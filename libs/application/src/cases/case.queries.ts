@@ -1,19 +1,21 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { Database } from 'better-sqlite3';
 import { foldCase, refuse, type Actor, type CaseState, type ComplaintFiled, type Resident } from '../../../domain/src';
 import { verifyStreamChain, type ChainVerification, type EventStore, type RecordedEvent } from '../../../event-store/src';
 import { DirectoryService } from '../directory/directory.service';
-import { selectCases, selectInbox, type CaseListRow } from '../projections/case-list.projection';
-import { EVENT_STORE, SQLITE_DATABASE } from '../store.tokens';
-import { mayReadCase, maskResident, maySeeResident } from './case-access';
-import { caseStreamId, toCaseEvent } from './case-stream';
+import { selectCases, selectInbox, type CaseListFilter, type CaseListPage, type CaseListRow } from '../projections/case-list.projection';
+import { selectTimeline, type TimelineEntry } from '../projections/case-timeline.projection';
+import type { SqlDatabase } from '../read-store/sql-database';
+import { EVENT_STORE, READ_STORE } from '../store.tokens';
+import { maskPersonalData, mayReadCase, maskResident, maySeeResident } from './case-access';
+import { caseStreamId, readCaseStream, toCaseEvent } from './case-stream';
 
 export interface CaseView {
   caseId: string;
   status: CaseState['status'];
   tier: CaseState['tier'];
   category: ComplaintFiled['data']['category'];
+  urgency: ComplaintFiled['data']['urgency'];
   description: string;
   channel: ComplaintFiled['data']['channel'];
   location: ComplaintFiled['data']['location'];
@@ -68,9 +70,16 @@ export class ListInboxQuery extends Query<CaseListRow[]> {
   }
 }
 
-/** Cases visible to the viewer, newest first. */
-export class ListCasesQuery extends Query<CaseListRow[]> {
-  constructor(readonly viewer: Actor, readonly limit: number, readonly offset: number) {
+/** Cases visible to the viewer, newest first, filtered and paged. */
+export class ListCasesQuery extends Query<CaseListPage> {
+  constructor(readonly viewer: Actor, readonly filter: Omit<CaseListFilter, 'communityIds'>) {
+    super();
+  }
+}
+
+/** A case's timeline from the read model: who did what, when, at which tier. */
+export class GetCaseTimelineQuery extends Query<TimelineEntry[]> {
+  constructor(readonly viewer: Actor, readonly caseId: string) {
     super();
   }
 }
@@ -80,7 +89,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: DirectoryService) {}
 
   async execute({ viewer, caseId }: GetCaseQuery): Promise<CaseView> {
-    const events = await this.store.readStream(caseStreamId(caseId));
+    const events = await readCaseStream(this.store, caseId);
     const state = foldCase(events.map(toCaseEvent));
     if (events.length === 0 || !mayReadCase(viewer, state, this.directory)) refuse('not_found', `case ${caseId} not found`);
     const filed = toCaseEvent(events[0]) as ComplaintFiled;
@@ -90,6 +99,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
       status: state.status,
       tier: state.tier,
       category: filed.data.category,
+      urgency: filed.data.urgency,
       description: filed.data.description,
       channel: filed.data.channel,
       location: showResident ? filed.data.location : { ...filed.data.location, unit: undefined },
@@ -109,7 +119,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
   async execute({ viewer, caseId }: GetCaseHistoryQuery): Promise<CaseHistory> {
     if (viewer.role !== 'auditor') refuse('forbidden', 'only auditors read the full history of a case');
     const streamId = caseStreamId(caseId);
-    const events = await this.store.readStream(streamId);
+    const events = await readCaseStream(this.store, caseId);
     if (events.length === 0) refuse('not_found', `case ${caseId} not found`);
     return {
       caseId,
@@ -128,7 +138,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
         schemaVersion: event.schemaVersion,
         previousHash: event.previousHash,
         hash: event.hash,
-        data: withoutPersonalData(event.data),
+        data: maskPersonalData(event.data),
       })),
     };
   }
@@ -136,7 +146,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
 
 @QueryHandler(ListInboxQuery)
 export class ListInboxHandler implements IQueryHandler<ListInboxQuery, CaseListRow[]> {
-  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database) {}
+  constructor(@Inject(READ_STORE) private readonly db: SqlDatabase) {}
 
   async execute({ viewer }: ListInboxQuery): Promise<CaseListRow[]> {
     if (viewer.role !== 'property_company') refuse('forbidden', 'only property companies have a task inbox');
@@ -145,25 +155,41 @@ export class ListInboxHandler implements IQueryHandler<ListInboxQuery, CaseListR
 }
 
 @QueryHandler(ListCasesQuery)
-export class ListCasesHandler implements IQueryHandler<ListCasesQuery, CaseListRow[]> {
-  constructor(@Inject(SQLITE_DATABASE) private readonly db: Database) {}
+export class ListCasesHandler implements IQueryHandler<ListCasesQuery, CaseListPage> {
+  constructor(@Inject(READ_STORE) private readonly db: SqlDatabase, private readonly directory: DirectoryService) {}
 
-  async execute({ viewer, limit, offset }: ListCasesQuery): Promise<CaseListRow[]> {
-    switch (viewer.role) {
-      case 'community_staff':
-        return selectCases(this.db, { communityId: viewer.organisationId, limit, offset });
-      case 'street_officer':
-      case 'district_officer':
-      case 'auditor':
-        return selectCases(this.db, { limit, offset });
-      default:
-        refuse('forbidden', `the role ${viewer.role} has no case list`);
-    }
+  async execute({ viewer, filter }: ListCasesQuery): Promise<CaseListPage> {
+    return selectCases(this.db, { ...filter, communityIds: communitiesInScope(viewer, this.directory) });
   }
 }
 
-/** The auditor sees that personal data was recorded, not what it is. */
-function withoutPersonalData(data: Record<string, unknown>): Record<string, unknown> {
-  if (!('resident' in data)) return data;
-  return { ...data, resident: maskResident(data.resident as Resident) };
+@QueryHandler(GetCaseTimelineQuery)
+export class GetCaseTimelineHandler implements IQueryHandler<GetCaseTimelineQuery, TimelineEntry[]> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_STORE) private readonly db: SqlDatabase,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  async execute({ viewer, caseId }: GetCaseTimelineQuery): Promise<TimelineEntry[]> {
+    const state = foldCase((await readCaseStream(this.store, caseId)).map(toCaseEvent));
+    if (state.status === 'not_filed' || !mayReadCase(viewer, state, this.directory)) refuse('not_found', `case ${caseId} not found`);
+    return selectTimeline(this.db, caseId);
+  }
+}
+
+/** The communities whose cases a role lists; undefined means all of them. */
+function communitiesInScope(viewer: Actor, directory: DirectoryService): string[] | undefined {
+  switch (viewer.role) {
+    case 'community_staff':
+      return [viewer.organisationId];
+    case 'street_officer':
+      return directory.communitiesOf([viewer.organisationId]);
+    case 'district_officer':
+      return directory.communitiesOf(directory.childrenOf(viewer.organisationId, 'street'));
+    case 'auditor':
+      return undefined;
+    default:
+      refuse('forbidden', `the role ${viewer.role} has no case list`);
+  }
 }

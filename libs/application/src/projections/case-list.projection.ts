@@ -1,21 +1,21 @@
-import type { Database } from 'better-sqlite3';
 import { evolveCase, initialCaseState, type CaseState } from '../../../domain/src';
 import type { RecordedEvent } from '../../../event-store/src';
 import { caseIdOfStream, toCaseEvent } from '../cases/case-stream';
+import type { SqlDatabase } from '../read-store/sql-database';
+import { upsertRow, type Projection } from './projection';
 
 /**
- * One row per case: the community's case list and, through the assignee column, each property
- * company's inbox. Holds no personal data of residents. Built from the log by evolving the
- * domain's own case state, so it cannot disagree with what the deciders see.
+ * One row per case: the case lists with their filters and, through the assignee, each property
+ * company's inbox. Holds no personal data of residents. Rows evolve with the domain's own
+ * `evolveCase`, so the list cannot disagree with what the deciders see.
  */
-export const CASE_LIST_PROJECTION = 'case_list';
-
 export interface CaseListRow {
   caseId: string;
   communityId: string;
   compoundId: string;
   building: string;
   category: string;
+  urgency: string;
   description: string;
   status: CaseState['status'];
   tier: string;
@@ -30,68 +30,121 @@ export interface CaseListRow {
   revision: number;
 }
 
-interface StoredRow {
+interface StoredCaseRow {
   case_id: string;
   community_id: string;
   compound_id: string;
   building: string;
   category: string;
+  urgency: string;
   description: string;
+  status: string;
+  tier: string;
+  assignee_organisation_id: string | null;
+  sign_for_by: string | null;
+  resolve_by: string | null;
   filed_at: string;
   updated_at: string;
   revision: number;
   state_json: string;
 }
 
-export function createCaseListSchema(db: Database): void {
-  db.exec(`
+const IN_CHUNK = 500;
+
+export const caseListProjection: Projection = {
+  name: 'case_list',
+  tables: ['case_list'],
+  schema: `
     CREATE TABLE IF NOT EXISTS case_list (
       case_id TEXT PRIMARY KEY,
       community_id TEXT NOT NULL,
       compound_id TEXT NOT NULL,
       building TEXT NOT NULL,
       category TEXT NOT NULL,
+      urgency TEXT NOT NULL,
       description TEXT NOT NULL,
       status TEXT NOT NULL,
+      tier TEXT NOT NULL,
       assignee_organisation_id TEXT,
+      sign_for_by TEXT,
+      resolve_by TEXT,
       filed_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
-      revision INTEGER NOT NULL,
+      revision BIGINT NOT NULL,
       state_json TEXT NOT NULL);
-    CREATE INDEX IF NOT EXISTS case_list_by_assignee ON case_list (assignee_organisation_id, status);
-    CREATE INDEX IF NOT EXISTS case_list_by_community ON case_list (community_id, filed_at);
-  `);
-}
+    CREATE INDEX IF NOT EXISTS case_list_inbox ON case_list (assignee_organisation_id, status, filed_at);
+    CREATE INDEX IF NOT EXISTS case_list_community ON case_list (community_id, filed_at);
+    CREATE INDEX IF NOT EXISTS case_list_filed ON case_list (filed_at)`,
 
-/** Applies one event of the log; callers wrap it with the checkpoint in one transaction. */
-export function projectCaseListEvent(db: Database, event: RecordedEvent): void {
-  const caseId = caseIdOfStream(event.streamId);
-  if (!caseId) return;
+  async apply(events, db) {
+    const caseEvents = events.filter((event) => caseIdOfStream(event.streamId) !== undefined);
+    const rows = await loadRows(db, [...new Set(caseEvents.map((event) => caseIdOfStream(event.streamId)!))]);
+    const changed = new Set<string>();
+    for (const event of caseEvents) {
+      const caseId = caseIdOfStream(event.streamId)!;
+      const row = evolveRow(rows.get(caseId), event);
+      if (row) {
+        rows.set(caseId, row);
+        changed.add(caseId);
+      }
+    }
+    return [...changed].map((caseId) => upsertRow('case_list', 'case_id', rows.get(caseId)! as unknown as Record<string, unknown>));
+  },
+};
+
+function evolveRow(row: StoredCaseRow | undefined, event: RecordedEvent): StoredCaseRow | undefined {
   const caseEvent = toCaseEvent(event);
   if (caseEvent.type === 'ComplaintFiled') {
+    if (row) return undefined;
     const state = evolveCase(initialCaseState, caseEvent);
-    const { location, category, description, filedAt } = caseEvent.data;
-    db.prepare(
-      `INSERT INTO case_list (case_id, community_id, compound_id, building, category, description, status,
-         assignee_organisation_id, filed_at, updated_at, revision, state_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)
-       ON CONFLICT (case_id) DO NOTHING`,
-    ).run(caseId, location.communityId, location.compoundId, location.building, category, description, state.status,
-      filedAt, event.recordedAt, event.revision, JSON.stringify(state));
-    return;
+    const { caseId, location, category, urgency, description, filedAt } = caseEvent.data;
+    return withState(
+      {
+        case_id: caseId,
+        community_id: location.communityId,
+        compound_id: location.compoundId,
+        building: location.building,
+        category,
+        urgency,
+        description,
+        filed_at: filedAt,
+      } as StoredCaseRow,
+      state,
+      event,
+    );
   }
-  const row = db.prepare('SELECT state_json, revision FROM case_list WHERE case_id = ?').get(caseId) as
-    | Pick<StoredRow, 'state_json' | 'revision'>
-    | undefined;
-  if (!row || row.revision >= event.revision) return;
-  const state = evolveCase(JSON.parse(row.state_json) as CaseState, caseEvent);
-  db.prepare(
-    `UPDATE case_list SET status = ?, assignee_organisation_id = ?, updated_at = ?, revision = ?, state_json = ?
-     WHERE case_id = ?`,
-  ).run(state.status, state.task?.assigneeOrganisationId ?? null, event.recordedAt, event.revision, JSON.stringify(state), caseId);
+  if (!row || row.revision >= event.revision) return undefined;
+  return withState(row, evolveCase(JSON.parse(row.state_json) as CaseState, caseEvent), event);
 }
 
-export function toCaseListRow(row: StoredRow): CaseListRow {
+function withState(row: StoredCaseRow, state: CaseState, event: RecordedEvent): StoredCaseRow {
+  return {
+    ...row,
+    status: state.status,
+    tier: state.tier,
+    assignee_organisation_id: state.task?.assigneeOrganisationId ?? null,
+    sign_for_by: state.task?.signForBy ?? null,
+    resolve_by: state.task?.resolveBy ?? null,
+    updated_at: event.recordedAt,
+    revision: event.revision,
+    state_json: JSON.stringify(state),
+  };
+}
+
+async function loadRows(db: SqlDatabase, caseIds: string[]): Promise<Map<string, StoredCaseRow>> {
+  const rows = new Map<string, StoredCaseRow>();
+  for (let start = 0; start < caseIds.length; start += IN_CHUNK) {
+    const chunk = caseIds.slice(start, start + IN_CHUNK);
+    const found = await db.query<StoredCaseRow>(
+      `SELECT * FROM case_list WHERE case_id IN (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    );
+    for (const row of found) rows.set(row.case_id, row);
+  }
+  return rows;
+}
+
+function toCaseListRow(row: StoredCaseRow): CaseListRow {
   const state = JSON.parse(row.state_json) as CaseState;
   return {
     caseId: row.case_id,
@@ -99,6 +152,7 @@ export function toCaseListRow(row: StoredRow): CaseListRow {
     compoundId: row.compound_id,
     building: row.building,
     category: row.category,
+    urgency: row.urgency,
     description: row.description,
     status: state.status,
     tier: state.tier,
@@ -110,27 +164,67 @@ export function toCaseListRow(row: StoredRow): CaseListRow {
     redoCount: state.redoCount,
     filedAt: row.filed_at,
     updatedAt: row.updated_at,
-    revision: row.revision,
+    revision: Number(row.revision),
   };
 }
 
 const OPEN_TASK_STATUSES: CaseState['status'][] = ['awaiting_sign_for', 'in_progress'];
 
-export function selectInbox(db: Database, organisationId: string): CaseListRow[] {
-  const placeholders = OPEN_TASK_STATUSES.map(() => '?').join(', ');
-  const rows = db
-    .prepare(
-      `SELECT * FROM case_list WHERE assignee_organisation_id = ? AND status IN (${placeholders}) ORDER BY filed_at`,
-    )
-    .all(organisationId, ...OPEN_TASK_STATUSES) as StoredRow[];
+export async function selectInbox(db: SqlDatabase, organisationId: string): Promise<CaseListRow[]> {
+  const rows = await db.query<StoredCaseRow>(
+    `SELECT * FROM case_list WHERE assignee_organisation_id = ? AND status IN (${OPEN_TASK_STATUSES.map(() => '?').join(', ')})
+     ORDER BY filed_at`,
+    [organisationId, ...OPEN_TASK_STATUSES],
+  );
   return rows.map(toCaseListRow);
 }
 
-export function selectCases(db: Database, filter: { communityId?: string; limit: number; offset: number }): CaseListRow[] {
-  const rows = (
-    filter.communityId
-      ? db.prepare('SELECT * FROM case_list WHERE community_id = ? ORDER BY filed_at DESC LIMIT ? OFFSET ?').all(filter.communityId, filter.limit, filter.offset)
-      : db.prepare('SELECT * FROM case_list ORDER BY filed_at DESC LIMIT ? OFFSET ?').all(filter.limit, filter.offset)
-  ) as StoredRow[];
-  return rows.map(toCaseListRow);
+export interface CaseListFilter {
+  /** The viewer's scope: only these communities (undefined: all). */
+  communityIds?: string[];
+  communityId?: string;
+  compoundId?: string;
+  status?: string;
+  tier?: string;
+  category?: string;
+  /** Open cases whose current deadline (sign-for while awaiting it, else resolution) has passed `now`. */
+  overdueAt?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface CaseListPage {
+  total: number;
+  items: CaseListRow[];
+}
+
+export async function selectCases(db: SqlDatabase, filter: CaseListFilter): Promise<CaseListPage> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const equal = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    conditions.push(`${column} = ?`);
+    params.push(value);
+  };
+  if (filter.communityIds !== undefined) {
+    conditions.push(filter.communityIds.length === 0 ? '1 = 0' : `community_id IN (${filter.communityIds.map(() => '?').join(', ')})`);
+    params.push(...filter.communityIds);
+  }
+  equal('community_id', filter.communityId);
+  equal('compound_id', filter.compoundId);
+  equal('status', filter.status);
+  equal('tier', filter.tier);
+  equal('category', filter.category);
+  if (filter.overdueAt !== undefined) {
+    conditions.push(`((status = 'awaiting_sign_for' AND sign_for_by < ?) OR (status = 'in_progress' AND resolve_by < ?))`);
+    params.push(filter.overdueAt, filter.overdueAt);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM case_list ${where}`, params);
+  const rows = await db.query<StoredCaseRow>(`SELECT * FROM case_list ${where} ORDER BY filed_at DESC, case_id LIMIT ? OFFSET ?`, [
+    ...params,
+    filter.limit,
+    filter.offset,
+  ]);
+  return { total: Number(total), items: rows.map(toCaseListRow) };
 }

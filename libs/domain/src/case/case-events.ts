@@ -1,4 +1,4 @@
-import type { Category, Channel } from './category';
+import type { Category, Channel, Urgency } from './category';
 
 /** Every fact about a case. Each is appended to the case's stream and never changed. */
 
@@ -21,6 +21,8 @@ export interface ComplaintFiled {
     resident: Resident;
     location: CaseLocation;
     category: Category;
+    /** Urgent matters are counted in hours (DOMAIN.md); since schema version 2. */
+    urgency: Urgency;
     description: string;
     channel: Channel;
     /** The property project serving the compound when the complaint was filed. */

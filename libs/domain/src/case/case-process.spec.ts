@@ -9,6 +9,7 @@ const filed: CaseEvent = {
     resident: { name: '李先生', phone: '13900000000' },
     location: { communityId: 'xiangyuan', compoundId: 'wocheng-yinxiang', building: '1幢' },
     category: 'stairwell_clutter',
+    urgency: 'normal',
     description: '楼道堆放杂物',
     channel: 'phone',
     propertyCompanyId: 'pc-wocheng',

@@ -2,14 +2,8 @@ import type { Category } from './category';
 import type { CaseEvent } from './case-events';
 import type { Tier } from '../shared/actor';
 
-export type CaseStatus =
-  | 'not_filed'
-  | 'filed'
-  | 'awaiting_sign_for'
-  | 'in_progress'
-  | 'resolved'
-  | 'awaiting_redo'
-  | 'closed';
+export const CASE_STATUSES = ['not_filed', 'filed', 'awaiting_sign_for', 'in_progress', 'resolved', 'awaiting_redo', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface TaskState {
   taskId: string;

@@ -15,3 +15,6 @@ export const CATEGORY_CODES = Object.keys(CATEGORIES) as Category[];
 /** How the complaint reached the community. */
 export const CHANNELS = ['visit', 'phone', 'walk_in', 'online', 'hotline_transfer'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+export const URGENCIES = ['normal', 'urgent'] as const;
+export type Urgency = (typeof URGENCIES)[number];

@@ -6,13 +6,25 @@ import {
   type CheckpointStore,
   type EventStore,
   type ExpectedRevision,
-  IdempotencyConflictError,
   type NewEvent,
+  type ReadStreamOptions,
   type RecordedEvent,
+  StreamNotFoundError,
   type SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../event-store';
-import { canonicalJson, computeEventHash, GENESIS_HASH } from '../hash-chain';
+import { GENESIS_HASH } from '../hash-chain';
+import {
+  assertAppendable,
+  chainEventRows,
+  type ChainedEventRow,
+  type EventRow,
+  expectationHolds,
+  idempotentRetryResult,
+  streamRange,
+  toRecordedEvent,
+} from '../stored-events';
+import { runSubscription, WakeSignal } from '../subscription';
 import { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
 
 export interface SqliteEventStoreOptions {
@@ -22,10 +34,6 @@ export interface SqliteEventStoreOptions {
    */
   pollIntervalMs?: number;
 }
-
-const subscriptionBatchSize = 500;
-const firstRetryDelayMs = 200;
-const maxRetryDelayMs = 5000;
 
 /**
  * Lets an append wake the idle subscriptions of every store in this process that uses the same
@@ -49,21 +57,8 @@ const schema = `
     UNIQUE (stream_id, stream_revision)
   )`;
 
-interface EventRow {
-  global_position: number;
-  event_id: string;
-  stream_id: string;
-  stream_revision: number;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-  previous_hash: string;
-  hash: string;
-}
-
-type EventRowInsert = Omit<EventRow, 'global_position'>;
+/** SQLite reads LIMIT -1 as "no limit". */
+const noLimit = -1;
 
 /**
  * The event log in one SQLite file. SQLite has a single writer, so global positions are assigned
@@ -80,9 +75,10 @@ export class SqliteEventStore implements EventStore {
   private readonly notificationKey: string;
   private readonly selectById: Database.Statement<[string], EventRow>;
   private readonly selectLastOfStream: Database.Statement<[string], EventRow>;
-  private readonly selectStream: Database.Statement<[string, number], EventRow>;
+  private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
   private readonly selectAfter: Database.Statement<[number, number], EventRow>;
-  private readonly insertEvent: Database.Statement<[EventRowInsert]>;
+  private readonly insertEvent: Database.Statement<[ChainedEventRow]>;
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult
   >;
@@ -98,8 +94,11 @@ export class SqliteEventStore implements EventStore {
     this.selectLastOfStream = db.prepare(
       'SELECT * FROM events WHERE stream_id = ? ORDER BY stream_revision DESC LIMIT 1',
     );
-    this.selectStream = db.prepare(
-      'SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision',
+    this.selectStreamForwards = db.prepare(
+      'SELECT * FROM events WHERE stream_id = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?',
+    );
+    this.selectStreamBackwards = db.prepare(
+      'SELECT * FROM events WHERE stream_id = ? AND stream_revision <= ? ORDER BY stream_revision DESC LIMIT ?',
     );
     this.selectAfter = db.prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?');
     this.insertEvent = db.prepare(`
@@ -126,12 +125,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) {
-      throw new Error(`stream ${streamId}: an append needs at least one event`);
-    }
-    if (new Set(events.map((event) => event.id)).size !== events.length) {
-      throw new Error(`stream ${streamId}: the same event id appears twice in one append`);
-    }
+    assertAppendable(streamId, events);
     const result = this.appendTransaction.immediate(streamId, events, expected);
     if (result.written) {
       appendNotifier.emit(this.notificationKey);
@@ -139,12 +133,22 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<RecordedEvent[]> {
-    return this.selectStream.all(streamId, fromRevision).map(toRecordedEvent);
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const { backwards, fromRevision, maxCount } = streamRange(streamId, options);
+    const select = backwards ? this.selectStreamBackwards : this.selectStreamForwards;
+    const rows = select.all(streamId, fromRevision, maxCount ?? noLimit);
+    if (rows.length === 0 && this.lastRevision(streamId) === -1) {
+      throw new StreamNotFoundError(streamId);
+    }
+    return rows.map(toRecordedEvent);
+  }
+
+  async streamRevision(streamId: string): Promise<number> {
+    return this.lastRevision(streamId);
   }
 
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return this.readAfter(after, limit);
+    return this.selectAfter.all(after, limit).map(toRecordedEvent);
   }
 
   async findEvent(eventId: string): Promise<RecordedEvent | undefined> {
@@ -152,21 +156,18 @@ export class SqliteEventStore implements EventStore {
     return row && toRecordedEvent(row);
   }
 
-  async subscribe({ after, handler, signal, onError }: SubscribeOptions): Promise<void> {
-    let cursor = after;
-    while (!signal.aborted) {
-      // Read synchronously and start waiting in the same tick, so that no notification slips in between.
-      const batch = this.readAfter(cursor, subscriptionBatchSize);
-      if (batch.length === 0) {
-        await sleep(this.pollIntervalMs, signal, this.notificationKey);
-        continue;
-      }
-      for (const event of batch) {
-        if (!(await deliverUntilHandled(event, { handler, signal, onError }))) {
-          return;
-        }
-        cursor = event.globalPosition;
-      }
+  async subscribe(options: SubscribeOptions): Promise<void> {
+    const wake = new WakeSignal();
+    const notify = () => wake.notify();
+    appendNotifier.on(this.notificationKey, notify);
+    try {
+      await runSubscription(options, {
+        readBatch: async (after, limit) => this.readAll(after, limit),
+        wake,
+        pollIntervalMs: this.pollIntervalMs,
+      });
+    } finally {
+      appendNotifier.off(this.notificationKey, notify);
     }
   }
 
@@ -176,12 +177,16 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  private readAfter(after: number, limit: number): RecordedEvent[] {
-    return this.selectAfter.all(after, limit).map(toRecordedEvent);
+  private lastRevision(streamId: string): number {
+    return this.selectLastOfStream.get(streamId)?.stream_revision ?? -1;
   }
 
   private appendWithinTransaction(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
-    const retried = this.findIdempotentRetry(streamId, events);
+    const retried = idempotentRetryResult(
+      streamId,
+      events,
+      events.map((event) => this.selectById.get(event.id)),
+    );
     if (retried) {
       return retried;
     }
@@ -190,151 +195,13 @@ export class SqliteEventStore implements EventStore {
     if (!expectationHolds(expected, actual)) {
       throw new WrongExpectedRevisionError(streamId, expected, actual);
     }
-    const recordedAt = new Date().toISOString();
-    let previousHash = last ? last.hash : GENESIS_HASH;
+    const rows = chainEventRows(streamId, actual + 1, events, new Date().toISOString(), last ? last.hash : GENESIS_HASH);
     let lastGlobalPosition = 0;
-    events.forEach((event, index) => {
-      const row = chainedRow(streamId, actual + 1 + index, event, recordedAt, previousHash);
+    for (const row of rows) {
       lastGlobalPosition = Number(this.insertEvent.run(row).lastInsertRowid);
-      previousHash = row.hash;
-    });
+    }
     return { written: true, nextExpectedRevision: actual + events.length, lastGlobalPosition };
   }
-
-  /**
-   * A retry of events already stored returns the revision and position of the last of them,
-   * whatever the expected revision. Anything short of the whole batch at consecutive revisions of
-   * this stream, with the same types and data, is a conflict rather than a retry.
-   */
-  private findIdempotentRetry(streamId: string, events: NewEvent[]): AppendResult | undefined {
-    const rows = events.map((event) => this.selectById.get(event.id));
-    const firstStoredIndex = rows.findIndex((row) => row !== undefined);
-    if (firstStoredIndex === -1) {
-      return undefined;
-    }
-    if (rows.some((row) => row === undefined)) {
-      throw new IdempotencyConflictError(streamId, events[firstStoredIndex].id);
-    }
-    const stored = rows as EventRow[];
-    stored.forEach((row, index) => {
-      const event = events[index];
-      const isSameEvent =
-        row.stream_id === streamId &&
-        row.stream_revision === stored[0].stream_revision + index &&
-        row.type === event.type &&
-        canonicalJson(JSON.parse(row.data)) === canonicalJson(event.data);
-      if (!isSameEvent) {
-        throw new IdempotencyConflictError(streamId, event.id);
-      }
-    });
-    const last = stored[stored.length - 1];
-    return { written: false, nextExpectedRevision: last.stream_revision, lastGlobalPosition: last.global_position };
-  }
-}
-
-function expectationHolds(expected: ExpectedRevision, actual: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === -1;
-    case 'stream_exists':
-      return actual >= 0;
-    default:
-      return expected === actual;
-  }
-}
-
-function chainedRow(
-  streamId: string,
-  revision: number,
-  event: NewEvent,
-  recordedAt: string,
-  previousHash: string,
-): EventRowInsert {
-  const data = JSON.stringify(event.data);
-  const metadata = JSON.stringify(event.metadata);
-  const schemaVersion = event.schemaVersion ?? 1;
-  // Hash what will be read back (the stored JSON), not the caller's objects, which may hold values
-  // JSON turns into something else (dates, undefined, NaN).
-  const hash = computeEventHash({
-    previousHash,
-    id: event.id,
-    type: event.type,
-    streamId,
-    revision,
-    recordedAt,
-    schemaVersion,
-    data: JSON.parse(data),
-    metadata: JSON.parse(metadata),
-  });
-  return {
-    event_id: event.id,
-    stream_id: streamId,
-    stream_revision: revision,
-    type: event.type,
-    schema_version: schemaVersion,
-    data,
-    metadata,
-    recorded_at: recordedAt,
-    previous_hash: previousHash,
-    hash,
-  };
-}
-
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    type: row.type,
-    streamId: row.stream_id,
-    revision: row.stream_revision,
-    globalPosition: row.global_position,
-    recordedAt: row.recorded_at,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-    previousHash: row.previous_hash,
-    hash: row.hash,
-  };
-}
-
-/** Hands the event to the handler until it succeeds, backing off between failures; false if aborted first. */
-async function deliverUntilHandled(
-  event: RecordedEvent,
-  { handler, signal, onError }: Omit<SubscribeOptions, 'after'>,
-): Promise<boolean> {
-  for (let failures = 0; !signal.aborted; failures++) {
-    try {
-      await handler(event);
-      return true;
-    } catch (error) {
-      onError?.(error, event);
-      await sleep(Math.min(firstRetryDelayMs * 2 ** failures, maxRetryDelayMs), signal);
-    }
-  }
-  return false;
-}
-
-/** Waits for the delay, an abort, or (if given) an append notification, whichever comes first. */
-function sleep(ms: number, signal: AbortSignal, wakeOnAppendTo?: string): Promise<void> {
-  if (signal.aborted) {
-    return Promise.resolve();
-  }
-  return new Promise((resolveSleep) => {
-    const wake = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', wake);
-      if (wakeOnAppendTo !== undefined) {
-        appendNotifier.off(wakeOnAppendTo, wake);
-      }
-      resolveSleep();
-    };
-    const timer = setTimeout(wake, ms);
-    signal.addEventListener('abort', wake);
-    if (wakeOnAppendTo !== undefined) {
-      appendNotifier.on(wakeOnAppendTo, wake);
-    }
-  });
 }
 
 /** Creates the checkpoints table if missing; projections that write their rows and checkpoint in one transaction call it first. */

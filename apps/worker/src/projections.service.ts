@@ -1,0 +1,31 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { EVENT_STORE, PROJECTIONS, READ_STORE, runProjection, type SqlDatabase } from '../../../libs/application/src';
+import type { EventStore } from '../../../libs/event-store/src';
+import { retryUntilStopped } from './retry';
+
+/** Keeps every read model up to date from the log, each from its own checkpoint. */
+@Injectable()
+export class ProjectionsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ProjectionsService.name);
+  private readonly stopping = new AbortController();
+  private running: Promise<void>[] = [];
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_STORE) private readonly db: SqlDatabase) {}
+
+  onApplicationBootstrap(): void {
+    const { signal } = this.stopping;
+    this.running = PROJECTIONS.map(async (projection) => {
+      // A subscription that fails (its database connection lost, say) starts again from the checkpoint.
+      await retryUntilStopped(
+        () => runProjection(this.store, this.db, projection, signal, (error) => this.logger.error(`projection ${projection.name}: ${String(error)}; retrying`)),
+        signal,
+        (error) => this.logger.error(`projection ${projection.name} stopped: ${String(error)}; resuming from its checkpoint`),
+      );
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.running);
+  }
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { caseStreamId, eventIdFor } from '../libs/application/src';
+import { CASE_EVENT_SCHEMA_VERSIONS, type CaseEvent } from '../libs/domain/src';
+import type { EventStore, NewEvent } from '../libs/event-store/src';
+import { sampleComplaint } from '../test/support/harness';
+
+const staff = { userId: 'user-staff-xiangyuan', role: 'community_staff', organisationId: 'xiangyuan' };
+const company = { userId: 'user-pc-beichen-aoyuan', role: 'property_company', organisationId: 'pc-beichen-aoyuan' };
+const center = { userId: 'case-workflow', role: 'system', organisationId: 'shushan-center' };
+
+function envelope(event: CaseEvent, actor: typeof staff, commandId: string, index: number): NewEvent {
+  return {
+    id: eventIdFor(commandId, index),
+    type: event.type,
+    schemaVersion: CASE_EVENT_SCHEMA_VERSIONS[event.type],
+    data: event.data as unknown as Record<string, unknown>,
+    metadata: { actor, tier: 'community', correlationId: commandId, causationId: commandId },
+  };
+}
+
+/**
+ * The events of one realistic case: filed, dispatched, signed for, resolved, then `redos` rounds
+ * of an unsatisfied call-back and a redo, and finally a satisfied call-back that closes it
+ * (6 + 4 × redos events).
+ */
+export function caseLifeEvents(caseId: string, redos: number, start = Date.parse('2026-03-02T01:00:00Z')): NewEvent[] {
+  const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
+  const taskId = `${caseId}-task`;
+  const events: NewEvent[] = [];
+  const add = (event: CaseEvent, actor: typeof staff) => events.push(envelope(event, actor, `${caseId}/${events.length}`, 0));
+  add(
+    {
+      type: 'ComplaintFiled',
+      data: { ...sampleComplaint, caseId, propertyCompanyId: 'pc-beichen-aoyuan', filedAt: at(0) },
+    },
+    staff,
+  );
+  const deadlines = (from: number) => ({ signForBy: at(from + 120), resolveBy: at(from + 1440) });
+  add({ type: 'TaskDispatched', data: { taskId, assigneeOrganisationId: 'pc-beichen-aoyuan', ...deadlines(0), dispatchedAt: at(0) } }, center);
+  let minute = 0;
+  const handle = () => {
+    add({ type: 'TaskSignedFor', data: { taskId, signedForAt: at(++minute) } }, company);
+    add({ type: 'TaskResolved', data: { taskId, note: '已更换主板，恢复运行 ✅', resolvedAt: at(++minute) } }, company);
+  };
+  handle();
+  for (let redo = 1; redo <= redos; redo++) {
+    add({ type: 'CallBackRecorded', data: { satisfied: false, rating: 2, note: '仍有异响', calledBackAt: at(++minute) } }, staff);
+    add({ type: 'TaskRedoOrdered', data: { taskId, assigneeOrganisationId: 'pc-beichen-aoyuan', redoCount: redo, ...deadlines(minute), orderedAt: at(++minute) } }, center);
+    handle();
+  }
+  add({ type: 'CallBackRecorded', data: { satisfied: true, rating: 5, calledBackAt: at(++minute) } }, staff);
+  add({ type: 'CaseClosed', data: { reason: 'resident_satisfied', closedAt: at(minute) } }, staff);
+  return events;
+}
+
+/** Appends whole cases (one append each) until the log holds at least `events` events; returns the case ids. */
+export async function fillLog(store: EventStore, events: number, redosPerCase = 0): Promise<string[]> {
+  const caseIds: string[] = [];
+  let written = 0;
+  while (written < events) {
+    const caseId = randomUUID();
+    const life = caseLifeEvents(caseId, redosPerCase);
+    await store.append(caseStreamId(caseId), life, 'no_stream');
+    caseIds.push(caseId);
+    written += life.length;
+  }
+  return caseIds;
+}

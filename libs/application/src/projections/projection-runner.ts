@@ -1,0 +1,41 @@
+import type { EventStore } from '../../../event-store/src';
+import type { SqlDatabase } from '../read-store/sql-database';
+import { applyProjectionBatch, loadProjectionCheckpoint, type Projection } from './projection';
+
+const REBUILD_BATCH = 5000;
+
+/** Keeps a projection up to date from its checkpoint until `signal` aborts. */
+export async function runProjection(
+  store: EventStore,
+  db: SqlDatabase,
+  projection: Projection,
+  signal: AbortSignal,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  await store.subscribe({
+    after: await loadProjectionCheckpoint(db, projection.name),
+    signal,
+    handler: (event) => applyProjectionBatch(db, projection, [event]),
+    onError,
+  });
+}
+
+/**
+ * Empties a projection and replays the whole log into it in large batches. Run it while no live
+ * runner of the same projection is running (the worker stopped), or the two would interleave.
+ */
+export async function rebuildProjection(store: EventStore, db: SqlDatabase, projection: Projection): Promise<{ events: number }> {
+  await db.batch([
+    ...projection.tables.map((table) => ({ sql: `DELETE FROM ${table}` })),
+    { sql: 'DELETE FROM projection_checkpoints WHERE name = ?', params: [projection.name] },
+  ]);
+  let after = 0;
+  let events = 0;
+  for (;;) {
+    const batch = await store.readAll(after, REBUILD_BATCH);
+    if (batch.length === 0) return { events };
+    await applyProjectionBatch(db, projection, batch);
+    after = batch[batch.length - 1].globalPosition;
+    events += batch.length;
+  }
+}

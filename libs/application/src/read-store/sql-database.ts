@@ -1,0 +1,96 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { Pool, types, type PoolClient } from 'pg';
+
+/**
+ * The read store: where projections, checkpoints of projections and the directory live. The same
+ * SQL runs on SQLite and PostgreSQL: statements use `?` placeholders, and the types both know
+ * (TEXT, BIGINT, INTEGER, DOUBLE PRECISION).
+ */
+export interface SqlStatement {
+  sql: string;
+  params?: readonly unknown[];
+}
+
+export interface SqlDatabase {
+  readonly dialect: 'sqlite' | 'postgres';
+  query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs the statements in one transaction: all of them or none. */
+  batch(statements: readonly SqlStatement[]): Promise<void>;
+  /** Runs a script of DDL statements separated by semicolons. */
+  executeScript(script: string): Promise<void>;
+}
+
+export class SqliteSqlDatabase implements SqlDatabase {
+  readonly dialect = 'sqlite';
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+
+  constructor(private readonly db: Database) {}
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.prepare(sql).all(...(params as unknown[])) as Row[];
+  }
+
+  async batch(statements: readonly SqlStatement[]): Promise<void> {
+    // better-sqlite3 runs the whole transaction synchronously: nothing else interleaves with it.
+    this.db.transaction(() => {
+      for (const { sql, params = [] } of statements) this.prepare(sql).run(...(params as unknown[]));
+    })();
+  }
+
+  async executeScript(script: string): Promise<void> {
+    this.db.exec(script);
+  }
+
+  private prepare(sql: string): Statement<unknown[]> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[]>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** BIGINT and NUMERIC come back as JS numbers; positions and counts stay far below 2^53. */
+const numericTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.INT8 || oid === types.builtins.NUMERIC ? Number : types.getTypeParser(oid, format as 'text'),
+};
+
+export class PostgresSqlDatabase implements SqlDatabase {
+  readonly dialect = 'postgres';
+
+  constructor(private readonly pool: Pool) {}
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const result = await this.pool.query({ text: toPostgresPlaceholders(sql), values: [...params], types: numericTypes });
+    return result.rows as Row[];
+  }
+
+  async batch(statements: readonly SqlStatement[]): Promise<void> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const { sql, params = [] } of statements) {
+        await client.query({ text: toPostgresPlaceholders(sql), values: [...params] });
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async executeScript(script: string): Promise<void> {
+    // Several processes start at once at scale; the lock keeps their CREATE … IF NOT EXISTS from racing.
+    await this.batch([{ sql: 'SELECT pg_advisory_xact_lock(7428001)' }, { sql: script }]);
+  }
+}
+
+/** `?` → `$1`, `$2`, … (our SQL has no `?` inside string literals). */
+function toPostgresPlaceholders(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}

@@ -1,0 +1,77 @@
+import { Pool } from 'pg';
+import {
+  openSqliteDatabase,
+  SqliteCheckpointStore,
+  SqliteEventStore,
+  type CheckpointStore,
+  type EventStore,
+} from '../../../event-store/src';
+import { KurrentDbCheckpointStore, KurrentDbEventStore } from '../../../event-store/src/kurrentdb/kurrentdb-event-store';
+import { migratePostgresEventStore, PostgresCheckpointStore, PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
+import type { YixinConfig } from '../config';
+import { DIRECTORY_SCHEMA } from '../directory/directory.service';
+import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTIONS } from '../projections';
+import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlDatabase } from './sql-database';
+
+/**
+ * The stores a yixin process uses, chosen by configuration: the event log (with the checkpoints
+ * of its subscribers) on SQLite, PostgreSQL or KurrentDB, and the read store on SQLite or PostgreSQL.
+ */
+export interface Stores {
+  eventStore: EventStore;
+  /** Checkpoints of the log's subscribers that are not projections (the bridge to Temporal). */
+  checkpoints: CheckpointStore;
+  readStore: SqlDatabase;
+  close(): Promise<void>;
+}
+
+export async function openStores(config: YixinConfig): Promise<Stores> {
+  const stores = await openBackends(config);
+  await stores.readStore.executeScript(
+    [DIRECTORY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, ...PROJECTIONS.map((projection) => projection.schema)].join(';\n'),
+  );
+  return stores;
+}
+
+async function openBackends(config: YixinConfig): Promise<Stores> {
+  if (config.store === 'sqlite') {
+    const db = openSqliteDatabase(config.sqliteFile, { synchronous: config.sqliteSynchronous });
+    return {
+      eventStore: new SqliteEventStore(db),
+      checkpoints: new SqliteCheckpointStore(db),
+      readStore: new SqliteSqlDatabase(db),
+      close: async () => {
+        db.close();
+      },
+    };
+  }
+  const pool = new Pool({
+    connectionString: config.databaseUrl,
+    max: config.postgres.poolSize,
+    statement_timeout: config.postgres.statementTimeoutMs,
+  });
+  const readStore = new PostgresSqlDatabase(pool);
+  if (config.store === 'postgres') {
+    await migratePostgresEventStore(pool);
+    const eventStore = new PostgresEventStore(pool);
+    return {
+      eventStore,
+      checkpoints: new PostgresCheckpointStore(pool),
+      readStore,
+      close: async () => {
+        await eventStore.close();
+        await pool.end();
+      },
+    };
+  }
+  const eventStore = KurrentDbEventStore.fromConnectionString(config.kurrentDbConnectionString!);
+  return {
+    eventStore,
+    checkpoints: new KurrentDbCheckpointStore(eventStore),
+    readStore,
+    close: async () => {
+      await eventStore.close();
+      await pool.end();
+    },
+  };
+}
