@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Benchmark, Figure } from './bench-kit';
+import { postgresEventLog } from './event-log-postgres.bench';
 import { sqliteEventLog } from './event-log.bench';
 import { inboxLatency } from './inbox-latency.bench';
 
@@ -12,7 +13,11 @@ import { inboxLatency } from './inbox-latency.bench';
  * `npm run bench [name…]`: runs the benchmarks, prints their figures beside their baselines and
  * writes them to docs/benchmarks.md with the date and the commit. Never a pass/fail.
  */
-const BENCHMARKS: Record<string, Benchmark> = { 'event-log-sqlite': sqliteEventLog, 'inbox-latency': inboxLatency };
+const BENCHMARKS: Record<string, Benchmark> = {
+  'event-log-sqlite': sqliteEventLog,
+  'event-log-postgres': postgresEventLog,
+  'inbox-latency': inboxLatency,
+};
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -8,7 +8,7 @@ import {
   openStores,
   PROJECTIONS,
   READ_STORE,
-  rebuildProjection,
+  rebuildProjections,
   verifyLog,
   type SqlDatabase,
   type YixinConfig,
@@ -172,7 +172,7 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
         Promise.all(PROJECTIONS.map((projection) => readStore.query(`SELECT * FROM ${projection.tables[0]} ORDER BY 1, 2`)));
       const live = await snapshot();
       expect(live[0].length).toBe(3);
-      for (const projection of PROJECTIONS) await rebuildProjection(stores.eventStore, readStore, projection);
+      await rebuildProjections(stores.eventStore, readStore, PROJECTIONS);
       expect(await snapshot()).toEqual(live);
 
       const runCli = (...args: string[]) =>

@@ -15,7 +15,7 @@ import {
   loadConfig,
   PROJECTIONS,
   READ_STORE,
-  rebuildProjection,
+  rebuildProjections,
   VerifyLogQuery,
   type LogVerification,
 } from '../../../libs/application/src';
@@ -101,11 +101,10 @@ async function main(argv: string[]): Promise<number> {
           throw new Error(`unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.map((projection) => projection.name).join(', ')}`);
         }
         const chosen = args.length > 0 ? PROJECTIONS.filter((projection) => args.includes(projection.name)) : PROJECTIONS;
-        for (const projection of chosen) {
-          const started = performance.now();
-          const { events } = await rebuildProjection(app.get(EVENT_STORE), app.get(READ_STORE), projection);
-          console.log(`${projection.name}: rebuilt from ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-        }
+        const started = performance.now();
+        const { events } = await rebuildProjections(app.get(EVENT_STORE), app.get(READ_STORE), chosen);
+        const names = chosen.map((projection) => projection.name).join(', ');
+        console.log(`${names}: rebuilt from ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
         return 0;
       }
       default:

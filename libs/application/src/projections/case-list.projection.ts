@@ -88,7 +88,7 @@ export const caseListProjection: Projection = {
         changed.add(caseId);
       }
     }
-    return [...changed].map((caseId) => upsertRow('case_list', 'case_id', rows.get(caseId)! as unknown as Record<string, unknown>));
+    return [...changed].map((caseId) => upsertRow('case_list', 'case_id', 'revision', rows.get(caseId)! as unknown as Record<string, unknown>));
   },
 };
 

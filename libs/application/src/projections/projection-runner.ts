@@ -1,6 +1,6 @@
 import type { EventStore } from '../../../event-store/src';
 import type { SqlDatabase } from '../read-store/sql-database';
-import { applyProjectionBatch, loadProjectionCheckpoint, type Projection } from './projection';
+import { applyProjectionBatch, loadProjectionCheckpoint, saveProjectionCheckpoint, type Projection } from './projection';
 
 const REBUILD_BATCH = 5000;
 
@@ -21,21 +21,25 @@ export async function runProjection(
 }
 
 /**
- * Empties a projection and replays the whole log into it in large batches. Run it while no live
- * runner of the same projection is running (the worker stopped), or the two would interleave.
+ * Empties projections and replays the whole log into them, reading it once, in large batches
+ * (each batch one transaction for all of them). Run it while no live runner of these projections
+ * is running (the worker stopped), or the two would interleave.
  */
-export async function rebuildProjection(store: EventStore, db: SqlDatabase, projection: Projection): Promise<{ events: number }> {
-  await db.batch([
-    ...projection.tables.map((table) => ({ sql: `DELETE FROM ${table}` })),
-    { sql: 'DELETE FROM projection_checkpoints WHERE name = ?', params: [projection.name] },
-  ]);
+export async function rebuildProjections(store: EventStore, db: SqlDatabase, projections: readonly Projection[]): Promise<{ events: number }> {
+  await db.batch(
+    projections.flatMap((projection) => [
+      ...projection.tables.map((table) => ({ sql: `DELETE FROM ${table}` })),
+      { sql: 'DELETE FROM projection_checkpoints WHERE name = ?', params: [projection.name] },
+    ]),
+  );
   let after = 0;
   let events = 0;
   for (;;) {
     const batch = await store.readAll(after, REBUILD_BATCH);
     if (batch.length === 0) return { events };
-    await applyProjectionBatch(db, projection, batch);
     after = batch[batch.length - 1].globalPosition;
+    const statements = await Promise.all(projections.map((projection) => projection.apply(batch, db)));
+    await db.batch([...statements.flat(), ...projections.map((projection) => saveProjectionCheckpoint(projection.name, after))]);
     events += batch.length;
   }
 }

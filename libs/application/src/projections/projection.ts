@@ -26,19 +26,25 @@ export async function loadProjectionCheckpoint(db: SqlDatabase, name: string): P
 
 export function saveProjectionCheckpoint(name: string, position: number): SqlStatement {
   return {
+    // Never backwards: a second worker running the same projection may lag behind the first.
     sql: `INSERT INTO projection_checkpoints (name, position) VALUES (?, ?)
-          ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+          ON CONFLICT (name) DO UPDATE SET position = excluded.position
+          WHERE projection_checkpoints.position < excluded.position`,
     params: [name, position],
   };
 }
 
-/** An upsert of a whole row keyed by `key`, in SQL both SQLite and PostgreSQL accept. */
-export function upsertRow(table: string, key: string, row: Record<string, unknown>): SqlStatement {
+/**
+ * An upsert of a whole row keyed by `key`, in SQL both SQLite and PostgreSQL accept. The row only
+ * replaces one with a lower `version`, so that several workers projecting at once, at different
+ * speeds, never put an older state over a newer one.
+ */
+export function upsertRow(table: string, key: string, version: string, row: Record<string, unknown>): SqlStatement {
   const columns = Object.keys(row);
   const updates = columns.filter((column) => column !== key).map((column) => `${column} = excluded.${column}`);
   return {
     sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-          ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`,
+          ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')} WHERE ${table}.${version} < excluded.${version}`,
     params: columns.map((column) => row[column]),
   };
 }

@@ -50,6 +50,9 @@ async function openBackends(config: YixinConfig): Promise<Stores> {
     max: config.postgres.poolSize,
     statement_timeout: config.postgres.statementTimeoutMs,
   });
+  // An idle connection that breaks (a server restart) is dropped and replaced on the next query;
+  // unheard, its error would end the process.
+  pool.on('error', (error) => console.warn(`PostgreSQL pool: idle connection lost: ${error.message}`));
   const readStore = new PostgresSqlDatabase(pool);
   if (config.store === 'postgres') {
     await migratePostgresEventStore(pool);

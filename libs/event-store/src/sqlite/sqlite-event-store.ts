@@ -23,6 +23,9 @@ import {
   idempotentRetryResult,
   streamRange,
   toRecordedEvent,
+  fromEventColumns,
+  EVENT_COLUMN_LIST,
+  type EventColumns,
 } from '../stored-events';
 import { runSubscription, WakeSignal } from '../subscription';
 import { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
@@ -77,7 +80,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectLastOfStream: Database.Statement<[string], EventRow>;
   private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
   private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
-  private readonly selectAfter: Database.Statement<[number, number], EventRow>;
+  private readonly selectAfter: Database.Statement<[number, number], EventColumns>;
   private readonly insertEvent: Database.Statement<[ChainedEventRow]>;
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult
@@ -100,7 +103,11 @@ export class SqliteEventStore implements EventStore {
     this.selectStreamBackwards = db.prepare(
       'SELECT * FROM events WHERE stream_id = ? AND stream_revision <= ? ORDER BY stream_revision DESC LIMIT ?',
     );
-    this.selectAfter = db.prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?');
+    this.selectAfter = db
+      .prepare<[number, number], EventColumns>(
+        `SELECT ${EVENT_COLUMN_LIST} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+      )
+      .raw(true);
     this.insertEvent = db.prepare(`
       INSERT INTO events (event_id, stream_id, stream_revision, type, schema_version, data, metadata,
                           recorded_at, previous_hash, hash)
@@ -148,7 +155,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(after: number, limit: number): Promise<RecordedEvent[]> {
-    return this.selectAfter.all(after, limit).map(toRecordedEvent);
+    return this.selectAfter.all(after, limit).map(fromEventColumns);
   }
 
   async findEvent(eventId: string): Promise<RecordedEvent | undefined> {
