@@ -1,3 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { caseStreamId } from '../libs/application/src';
+import type { EventStore } from '../libs/event-store/src';
+import { caseLifeEvents } from './event-data';
+
 /** What every benchmark reports: figures, each beside its baseline when it has one. */
 export interface Figure {
   name: string;
@@ -24,4 +29,33 @@ export function percentile(sortedAscending: number[], p: number): number {
 export function round(value: number, digits = 1): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+/**
+ * How far a subscriber on `reader` trails a writer appending 1,000 events per second through
+ * `writer` (batches of 10 every 10 ms): milliseconds from recordedAt to delivery, sorted.
+ */
+export async function subscriptionLags(writer: EventStore, reader: EventStore, total = 5000): Promise<number[]> {
+  const start = (await reader.readAll(0, 10_000_000)).at(-1)?.globalPosition ?? 0;
+  const lags: number[] = [];
+  const stop = new AbortController();
+  const subscription = reader.subscribe({
+    after: start,
+    signal: stop.signal,
+    handler: async (event) => {
+      lags.push(Date.now() - Date.parse(event.recordedAt));
+    },
+  });
+  const events = caseLifeEvents(randomUUID(), total / 4).slice(0, total);
+  const streamId = caseStreamId(randomUUID());
+  const started = performance.now();
+  for (let i = 0; i < total; i += 10) {
+    await writer.append(streamId, events.slice(i, i + 10), i === 0 ? 'no_stream' : i - 1);
+    const wait = started + i + 10 - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  while (lags.length < total) await new Promise((resolve) => setTimeout(resolve, 10));
+  stop.abort();
+  await subscription;
+  return lags.sort((a, b) => a - b);
 }

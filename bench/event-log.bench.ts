@@ -11,7 +11,7 @@ import {
 } from '../libs/application/src';
 import { openSqliteDatabase, SqliteEventStore, type NewEvent, type SqliteSynchronousMode } from '../libs/event-store/src';
 import { temporaryDirectory } from '../test/support/harness';
-import { percentile, round, type Benchmark, type Figure } from './bench-kit';
+import { percentile, round, subscriptionLags, type Benchmark, type Figure } from './bench-kit';
 import { caseLifeEvents, fillLog } from './event-data';
 
 const auditor = { userId: 'bench', role: 'auditor' as const, organisationId: 'bench' };
@@ -144,38 +144,14 @@ export const sqliteEventLog: Benchmark = {
   },
 };
 
-/** A subscriber on its own connection while a writer appends 1,000 events per second. */
+/** A subscriber on its own connection to the same file, while a writer appends 1,000 events per second. */
 async function subscriptionLag(): Promise<Figure> {
-  const directory = temporaryDirectory('yixin-bench-');
-  const writerDb = openSqliteDatabase(join(directory, 'log.sqlite'), { synchronous: 'NORMAL' });
-  const readerDb = openSqliteDatabase(join(directory, 'log.sqlite'), { synchronous: 'NORMAL' });
-  const writer = new SqliteEventStore(writerDb);
-  const reader = new SqliteEventStore(readerDb);
-  const lags: number[] = [];
-  const stop = new AbortController();
-  const subscription = reader.subscribe({
-    after: 0,
-    signal: stop.signal,
-    handler: async (event) => {
-      lags.push(Date.now() - Date.parse(event.recordedAt));
-    },
-  });
-  const total = 5000;
-  const events = caseLifeEvents(randomUUID(), total / 4).slice(0, total);
-  const streamId = caseStreamId(randomUUID());
-  const started = performance.now();
-  for (let i = 0; i < total; i += 10) {
-    await writer.append(streamId, events.slice(i, i + 10), i === 0 ? 'no_stream' : i - 1);
-    const due = started + (i + 10);
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  while (lags.length < total) await new Promise((resolve) => setTimeout(resolve, 10));
-  stop.abort();
-  await subscription;
+  const file = join(temporaryDirectory('yixin-bench-'), 'log.sqlite');
+  const writerDb = openSqliteDatabase(file, { synchronous: 'NORMAL' });
+  const readerDb = openSqliteDatabase(file, { synchronous: 'NORMAL' });
+  const lags = await subscriptionLags(new SqliteEventStore(writerDb), new SqliteEventStore(readerDb));
   writerDb.close();
   readerDb.close();
-  lags.sort((a, b) => a - b);
   return {
     name: 'subscription lag behind a writer appending 1,000 events/s (batches of 10 every 10 ms, same process, two connections)',
     value: percentile(lags, 99),

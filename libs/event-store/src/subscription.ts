@@ -78,8 +78,13 @@ export async function runSubscription(
   }
 }
 
+/** The pause after the n-th consecutive failure (0-based): 200 ms, doubling, at most 5 s. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(firstRetryDelayMs * 2 ** failures, maxRetryDelayMs);
+}
+
 /** Hands the event to the handler until it succeeds, backing off between failures; false if aborted first. */
-async function deliverUntilHandled(
+export async function deliverUntilHandled(
   event: RecordedEvent,
   { handler, signal, onError }: Pick<SubscribeOptions, 'handler' | 'signal' | 'onError'>,
 ): Promise<boolean> {
@@ -89,7 +94,7 @@ async function deliverUntilHandled(
       return true;
     } catch (error) {
       onError?.(error, event);
-      await sleep(Math.min(firstRetryDelayMs * 2 ** failures, maxRetryDelayMs), signal);
+      await sleep(retryDelayMs(failures), signal);
     }
   }
   return false;
@@ -99,7 +104,7 @@ async function deliverUntilHandled(
  * Waits for the delay or an abort, whichever comes first, leaving no timer or listener behind.
  * `subscribe`, if given, registers one more way to wake and returns how to unregister it.
  */
-function sleep(ms: number, signal: AbortSignal, subscribe?: (wake: () => void) => () => void): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal, subscribe?: (wake: () => void) => () => void): Promise<void> {
   if (signal.aborted) {
     return Promise.resolve();
   }

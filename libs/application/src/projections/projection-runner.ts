@@ -2,7 +2,7 @@ import type { EventStore } from '../../../event-store/src';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { applyProjectionBatch, loadProjectionCheckpoint, saveProjectionCheckpoint, type Projection } from './projection';
 
-const REBUILD_BATCH = 5000;
+const REBUILD_BATCH = 20_000;
 
 /** Keeps a projection up to date from its checkpoint until `signal` aborts. */
 export async function runProjection(

@@ -21,6 +21,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store';
 import { assertAppendable, expectationHolds } from '../stored-events';
+import { deliverUntilHandled, retryDelayMs, sleep } from '../subscription';
 import {
   actualRevisionOf,
   chainNewEvents,
@@ -41,8 +42,6 @@ import {
  * for this long points at a fault, which the caller should hear of.
  */
 const maxAppendAttempts = 10;
-const firstRetryDelayMs = 200;
-const maxRetryDelayMs = 5000;
 
 export interface KurrentDbEventStoreOptions {
   /**
@@ -286,41 +285,4 @@ export class KurrentDbCheckpointStore implements CheckpointStore {
     }
     await this.client.appendToStream(streamName, event);
   }
-}
-
-function retryDelayMs(failures: number): number {
-  return Math.min(firstRetryDelayMs * 2 ** failures, maxRetryDelayMs);
-}
-
-/** Hands the event to the handler until it succeeds, backing off between failures; false if aborted first. */
-async function deliverUntilHandled(
-  event: RecordedEvent,
-  { handler, signal, onError }: Pick<SubscribeOptions, 'handler' | 'signal' | 'onError'>,
-): Promise<boolean> {
-  for (let failures = 0; !signal.aborted; failures++) {
-    try {
-      await handler(event);
-      return true;
-    } catch (error) {
-      onError?.(error, event);
-      await sleep(retryDelayMs(failures), signal);
-    }
-  }
-  return false;
-}
-
-/** Waits for the delay or an abort, whichever comes first, leaving no timer or listener behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    const wake = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', wake);
-      resolve();
-    };
-    const timer = setTimeout(wake, ms);
-    signal.addEventListener('abort', wake);
-  });
 }

@@ -105,14 +105,6 @@ const insertedColumnTypes: Record<keyof ChainedEventRow, string> = {
 };
 const insertedColumns = Object.keys(insertedColumnTypes) as Array<keyof ChainedEventRow>;
 
-/** One statement for the whole append: one array parameter per column, unnested into rows. */
-const insertEventsSql = `
-  INSERT INTO events (global_position, ${insertedColumns.join(', ')})
-  SELECT pg_current_xact_id()::text::bigint * ${maxEventsPerAppend} + batch.ordinal - 1,
-         ${insertedColumns.map((column) => `batch.${column}`).join(', ')}
-  FROM unnest(${insertedColumns.map((column, index) => `$${index + 1}::${insertedColumnTypes[column]}[]`).join(', ')})
-       WITH ORDINALITY AS batch (${insertedColumns.join(', ')}, ordinal)
-  RETURNING global_position`;
 
 /**
  * Everything behind the oldest transaction still running: each of those transactions has ended,
@@ -304,6 +296,10 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
  * append per transaction: positions are the transaction id * 4096 + index, so a second append in
  * the same transaction fails on the primary key. Exported for tests that need a transaction held
  * open mid-append; everything else calls PostgresEventStore.append.
+ *
+ * The usual append is two statements (lock the stream's head; insert, advance and notify), so it
+ * costs four round trips with BEGIN and COMMIT. Only when the expectation fails or an event id is
+ * already stored does it read what is stored, to tell an idempotent retry from a conflict.
  */
 export async function appendInOpenTransaction(
   client: ClientBase,
@@ -311,62 +307,90 @@ export async function appendInOpenTransaction(
   events: NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
-  await client.query('INSERT INTO streams (stream_id, revision) VALUES ($1, -1) ON CONFLICT (stream_id) DO NOTHING', [
-    streamId,
-  ]);
-  const [head] = await queryRows<{ revision: number; transaction_id: string }>(
-    client,
-    'SELECT revision, pg_current_xact_id()::text AS transaction_id FROM streams WHERE stream_id = $1 FOR UPDATE',
-    [streamId],
-  );
+  const head = await lockStreamHead(client, streamId);
   assertTransactionIdFitsPositions(head.transaction_id);
-
+  const actual = head.revision;
+  if (expectationHolds(expected, actual)) {
+    const rows = chainEventRows(streamId, actual + 1, events, new Date().toISOString(), head.hash);
+    const [outcome] = await queryRows<{ already_stored: number; last_position: number | null }>(client, insertAndAdvanceSql, [
+      ...insertedColumns.map((column) => rows.map((row) => row[column])),
+      events.map((event) => event.id),
+      streamId,
+      actual + events.length,
+      appendChannel,
+    ]);
+    if (outcome.already_stored === 0) {
+      return { written: true, nextExpectedRevision: actual + events.length, lastGlobalPosition: outcome.last_position! };
+    }
+  }
   const stored = await queryRows<EventRow>(client, `SELECT ${eventColumns} FROM events WHERE event_id = ANY($1)`, [
     events.map((event) => event.id),
   ]);
   const storedById = new Map(stored.map((row) => [row.event_id, row]));
-  const retried = idempotentRetryResult(
-    streamId,
-    events,
-    events.map((event) => storedById.get(event.id)),
-  );
+  const retried = idempotentRetryResult(streamId, events, events.map((event) => storedById.get(event.id)));
   if (retried) {
     return retried;
   }
-
-  const actual = head.revision;
-  if (!expectationHolds(expected, actual)) {
-    throw new WrongExpectedRevisionError(streamId, expected, actual);
-  }
-  const rows = chainEventRows(streamId, actual + 1, events, new Date().toISOString(), await headHash(client, streamId, actual));
-  const inserted = await queryRows<{ global_position: number }>(
-    client,
-    insertEventsSql,
-    insertedColumns.map((column) => rows.map((row) => row[column])),
-  );
-  await client.query('UPDATE streams SET revision = $2 WHERE stream_id = $1', [streamId, actual + events.length]);
-  // Delivered to listeners when the transaction commits, not before.
-  await client.query('SELECT pg_notify($1, $2)', [appendChannel, streamId]);
-  return {
-    written: true,
-    nextExpectedRevision: actual + events.length,
-    lastGlobalPosition: Math.max(...inserted.map((row) => row.global_position)),
-  };
+  throw new WrongExpectedRevisionError(streamId, expected, actual);
 }
 
-async function headHash(client: ClientBase, streamId: string, revision: number): Promise<string> {
-  if (revision === -1) {
-    return GENESIS_HASH;
-  }
-  const [head] = await queryRows<{ hash: string }>(
-    client,
-    'SELECT hash FROM events WHERE stream_id = $1 AND stream_revision = $2',
-    [streamId, revision],
-  );
+/**
+ * Inserts the rows, moves the stream's head and notifies listeners (on commit), all only if none
+ * of the event ids is stored yet; says how many were.
+ */
+const insertAndAdvanceSql = `
+  WITH already AS (
+    SELECT count(*)::integer AS stored FROM events WHERE event_id = ANY($${insertedColumns.length + 1}::text[])
+  ), inserted AS (
+    INSERT INTO events (global_position, ${insertedColumns.join(', ')})
+    SELECT pg_current_xact_id()::text::bigint * ${maxEventsPerAppend} + batch.ordinal - 1,
+           ${insertedColumns.map((column) => `batch.${column}`).join(', ')}
+    FROM unnest(${insertedColumns.map((column, index) => `$${index + 1}::${insertedColumnTypes[column]}[]`).join(', ')})
+         WITH ORDINALITY AS batch (${insertedColumns.join(', ')}, ordinal)
+    WHERE (SELECT stored FROM already) = 0
+    RETURNING global_position
+  ), advanced AS (
+    UPDATE streams SET revision = $${insertedColumns.length + 3}
+    WHERE stream_id = $${insertedColumns.length + 2} AND (SELECT stored FROM already) = 0
+  )
+  SELECT already.stored AS already_stored,
+         (SELECT max(global_position) FROM inserted) AS last_position,
+         CASE WHEN already.stored = 0 THEN pg_notify($${insertedColumns.length + 4}, $${insertedColumns.length + 2}) END AS notified
+  FROM already`;
+
+/**
+ * Locks the stream's row in \`streams\` (creating it on first use) and reads its head: the revision
+ * and the hash of its last event, and this transaction's id.
+ */
+async function lockStreamHead(client: ClientBase, streamId: string): Promise<{ revision: number; hash: string; transaction_id: string }> {
+  const select = () =>
+    queryRows<{ revision: number; hash: string | null; transaction_id: string }>(
+      client,
+      `SELECT streams.revision, events.hash, pg_current_xact_id()::text AS transaction_id
+       FROM streams LEFT JOIN events ON events.stream_id = streams.stream_id AND events.stream_revision = streams.revision
+       WHERE streams.stream_id = $1
+       FOR UPDATE OF streams`,
+      [streamId],
+    );
+  let [head] = await select();
   if (!head) {
-    throw new Error(`stream ${streamId}: its last event (revision ${revision}) is missing from the log`);
+    await client.query('INSERT INTO streams (stream_id, revision) VALUES ($1, -1) ON CONFLICT (stream_id) DO NOTHING', [streamId]);
+    [head] = await select();
   }
-  return head.hash;
+  if (head.revision === -1) return { ...head, hash: GENESIS_HASH };
+  // After waiting for the lock, the statement sees the head the previous holder committed but not
+  // that holder's events (they are newer than its snapshot): a new statement reads them.
+  const hash = head.hash ?? (await lastEventHash(client, streamId, head.revision));
+  return { ...head, hash };
+}
+
+async function lastEventHash(client: ClientBase, streamId: string, revision: number): Promise<string> {
+  const [last] = await queryRows<{ hash: string }>(client, 'SELECT hash FROM events WHERE stream_id = $1 AND stream_revision = $2', [
+    streamId,
+    revision,
+  ]);
+  if (!last) throw new Error(`stream ${streamId}: its last event (revision ${revision}) is missing from the log`);
+  return last.hash;
 }
 
 /** Records a checkpoint through the given client, so it can join the caller's transaction with the rows it covers. */
