@@ -10,3 +10,4 @@ export {
   type PostgresEventStoreOptions,
   savePostgresCheckpoint,
 } from './postgres/postgres-event-store';
+export { KurrentDbCheckpointStore, KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';

@@ -1,13 +1,16 @@
 import { Pool } from 'pg';
 import {
+  KurrentDbCheckpointStore,
+  KurrentDbEventStore,
+  migratePostgresEventStore,
   openSqliteDatabase,
+  PostgresCheckpointStore,
+  PostgresEventStore,
   SqliteCheckpointStore,
   SqliteEventStore,
   type CheckpointStore,
   type EventStore,
 } from '../../../event-store/src';
-import { KurrentDbCheckpointStore, KurrentDbEventStore } from '../../../event-store/src/kurrentdb/kurrentdb-event-store';
-import { migratePostgresEventStore, PostgresCheckpointStore, PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
 import type { YixinConfig } from '../config';
 import { DIRECTORY_SCHEMA } from '../directory/directory.service';
 import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTIONS } from '../projections';

@@ -26,9 +26,6 @@ import {
 import { runSubscription, WakeSignal } from '../subscription';
 import { appendChannel, maxEventsPerAppend, migratePostgresEventStore } from './postgres-schema';
 
-// Callers set up a pool, migrate it, and build the store: one import serves them all.
-export { migratePostgresEventStore };
-
 export interface PostgresEventStoreOptions {
   /**
    * How long an idle subscription waits before reading again without a notification. Needed
