@@ -79,7 +79,8 @@ const metadata: EventMetadata = {
   causationId: 'request-1',
 };
 
-function event(id: string, data: Record<string, unknown> = { id }, type = 'NoteAdded'): NewEvent {
+/** A small event with the test envelope; backend-specific specs use it too. */
+export function event(id: string, data: Record<string, unknown> = { id }, type = 'NoteAdded'): NewEvent {
   return { id, type, data, metadata };
 }
 
@@ -108,7 +109,7 @@ function expectStrictlyIncreasing(positions: number[]): void {
 }
 
 /** Collects what a subscription delivers until `stop` is called. */
-function collect(store: EventStore, after: number, streamPrefix?: string) {
+export function collect(store: EventStore, after: number, streamPrefix?: string) {
   const delivered: RecordedEvent[] = [];
   const controller = new AbortController();
   const running = store.subscribe({

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Pool, type PoolClient } from 'pg';
 import { startTestPostgres, type TestPostgres } from '../../../../test/support/postgres';
-import { alterOneByteOfJson, describeEventStoreContract } from '../contract/event-store.contract';
-import { type EventMetadata, IdempotencyConflictError, type NewEvent, type RecordedEvent } from '../event-store';
+import { alterOneByteOfJson, collect, describeEventStoreContract, event } from '../contract/event-store.contract';
+import { IdempotencyConflictError } from '../event-store';
 import {
   appendInOpenTransaction,
   assertTransactionIdFitsPositions,
@@ -66,14 +66,6 @@ describeEventStoreContract('PostgreSQL', async () => {
 });
 
 describe('PostgreSQL specifics', () => {
-  const metadata: EventMetadata = {
-    actor: { userId: 'staff-7', role: 'community_staff', organisationId: 'community-1' },
-    tier: 'community',
-    correlationId: 'command-1',
-    causationId: 'request-1',
-  };
-  const event = (id: string): NewEvent => ({ id, type: 'NoteAdded', data: { id }, metadata });
-
   let connectionString: string;
   let pool: Pool;
   let store: PostgresEventStore;
@@ -118,27 +110,8 @@ describe('PostgreSQL specifics', () => {
     }
   }
 
-  function subscribeAll(subscriber: PostgresEventStore) {
-    const delivered: RecordedEvent[] = [];
-    const controller = new AbortController();
-    const running = subscriber.subscribe({
-      after: 0,
-      signal: controller.signal,
-      handler: async (e) => {
-        delivered.push(e);
-      },
-    });
-    return {
-      delivered,
-      async stop() {
-        controller.abort();
-        await running;
-      },
-    };
-  }
-
   it('holds back a transaction committed before an older one, then delivers both in position order, skipping none', async () => {
-    const subscription = subscribeAll(store);
+    const subscription = collect(store, 0);
     try {
       const slow = await openTransaction();
       await appendInOpenTransaction(slow, 'case-slow', [event('slow')], 'no_stream');
@@ -167,7 +140,7 @@ describe('PostgreSQL specifics', () => {
   });
 
   it('polls for events held back by a transaction that ends without notifying', async () => {
-    const subscription = subscribeAll(store);
+    const subscription = collect(store, 0);
     try {
       const unrelated = await openTransaction();
       await unrelated.query('SELECT pg_current_xact_id()');
@@ -186,7 +159,7 @@ describe('PostgreSQL specifics', () => {
 
   it('wakes an idle subscription by NOTIFY when another process appends', async () => {
     // A poll interval far beyond the test's waits, so only the notification can deliver in time.
-    const subscription = subscribeAll(new PostgresEventStore(pool, { pollIntervalMs: 600_000 }));
+    const subscription = collect(new PostgresEventStore(pool, { pollIntervalMs: 600_000 }), 0);
     const otherProcess = await PostgresEventStore.connect(connectionString, { poolSize: 1 });
     try {
       // Let the subscription find nothing and fall asleep.
@@ -204,7 +177,7 @@ describe('PostgreSQL specifics', () => {
     const singleConnection = new Pool({ connectionString, max: 1 });
     try {
       const subscriber = new PostgresEventStore(singleConnection);
-      const subscription = subscribeAll(subscriber);
+      const subscription = collect(subscriber, 0);
       await until('the subscription holds the connection', () => singleConnection.totalCount === 1 && singleConnection.idleCount === 0);
 
       await subscription.stop();

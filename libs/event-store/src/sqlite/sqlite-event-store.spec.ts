@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { EventMetadata, NewEvent } from '../event-store';
-import { alterOneByteOfJson, describeEventStoreContract } from '../contract/event-store.contract';
+import { alterOneByteOfJson, describeEventStoreContract, event } from '../contract/event-store.contract';
 import { openSqliteDatabase } from './sqlite-database';
 import { ensureCheckpointTable, saveCheckpointSync, SqliteCheckpointStore, SqliteEventStore } from './sqlite-event-store';
 
@@ -38,14 +37,6 @@ describeEventStoreContract('SQLite', async () => {
 });
 
 describe('SQLite specifics', () => {
-  const metadata: EventMetadata = {
-    actor: { userId: 'staff-7', role: 'community_staff', organisationId: 'community-1' },
-    tier: 'community',
-    correlationId: 'command-1',
-    causationId: 'request-1',
-  };
-  const event = (id: string): NewEvent => ({ id, type: 'NoteAdded', data: { id }, metadata });
-
   let dir: string;
   let filename: string;
   let db: Database.Database;
