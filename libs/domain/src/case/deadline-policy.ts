@@ -1,43 +1,44 @@
-import type { Category } from './category';
+import type { WorkingCalendar } from '../calendar/working-calendar';
+import type { Category, Urgency } from './category';
 
-/**
- * How long a property company has to sign for and to resolve a task, per category.
- * Counted in elapsed hours; the starting figures are those of DOMAIN.md (sign for within 2 h,
- * emergencies 2 h, water/power/gas 24 h, ordinary matters 7 days, complex ones 15 days).
- * Operators supply their own policy through configuration; this is the default.
- */
-export interface DeadlineLimits {
-  signForHours: number;
-  resolveHours: number;
+/** A time limit, in elapsed hours (urgent matters) or in working days on the Chinese calendar. */
+export type Duration = { hours: number } | { workingDays: number };
+export type DeadlineUnit = 'hours' | 'working_days';
+
+/** The limits of one task: sign for it, give a first reply, resolve it. */
+export interface TaskLimits {
+  signFor: Duration;
+  firstReply: Duration;
+  resolve: Duration;
 }
 
-export type DeadlinePolicy = Record<Category, DeadlineLimits>;
-
-const HOURS_PER_DAY = 24;
-
-export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = {
-  elevator: { signForHours: 2, resolveHours: 24 },
-  water_leak: { signForHours: 2, resolveHours: 24 },
-  power_water_gas: { signForHours: 2, resolveHours: 24 },
-  stairwell_clutter: { signForHours: 2, resolveHours: 7 * HOURS_PER_DAY },
-  sanitation: { signForHours: 2, resolveHours: 7 * HOURS_PER_DAY },
-  parking: { signForHours: 2, resolveHours: 7 * HOURS_PER_DAY },
-  fee_dispute: { signForHours: 2, resolveHours: 15 * HOURS_PER_DAY },
-  other: { signForHours: 2, resolveHours: 7 * HOURS_PER_DAY },
-};
-
-export interface TaskDeadlines {
-  signForBy: string;
-  resolveBy: string;
+/** After a missed deadline: when the reminder (催办) goes out, and how long after it the case is escalated. */
+export interface FollowUp {
+  remindAfter: Duration;
+  escalateAfter: Duration;
 }
 
-export function deadlinesFrom(startedAt: string, limits: DeadlineLimits): TaskDeadlines {
-  return {
-    signForBy: addHours(startedAt, limits.signForHours),
-    resolveBy: addHours(startedAt, limits.resolveHours),
-  };
+/** Operators' policy (configuration, not code); the defaults follow DOMAIN.md. */
+export interface DeadlinePolicy {
+  tasks: Record<Category, Record<Urgency, TaskLimits>>;
+  /** Fresh limits set by the supervising tier for what is still open when a case is escalated to it. */
+  escalatedTasks: Record<'street' | 'district', TaskLimits>;
+  followUp: Record<Urgency, FollowUp>;
+  /** How long a council has to decide a matter referred to it. */
+  councilDecision: Duration;
 }
 
-function addHours(instant: string, hours: number): string {
-  return new Date(Date.parse(instant) + hours * 3_600_000).toISOString();
+export declare const DEFAULT_DEADLINE_POLICY: DeadlinePolicy;
+
+export function unitOf(duration: Duration): DeadlineUnit {
+  return 'hours' in duration ? 'hours' : 'working_days';
 }
+
+/** The instant a duration after `instant` ends: exact hours, or the end of the n-th working day after. */
+export declare function addDuration(instant: string, duration: Duration, calendar: WorkingCalendar): string;
+
+/** A deadline pushed back by the time its clock was paused (hours: exactly; working days: the working days passed). */
+export declare function pushBackByPause(due: string, unit: DeadlineUnit, pausedAt: string, resumedAt: string, calendar: WorkingCalendar): string;
+
+/** A policy file's JSON merged over `base`; throws an Error naming every invalid entry by its path. */
+export declare function parseDeadlinePolicy(json: unknown, base?: DeadlinePolicy): DeadlinePolicy;
