@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../domain/src';
+import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from '../../domain/src';
 
 /** Everything yixin reads from its environment, read once at start. */
 export const STORE_KINDS = ['sqlite', 'postgres', 'kurrentdb'] as const;
@@ -24,6 +24,8 @@ export interface YixinConfig {
   /** The organisation on whose behalf the case workflow acts. */
   centerOrganisationId: string;
   deadlinePolicy: DeadlinePolicy;
+  /** Holidays and adjusted working days laid over the chinese-days package's (see docs/calendar-and-deadlines.md). */
+  calendarFile?: string;
   /** Seed the demo organisations and users of the source article (embedded mode). */
   seedDemoData: boolean;
 }
@@ -55,11 +57,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     httpPort: Number(env.PORT ?? 3000),
     jwt: { secret: env.JWT_SECRET || undefined, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
     centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
-    deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE
-      ? (JSON.parse(readFileSync(env.YIXIN_DEADLINE_POLICY_FILE, 'utf8')) as DeadlinePolicy)
-      : DEFAULT_DEADLINE_POLICY,
+    deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE ? readDeadlinePolicy(env.YIXIN_DEADLINE_POLICY_FILE) : DEFAULT_DEADLINE_POLICY,
+    calendarFile: env.YIXIN_CALENDAR_FILE ? resolve(env.YIXIN_CALENDAR_FILE) : undefined,
     seedDemoData: env.YIXIN_SEED_DEMO_DATA === 'true',
   };
+}
+
+function readDeadlinePolicy(file: string): DeadlinePolicy {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseDeadlinePolicy(json, DEFAULT_DEADLINE_POLICY);
+  } catch (error) {
+    throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file}: ${(error as Error).message}`);
+  }
 }
 
 function parseSynchronous(value: string): YixinConfig['sqliteSynchronous'] {
