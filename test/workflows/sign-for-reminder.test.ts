@@ -50,7 +50,7 @@ describe('the case workflow on the time-skipping server', () => {
       activities: createCaseActivities(commandBus, store, config),
     });
     const staff = { userId: 'user-staff-xiangyuan', role: 'community_staff' as const, organisationId: 'xiangyuan' };
-    const filed: CaseCommandResult = await commandBus.execute(new FileComplaintCommand(staff, sampleComplaint));
+    const filed: CaseCommandResult = await commandBus.execute(new FileComplaintCommand(staff, sampleComplaint()));
     const streamId = caseStreamId(filed.caseId);
     const types = async () => (await store.readStream(streamId)).map((event) => event.type);
 

@@ -5,6 +5,7 @@ import { YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { CaseActionsController } from './cases/case-actions.controller';
 import { CasesController } from './cases/cases.controller';
 import { HealthController } from './health/health.controller';
 
@@ -25,7 +26,7 @@ function requireJwtSecret(config: YixinConfig): string {
       }),
     }),
   ],
-  controllers: [AuthController, CasesController, AuditController, HealthController],
+  controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
 })
 export class ApiModule {}

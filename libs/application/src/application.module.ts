@@ -1,4 +1,6 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { createWorkingCalendar, type CaseClock } from '../../domain/src';
+import { coveredYears, loadCalendarData } from './calendar/calendar-data';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ExportEventsHandler, GetCaseStateAsOfHandler, VerifyLogHandler } from './audit/audit.queries';
 import { CaseCommandExecutor } from './cases/case-command-executor';
@@ -8,7 +10,7 @@ import { YIXIN_CONFIG, type YixinConfig } from './config';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './directory/demo-directory';
 import { DirectoryService } from './directory/directory.service';
 import { openStores, type Stores } from './read-store/stores';
-import { CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
+import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
 
 /** Closes the stores last, after every subscriber stopped in its onModuleDestroy. */
 class StoresLifecycle implements OnApplicationShutdown {
@@ -17,6 +19,18 @@ class StoresLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.stores.close();
   }
+}
+
+function loadCaseClock(config: YixinConfig): CaseClock {
+  const data = loadCalendarData(config.calendarFile);
+  const thisYear = new Date().getUTCFullYear();
+  if (!coveredYears(data).includes(thisYear)) {
+    new Logger('Calendar').warn(
+      `the holiday calendar has no data for ${thisYear}: weekends are taken as the only days off. ` +
+        'Upgrade chinese-days or set YIXIN_CALENDAR_FILE (docs/calendar-and-deadlines.md).',
+    );
+  }
+  return { policy: config.deadlinePolicy, calendar: createWorkingCalendar(data) };
 }
 
 /**
@@ -32,6 +46,7 @@ export class ApplicationModule {
       imports: [CqrsModule.forRoot()],
       providers: [
         { provide: YIXIN_CONFIG, useValue: config },
+        { provide: CASE_CLOCK, useFactory: () => loadCaseClock(config) },
         { provide: STORES, useFactory: () => openStores(config) },
         { provide: EVENT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.eventStore },
         { provide: CHECKPOINT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.checkpoints },
@@ -59,7 +74,7 @@ export class ApplicationModule {
         VerifyLogHandler,
         ExportEventsHandler,
       ],
-      exports: [YIXIN_CONFIG, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
+      exports: [YIXIN_CONFIG, CASE_CLOCK, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
     };
   }
 }
