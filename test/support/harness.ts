@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { temporal } from '@temporalio/proto';
 import { loadConfig, readCaseStream, type StoreKind, type YixinConfig } from '../../libs/application/src';
 import type { EventStore } from '../../libs/event-store/src';
-import type { FileComplaint } from '../../libs/domain/src';
+import { parseDeadlinePolicy, type FileComplaint } from '../../libs/domain/src';
 import { startTemporalDevServer, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { readToolPaths } from '../../libs/infra/src/tool-paths';
 import { startTestPostgres } from './postgres';
@@ -29,6 +30,15 @@ export function testConfig(dataDir: string, temporalAddress: string, overrides: 
     SQLITE_SYNCHRONOUS: 'NORMAL',
     ...overrides,
   });
+}
+
+/**
+ * `config` with its deadline policy changed by `overrides`, the JSON of a policy file merged over the
+ * config's own policy: e.g. limits of a few seconds, so that a real-time Temporal server reminds and
+ * escalates within a test.
+ */
+export function withDeadlinePolicy(config: YixinConfig, overrides: unknown): YixinConfig {
+  return { ...config, deadlinePolicy: parseDeadlinePolicy(overrides, config.deadlinePolicy) };
 }
 
 /** The backends every end-to-end suite runs on (KurrentDB needs a server these machines cannot run). */
@@ -117,4 +127,37 @@ export function sampleComplaint(): FileComplaint['complaint'] {
     description: `${building}电梯停运两天，老人上下楼困难`,
     channel: 'visit',
   };
+}
+
+/**
+ * A Temporal workflow history as the proto-JSON that other Temporal tools write and read
+ * (`temporal workflow show --output json`), and back, for recording histories and replaying them.
+ *
+ * This is what `historyToJSON` and `historyFromJSON` of @temporalio/common/lib/proto-utils do, but
+ * those fail with "type must be a Type" when npm installs two copies of protobufjs 8, one for
+ * @temporalio/common and one for @temporalio/proto (it does here: the root's protobufjs is 7.x, for
+ * @grpc/proto-loader). protobufjs's JSON extension only takes types of its own copy, so these use the
+ * copy @temporalio/proto is built on, wherever npm put it.
+ */
+export function historyToJson(history: temporal.api.history.v1.IHistory): unknown {
+  const type = historyType();
+  return protoJson().toJson(type, type.fromObject(history));
+}
+
+export function historyFromJson(json: unknown): temporal.api.history.v1.History {
+  return protoJson().fromJson(historyType(), json, { ignoreUnknownFields: true }) as temporal.api.history.v1.History;
+}
+
+/** Loaded when used, so that suites without histories do not load Temporal's protos. */
+function historyType(): typeof temporal.api.history.v1.History {
+  return (require('@temporalio/proto') as typeof import('@temporalio/proto')).temporal.api.history.v1.History;
+}
+
+interface ProtoJson {
+  toJson(type: unknown, message: unknown): unknown;
+  fromJson(type: unknown, json: unknown, options?: { ignoreUnknownFields?: boolean }): unknown;
+}
+
+function protoJson(): ProtoJson {
+  return require(require.resolve('protobufjs/ext/protojson', { paths: [dirname(require.resolve('@temporalio/proto'))] })) as ProtoJson;
 }

@@ -12,7 +12,7 @@ export function mayReadCase(viewer: Actor, state: CaseState, directory: Director
     case 'property_company':
       return viewer.organisationId === state.task?.assigneeOrganisationId;
     case 'owners_committee':
-      return directory.findOrganisation(viewer.organisationId)?.parentId === state.compoundId;
+      return directory.findOrganisation(viewer.organisationId)?.parentId === state.compoundId || holdsTask(viewer, state);
     case 'street_officer':
       return streetOf(state, directory) === viewer.organisationId;
     case 'district_officer': {
@@ -23,17 +23,21 @@ export function mayReadCase(viewer: Actor, state: CaseState, directory: Director
     case 'system':
       return true;
     case 'council_member':
-      return false;
+      return state.council !== undefined && state.council.councilId === viewer.organisationId;
   }
 }
 
-/** A resident's name and phone are for the community's staff and the company while it holds the task. */
+function holdsTask(viewer: Actor, state: CaseState): boolean {
+  return viewer.role === state.task?.assigneeKind && viewer.organisationId === state.task.assigneeOrganisationId;
+}
+
+/**
+ * A resident's name and phone are for the community's staff, and for the company (or owners'
+ * committee) while it holds the task.
+ */
 export function maySeeResident(viewer: Actor, state: CaseState): boolean {
   if (viewer.role === 'community_staff') return viewer.organisationId === state.communityId;
-  if (viewer.role === 'property_company') {
-    return viewer.organisationId === state.task?.assigneeOrganisationId && state.status !== 'closed';
-  }
-  return false;
+  return holdsTask(viewer, state) && state.status !== 'closed';
 }
 
 export function maskResident(resident: Resident): Resident {

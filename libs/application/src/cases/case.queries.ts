@@ -149,7 +149,9 @@ export class ListInboxHandler implements IQueryHandler<ListInboxQuery, CaseListR
   constructor(@Inject(READ_STORE) private readonly db: SqlDatabase) {}
 
   async execute({ viewer }: ListInboxQuery): Promise<CaseListRow[]> {
-    if (viewer.role !== 'property_company') refuse('forbidden', 'only property companies have a task inbox');
+    if (viewer.role !== 'property_company' && viewer.role !== 'owners_committee') {
+      refuse('forbidden', 'only property companies and owners committees have a task inbox');
+    }
     return selectInbox(this.db, viewer.organisationId);
   }
 }
