@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { TerminusModule } from '@nestjs/terminus';
 import { YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CasesController } from './cases/cases.controller';
+import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './observability/metrics.controller';
 
 function requireJwtSecret(config: YixinConfig): string {
   if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
@@ -24,8 +27,10 @@ function requireJwtSecret(config: YixinConfig): string {
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
+    // DependencyHealth logs why a dependency is down; terminus would only repeat it.
+    TerminusModule.forRoot({ logger: false }),
   ],
-  controllers: [AuthController, CasesController, AuditController, HealthController],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, CasesController, AuditController, HealthController, MetricsController],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DependencyHealth],
 })
 export class ApiModule {}

@@ -1,9 +1,12 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Metrics } from '../../../libs/application/src';
 import { DomainErrorFilter } from './domain-error.filter';
+import { trackRequests } from './observability/request-tracking';
 
-/** What every process serving the API sets up, the same way: validation, errors, documentation. */
+/** What every process serving the API sets up, the same way: request tracking, validation, errors, documentation. */
 export function configureHttpApp(app: INestApplication): INestApplication {
+  app.use(trackRequests(app.get(Metrics)));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -25,3 +28,4 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
+

@@ -7,6 +7,9 @@ import { GetCaseHandler, GetCaseHistoryHandler, GetCaseTimelineHandler, ListCase
 import { YIXIN_CONFIG, type YixinConfig } from './config';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './directory/demo-directory';
 import { DirectoryService } from './directory/directory.service';
+import { CommandMetering } from './observability/command-metering';
+import { MeteredEventStore } from './observability/metered-event-store';
+import { Metrics } from './observability/metrics';
 import { openStores, type Stores } from './read-store/stores';
 import { CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
 
@@ -32,8 +35,14 @@ export class ApplicationModule {
       imports: [CqrsModule.forRoot()],
       providers: [
         { provide: YIXIN_CONFIG, useValue: config },
+        { provide: Metrics, useFactory: () => new Metrics() },
+        CommandMetering,
         { provide: STORES, useFactory: () => openStores(config) },
-        { provide: EVENT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.eventStore },
+        {
+          provide: EVENT_STORE,
+          inject: [STORES, Metrics],
+          useFactory: (stores: Stores, metrics: Metrics) => new MeteredEventStore(stores.eventStore, metrics),
+        },
         { provide: CHECKPOINT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.checkpoints },
         { provide: READ_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.readStore },
         {
@@ -59,7 +68,7 @@ export class ApplicationModule {
         VerifyLogHandler,
         ExportEventsHandler,
       ],
-      exports: [YIXIN_CONFIG, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
+      exports: [YIXIN_CONFIG, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
     };
   }
 }

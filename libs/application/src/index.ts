@@ -16,3 +16,5 @@ export * from './read-store/stores';
 export * from './audit/audit.queries';
 export * from './audit/log-verification';
 export * from './audit/event-export';
+export * from './observability/json-logger';
+export * from './observability/metrics';

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import {
   KurrentDbCheckpointStore,
@@ -55,7 +56,7 @@ async function openBackends(config: YixinConfig): Promise<Stores> {
   });
   // An idle connection that breaks (a server restart) is dropped and replaced on the next query;
   // unheard, its error would end the process.
-  pool.on('error', (error) => console.warn(`PostgreSQL pool: idle connection lost: ${error.message}`));
+  pool.on('error', (error) => new Logger('PostgreSQL').warn(`idle connection lost: ${error.message}`));
   const readStore = new PostgresSqlDatabase(pool);
   if (config.store === 'postgres') {
     await migratePostgresEventStore(pool);
