@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
@@ -10,6 +11,7 @@ import { CasesController } from './cases/cases.controller';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './observability/metrics.controller';
+import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
 
 function requireJwtSecret(config: YixinConfig): string {
   if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
@@ -27,10 +29,16 @@ function requireJwtSecret(config: YixinConfig): string {
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
+    ThrottlerModule.forRootAsync({ inject: [YIXIN_CONFIG], useFactory: rateLimitOptions }),
     // DependencyHealth logs why a dependency is down; terminus would only repeat it.
     TerminusModule.forRoot({ logger: false }),
   ],
   controllers: [AuthController, CasesController, AuditController, HealthController, MetricsController],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }, DependencyHealth],
+  providers: [
+    // Global guards run in this order: the rate limit needs the user the AuthGuard found.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    DependencyHealth,
+  ],
 })
 export class ApiModule {}
