@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import { IdempotencyStore, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CasesController } from './cases/cases.controller';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { MetricsController } from './observability/metrics.controller';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
 
@@ -38,6 +39,8 @@ function requireJwtSecret(config: YixinConfig): string {
     // Global guards run in this order: the rate limit needs the user the AuthGuard found.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    IdempotencyStore,
     DependencyHealth,
   ],
 })

@@ -16,5 +16,6 @@ export * from './read-store/stores';
 export * from './audit/audit.queries';
 export * from './audit/log-verification';
 export * from './audit/event-export';
+export * from './idempotency/idempotency-store';
 export * from './observability/json-logger';
 export * from './observability/metrics';

@@ -14,6 +14,7 @@ import {
 } from '../../../event-store/src';
 import type { YixinConfig } from '../config';
 import { DIRECTORY_SCHEMA } from '../directory/directory.service';
+import { IDEMPOTENCY_SCHEMA } from '../idempotency/idempotency-store';
 import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTIONS } from '../projections';
 import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlDatabase } from './sql-database';
 
@@ -32,7 +33,7 @@ export interface Stores {
 export async function openStores(config: YixinConfig): Promise<Stores> {
   const stores = await openBackends(config);
   await stores.readStore.executeScript(
-    [DIRECTORY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, ...PROJECTIONS.map((projection) => projection.schema)].join(';\n'),
+    [DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, ...PROJECTIONS.map((projection) => projection.schema)].join(';\n'),
   );
   return stores;
 }
