@@ -31,12 +31,26 @@ export function caseLifeEvents(caseId: string, redos: number, start = Date.parse
   add(
     {
       type: 'ComplaintFiled',
-      data: { ...sampleComplaint, caseId, propertyCompanyId: 'pc-beichen-aoyuan', filedAt: at(0) },
+      data: { ...sampleComplaint(), caseId, propertyCompanyId: 'pc-beichen-aoyuan', filedAt: at(0) },
     },
     staff,
   );
-  const deadlines = (from: number) => ({ signForBy: at(from + 120), resolveBy: at(from + 1440) });
-  add({ type: 'TaskDispatched', data: { taskId, assigneeOrganisationId: 'pc-beichen-aoyuan', ...deadlines(0), dispatchedAt: at(0) } }, center);
+  const deadline = (minute: number) => ({ due: at(minute), unit: 'hours' as const, remindAt: at(minute + 60) });
+  const deadlines = (from: number) => ({ sign_for: deadline(from + 120), first_reply: deadline(from + 480), resolve: deadline(from + 1440) });
+  add(
+    {
+      type: 'TaskDispatched',
+      data: {
+        taskId,
+        assigneeOrganisationId: 'pc-beichen-aoyuan',
+        assigneeKind: 'property_company',
+        origin: 'complaint',
+        deadlines: deadlines(0),
+        dispatchedAt: at(0),
+      },
+    },
+    center,
+  );
   let minute = 0;
   const handle = () => {
     add({ type: 'TaskSignedFor', data: { taskId, signedForAt: at(++minute) } }, company);
@@ -44,11 +58,11 @@ export function caseLifeEvents(caseId: string, redos: number, start = Date.parse
   };
   handle();
   for (let redo = 1; redo <= redos; redo++) {
-    add({ type: 'CallBackRecorded', data: { satisfied: false, rating: 2, note: '仍有异响', calledBackAt: at(++minute) } }, staff);
-    add({ type: 'TaskRedoOrdered', data: { taskId, assigneeOrganisationId: 'pc-beichen-aoyuan', redoCount: redo, ...deadlines(minute), orderedAt: at(++minute) } }, center);
+    add({ type: 'CallBackRecorded', data: { outcome: 'not_satisfied', rating: 2, note: '仍有异响', calledBackAt: at(++minute) } }, staff);
+    add({ type: 'TaskRedoOrdered', data: { taskId, assigneeOrganisationId: 'pc-beichen-aoyuan', redoCount: redo, deadlines: deadlines(minute), orderedAt: at(++minute) } }, center);
     handle();
   }
-  add({ type: 'CallBackRecorded', data: { satisfied: true, rating: 5, calledBackAt: at(++minute) } }, staff);
+  add({ type: 'CallBackRecorded', data: { outcome: 'satisfied', rating: 5, calledBackAt: at(++minute) } }, staff);
   add({ type: 'CaseClosed', data: { reason: 'resident_satisfied', closedAt: at(minute) } }, staff);
   return events;
 }

@@ -17,7 +17,7 @@ export const inboxLatency: Benchmark = {
       const latencies: number[] = [];
       for (let i = 0; i < CASES; i++) {
         const started = performance.now();
-        const { body } = await api.request('POST', '/cases', staff, sampleComplaint);
+        const { body } = await api.request('POST', '/cases', staff, sampleComplaint());
         await eventually(async () => {
           const inbox = await api.request<Array<{ caseId: string }>>('GET', '/tasks/inbox', company);
           return inbox.body.some((task) => task.caseId === body.caseId) ? true : undefined;

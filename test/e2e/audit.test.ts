@@ -56,12 +56,12 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
 
     const inboxHas = (caseId: string) => async () =>
       ((await api.request<Array<{ caseId: string }>>('GET', '/tasks/inbox', company)).body.some((task) => task.caseId === caseId) ? true : undefined);
-    closedCase = (await api.request('POST', '/cases', staff, sampleComplaint)).body.caseId;
+    closedCase = (await api.request('POST', '/cases', staff, sampleComplaint())).body.caseId;
     await eventually(inboxHas(closedCase), 'the dispatch');
     await api.request('POST', `/cases/${closedCase}/task/sign-for`, company);
     await api.request('POST', `/cases/${closedCase}/task/resolve`, company, { note: '已修复' });
-    await api.request('POST', `/cases/${closedCase}/call-back`, staff, { satisfied: true, rating: 5 });
-    openCase = (await api.request('POST', '/cases', staff, { ...sampleComplaint, category: 'water_leak', description: '楼上渗水' })).body.caseId;
+    await api.request('POST', `/cases/${closedCase}/call-back`, staff, { outcome: 'satisfied', rating: 5 });
+    openCase = (await api.request('POST', '/cases', staff, { ...sampleComplaint(), category: 'water_leak', description: '楼上渗水' })).body.caseId;
     await eventually(inboxHas(openCase), 'the second dispatch');
     closedEvents = await store.readStream(caseStreamId(closedCase));
     // The live projections have caught up once the case list shows the closure.
@@ -132,7 +132,7 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
 
   it('reads events stored in an older schema through their upcaster', async () => {
     const caseId = randomUUID();
-    const { urgency: _notInVersion1, ...version1 } = { ...sampleComplaint, caseId, propertyCompanyId: 'pc-beichen-aoyuan', filedAt: new Date().toISOString() };
+    const { urgency: _notInVersion1, ...version1 } = { ...sampleComplaint(), caseId, propertyCompanyId: 'pc-beichen-aoyuan', filedAt: new Date().toISOString() };
     await store.append(caseStreamId(caseId), [
       {
         id: randomUUID(),

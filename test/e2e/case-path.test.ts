@@ -58,7 +58,7 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
   const eventTypes = (caseId: string) => caseEventTypes(store, caseId);
 
   async function fileComplaint(): Promise<string> {
-    const filed = await api.request('POST', '/cases', staff, sampleComplaint);
+    const filed = await api.request('POST', '/cases', staff, sampleComplaint());
     expect(filed.status).toBe(201);
     expect(filed.body).toMatchObject({ status: 'filed', revision: 0, appended: ['ComplaintFiled'] });
     return filed.body.caseId;
@@ -82,7 +82,8 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
 
     const task = await eventually(() => inboxTask(company, caseId), 'the task in the company inbox');
     expect(task).toMatchObject({ status: 'awaiting_sign_for', assigneeOrganisationId: 'pc-beichen-aoyuan', category: 'elevator' });
-    const { signForBy, resolveBy, filedAt } = task as unknown as { signForBy: string; resolveBy: string; filedAt: string };
+    const { deadlines, filedAt } = task as unknown as { deadlines: Record<string, { due: string }>; filedAt: string };
+    const [signForBy, resolveBy] = [deadlines.sign_for.due, deadlines.resolve.due];
     expect(Date.parse(signForBy) - Date.parse(filedAt)).toBeGreaterThanOrEqual(2 * 3600_000 - 60_000);
     expect(Date.parse(resolveBy) - Date.parse(filedAt)).toBeGreaterThanOrEqual(24 * 3600_000 - 60_000);
 
@@ -102,7 +103,7 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
     expect(await eventCount()).toBe(before);
 
     await signAndResolve(caseId);
-    const closed = await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: true, rating: 5, note: '居民满意' });
+    const closed = await api.request('POST', `/cases/${caseId}/call-back`, staff, { outcome: 'satisfied', rating: 5, note: '居民满意' });
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'closed', appended: ['CallBackRecorded', 'CaseClosed'] });
 
@@ -135,7 +136,7 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
     const caseId = await fileComplaint();
     const first = await eventually(() => inboxTask(company, caseId), 'the first dispatch');
     await signAndResolve(caseId);
-    const notSatisfied = await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: false, rating: 2, note: '仍有异响' });
+    const notSatisfied = await api.request('POST', `/cases/${caseId}/call-back`, staff, { outcome: 'not_satisfied', rating: 2, note: '仍有异响' });
     expect(notSatisfied.body).toMatchObject({ status: 'awaiting_redo', appended: ['CallBackRecorded'] });
 
     const redo = await eventually(async () => {
@@ -145,7 +146,7 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
     expect(Date.parse(redo.resolveBy)).toBeGreaterThan(Date.parse((first as unknown as { resolveBy: string }).resolveBy));
 
     await signAndResolve(caseId);
-    expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: true, rating: 4 })).body.status).toBe('closed');
+    expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { outcome: 'satisfied', rating: 4 })).body.status).toBe('closed');
     expect(await temporalClient.workflow.getHandle(caseId).result()).toBe('closed');
     expect(await eventTypes(caseId)).toEqual([
       'ComplaintFiled', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded',
@@ -175,9 +176,9 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
     );
     expect((await api.request('POST', '/cases', staff, '{not json')).status).toBe(400);
     expect((await api.request('POST', '/cases/not-a-uuid/task/sign-for', company)).status).toBe(400);
-    expect((await api.request('POST', '/cases', staff, { ...sampleComplaint, location: { ...sampleComplaint.location, compoundId: 'nowhere' } })).status).toBe(400);
+    expect((await api.request('POST', '/cases', staff, { ...sampleComplaint(), location: { ...sampleComplaint().location, compoundId: 'nowhere' } })).status).toBe(400);
     const otherCommunity = await api.request('POST', '/cases', staff, {
-      ...sampleComplaint,
+      ...sampleComplaint(),
       location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' },
     });
     expect(otherCommunity.status).toBe(403);
@@ -189,7 +190,7 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
     expect((await api.request('GET', '/tasks/inbox', 'forged.token.value')).status).toBe(401);
     expect((await api.request('POST', '/auth/login', undefined, { username: 'auditor', password: 'wrong' })).status).toBe(401);
     expect((await api.request('GET', '/tasks/inbox', staff)).status).toBe(403);
-    expect((await api.request('POST', '/cases', company, sampleComplaint)).status).toBe(403);
+    expect((await api.request('POST', '/cases', company, sampleComplaint())).status).toBe(403);
     expect((await api.request('GET', `/audit/cases/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/history`, staff)).status).toBe(403);
   });
 

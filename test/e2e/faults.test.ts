@@ -49,7 +49,7 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
       const api = new ApiClient(await app.getUrl());
       const store: EventStore = app.get(EVENT_STORE);
       const staff = await api.login('staff.xiangyuan');
-      const { body } = await api.request('POST', '/cases', staff, sampleComplaint);
+      const { body } = await api.request('POST', '/cases', staff, sampleComplaint());
       const caseId = body.caseId as string;
 
       await pause(1500);
@@ -125,7 +125,7 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
       const [staff, company] = await Promise.all([api.login('staff.xiangyuan'), api.login('pc.beichen-aoyuan')]);
 
       worker = startWorker();
-      const { body } = await api.request('POST', '/cases', staff, sampleComplaint);
+      const { body } = await api.request('POST', '/cases', staff, sampleComplaint());
       const caseId = body.caseId as string;
       await eventually(hasEvent(store, caseId, 'TaskDispatched'), 'the dispatch', 60_000);
 
@@ -133,7 +133,7 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
       await new Promise((resolve) => worker!.once('exit', resolve));
       expect((await api.request('POST', `/cases/${caseId}/task/sign-for`, company)).status).toBe(200);
       expect((await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复' })).status).toBe(200);
-      expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: false, rating: 1 })).status).toBe(200);
+      expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { outcome: 'not_satisfied', rating: 1 })).status).toBe(200);
       await pause(1000);
       expect(await caseEventTypes(store, caseId)).not.toContain('TaskRedoOrdered');
 
@@ -141,7 +141,7 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
       await eventually(hasEvent(store, caseId, 'TaskRedoOrdered'), 'the redo after the restart', 60_000);
       expect((await api.request('POST', `/cases/${caseId}/task/sign-for`, company)).status).toBe(200);
       expect((await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '再次检修' })).status).toBe(200);
-      expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: true, rating: 5 })).status).toBe(200);
+      expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { outcome: 'satisfied', rating: 5 })).status).toBe(200);
 
       const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
       try {

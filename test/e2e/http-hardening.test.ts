@@ -106,10 +106,10 @@ describe('rate limits', () => {
     const { app, api, store } = await startApi({ RATE_LIMIT_WRITES_PER_MINUTE: '2' });
     try {
       const [staff, otherStaff] = await Promise.all(['staff.xiangyuan', 'staff.hushan'].map((user) => api.login(user)));
-      expect((await api.request('POST', '/cases', staff, sampleComplaint)).status).toBe(201);
+      expect((await api.request('POST', '/cases', staff, sampleComplaint())).status).toBe(201);
       expect((await api.request('POST', `/cases/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/call-back`, staff, { satisfied: true, rating: 5 })).status).toBe(404);
       const before = await logLength(store);
-      const refused = await api.request('POST', '/cases', staff, sampleComplaint);
+      const refused = await api.request('POST', '/cases', staff, sampleComplaint());
       expect(refused.status).toBe(429);
       expect(refused.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);

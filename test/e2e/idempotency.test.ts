@@ -14,8 +14,10 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
   let store: EventStore;
   let staff: { token: string; userId: string };
   let otherStaff: string;
+  /** One complaint, sent again and again: the retries must be byte for byte the same request. */
+  const complaint = sampleComplaint();
 
-  const file = (key: string, body: unknown = sampleComplaint, token = staff.token) =>
+  const file = (key: string, body: unknown = complaint, token = staff.token) =>
     api.request('POST', '/cases', token, body, { 'Idempotency-Key': key });
 
   beforeAll(async () => {
@@ -49,7 +51,7 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
     expect(await caseEventTypes(store, first.body.caseId)).toEqual(['ComplaintFiled']);
 
     // The same body with its keys in another order is the same request.
-    const reordered = Object.fromEntries(Object.entries(sampleComplaint).reverse());
+    const reordered = Object.fromEntries(Object.entries(complaint).reverse());
     const reorderedRetry = await file('filing-0001', reordered);
     expect(reorderedRetry.status).toBe(201);
     expect(reorderedRetry.body.caseId).toBe(first.body.caseId);
@@ -59,7 +61,7 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
   it('refuses the key sent with another body with 422 in the API’s error format, and appends nothing', async () => {
     expect((await file('filing-0002')).status).toBe(201);
     const before = await logLength(store);
-    const other = await file('filing-0002', { ...sampleComplaint, description: '另一件事：楼道灯不亮' });
+    const other = await file('filing-0002', { ...complaint, description: '另一件事：楼道灯不亮' });
     expect(other.status).toBe(422);
     expect(other.body).toEqual({ statusCode: 422, error: 'Unprocessable Entity', message: expect.stringMatching(/another request/) });
     expect(await logLength(store)).toBe(before);
@@ -67,7 +69,7 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
 
   it('answers 409 while a request with the same key is still running, and appends nothing', async () => {
     // Another API process has claimed the key for this very request and not answered yet.
-    const fingerprint = requestFingerprint({ method: 'POST', originalUrl: '/cases', body: sampleComplaint });
+    const fingerprint = requestFingerprint({ method: 'POST', originalUrl: '/cases', body: complaint });
     expect(await app.get(IdempotencyStore).claim(staff.userId, 'filing-0003', fingerprint)).toEqual({ kind: 'claimed' });
     const before = await logLength(store);
     const running = await file('filing-0003');
@@ -88,7 +90,7 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
 
   it('keeps keys per user: another user’s request with the same key runs', async () => {
     const mine = await file('shared-key');
-    const hushanComplaint = { ...sampleComplaint, location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' } };
+    const hushanComplaint = { ...complaint, location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' } };
     const theirs = await file('shared-key', hushanComplaint, otherStaff);
     expect([mine.status, theirs.status]).toEqual([201, 201]);
     expect(theirs.headers.has('idempotent-replayed')).toBe(false);
@@ -96,7 +98,7 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
   });
 
   it('stores no refusal: after a 400 the same key runs the corrected request', async () => {
-    const invalid = await file('filing-0005', { ...sampleComplaint, category: 'unicorns' });
+    const invalid = await file('filing-0005', { ...complaint, category: 'unicorns' });
     expect(invalid.status).toBe(400);
     const corrected = await file('filing-0005');
     expect(corrected.status).toBe(201);

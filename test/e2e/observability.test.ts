@@ -74,9 +74,9 @@ describe('structured logs, correlation ids and metrics', () => {
   });
 
   it('exposes Prometheus metrics: process defaults, requests by route template, commands by type and outcome, events appended', async () => {
-    const filed = await api.request('POST', '/cases', staff, sampleComplaint);
+    const filed = await api.request('POST', '/cases', staff, sampleComplaint());
     await api.request('GET', `/cases/${filed.body.caseId}`, staff);
-    const unknownCompound = await api.request('POST', '/cases', staff, { ...sampleComplaint, location: { ...sampleComplaint.location, compoundId: 'nowhere' } });
+    const unknownCompound = await api.request('POST', '/cases', staff, { ...sampleComplaint, location: { ...sampleComplaint().location, compoundId: 'nowhere' } });
     expect(unknownCompound.status).toBe(400);
     const otherCommunity = await api.request('POST', '/cases', staff, {
       ...sampleComplaint,

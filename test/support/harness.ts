@@ -105,11 +105,20 @@ export class ApiClient {
   }
 }
 
-export const sampleComplaint: FileComplaint['complaint'] = {
-  resident: { name: '王阿姨', phone: '13800000000' },
-  location: { communityId: 'xiangyuan', compoundId: 'beichen-aoyuan', building: '3幢', unit: '2单元1502室' },
-  category: 'elevator',
-  urgency: 'normal',
-  description: '3幢电梯停运两天，老人上下楼困难',
-  channel: 'visit',
-};
+let buildings = 0;
+
+/**
+ * An elevator complaint in 北辰奥园, each in a building of its own: a second complaint at the same
+ * place and of the same category would be linked to the first as a duplicate, not dispatched.
+ */
+export function sampleComplaint(): FileComplaint['complaint'] {
+  const building = `${++buildings}幢`;
+  return {
+    resident: { name: '王阿姨', phone: '13800000000' },
+    location: { communityId: 'xiangyuan', compoundId: 'beichen-aoyuan', building, unit: '2单元1502室' },
+    category: 'elevator',
+    urgency: 'normal',
+    description: `${building}电梯停运两天，老人上下楼困难`,
+    channel: 'visit',
+  };
+}

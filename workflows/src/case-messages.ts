@@ -1,13 +1,20 @@
-import type { CaseEvent } from '../../libs/domain/src';
+import type { CaseState, CenterCommand } from '../../libs/domain/src';
 
-/** One event of a case's stream as the case workflow receives it, from the bridge or an activity. */
-export type CaseEventMessage = CaseEvent & { revision: number };
-
-export type CaseStepCommand = 'DispatchTask' | 'SendSignForReminder' | 'OrderRedo';
+/**
+ * One stored event of a case's stream as the case workflow receives it, from the bridge or an
+ * activity: as stored, with its schema version, so the workflow upcasts it with the code it runs.
+ * Histories keep these payloads for good; the workflow of a later version must still read them.
+ */
+export interface CaseEventMessage {
+  type: string;
+  schemaVersion?: number;
+  data: Record<string, unknown>;
+  revision: number;
+}
 
 export interface CarryOutStepInput {
   caseId: string;
-  command: CaseStepCommand;
+  command: CenterCommand;
   /** Deterministic: the same decision on the same state always has the same id, so retries append nothing twice. */
   commandId: string;
   taskId: string;
@@ -30,4 +37,19 @@ export interface CaseActivities {
   carryOutStep(input: CarryOutStepInput): Promise<CarryOutStepOutcome>;
 }
 
+/** What a run hands to the next when it continues as new: the folded case and what it has not applied yet. */
+export interface CarriedCase {
+  state: CaseState;
+  appliedRevision: number;
+  pending: CaseEventMessage[];
+}
+
+export interface CaseWorkflowInput {
+  caseId: string;
+  carried?: CarriedCase;
+  /** History length after which a run continues as new; tests lower it. */
+  historyLimit?: number;
+}
+
 export const CASE_EVENT_SIGNAL = 'caseEvent';
+export const CASE_STATE_QUERY = 'caseState';

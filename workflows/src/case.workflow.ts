@@ -1,13 +1,41 @@
-import { condition, defineSignal, log, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
-import { evolveCase, initialCaseState, nextCaseStep, type CaseState } from '../../libs/domain/src';
-import { CASE_EVENT_SIGNAL, type CaseActivities, type CaseEventMessage } from './case-messages';
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  log,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { evolveCase, initialCaseState, nextCaseStep, upcastCaseEvent, type CaseState } from '../../libs/domain/src';
+import {
+  CASE_EVENT_SIGNAL,
+  CASE_STATE_QUERY,
+  type CaseActivities,
+  type CaseEventMessage,
+  type CaseWorkflowInput,
+} from './case-messages';
 
 export const caseEventSignal = defineSignal<[CaseEventMessage]>(CASE_EVENT_SIGNAL);
+export const caseStateQuery = defineQuery<{ state: CaseState; appliedRevision: number }>(CASE_STATE_QUERY);
 
 const { readCaseEvents, carryOutStep } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+
+/** Cases live for weeks; past this many history events a run hands its state to a fresh one. */
+const DEFAULT_HISTORY_LIMIT = 2_000;
+
+/**
+ * Events from before messages carried their schema version were sent already upcast to the
+ * versions of that time: ComplaintFiled 2, everything else 1.
+ */
+function schemaVersionOf(message: CaseEventMessage): number {
+  return message.schemaVersion ?? (message.type === 'ComplaintFiled' ? 2 : 1);
+}
 
 /**
  * The process manager of one case (workflow id = case id). It learns the case's events from
@@ -15,14 +43,15 @@ const { readCaseEvents, carryOutStep } = proxyActivities<CaseActivities>({
  * domain's own `evolveCase`, and asks the domain (`nextCaseStep`) what the center does next:
  * issue a command through an activity, sleep until a deadline, or wait for the next event.
  */
-export async function caseWorkflow(input: { caseId: string }): Promise<CaseState['status']> {
-  const { caseId } = input;
-  let state = initialCaseState;
-  let appliedRevision = -1;
-  const received: CaseEventMessage[] = [];
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState['status']> {
+  const { caseId, carried, historyLimit = DEFAULT_HISTORY_LIMIT } = input;
+  let state = carried?.state ?? initialCaseState;
+  let appliedRevision = carried?.appliedRevision ?? -1;
+  const received: CaseEventMessage[] = [...(carried?.pending ?? [])];
   setHandler(caseEventSignal, (message) => {
     received.push(message);
   });
+  setHandler(caseStateQuery, () => ({ state, appliedRevision }));
 
   /** Applies the next events in revision order; returns true if one is missing before some received event. */
   const apply = (messages: CaseEventMessage[]): boolean => {
@@ -33,7 +62,7 @@ export async function caseWorkflow(input: { caseId: string }): Promise<CaseState
         missing = true;
         continue;
       }
-      state = evolveCase(state, message);
+      state = evolveCase(state, upcastCaseEvent(message.type, schemaVersionOf(message), message.data));
       appliedRevision = message.revision;
     }
     return missing;
@@ -47,6 +76,9 @@ export async function caseWorkflow(input: { caseId: string }): Promise<CaseState
     await catchUp();
     const step = nextCaseStep(state, Date.now());
     if (step.kind === 'finished') return state.status;
+    if (workflowInfo().historyLength > historyLimit) {
+      await continueAsNew<typeof caseWorkflow>({ caseId, historyLimit, carried: { state, appliedRevision, pending: received.splice(0) } });
+    }
     if (step.kind === 'wait') {
       const timeout = step.until === undefined ? undefined : Math.max(Date.parse(step.until) - Date.now(), 0);
       if (timeout === undefined) await condition(() => received.length > 0);
@@ -57,7 +89,7 @@ export async function caseWorkflow(input: { caseId: string }): Promise<CaseState
     const outcome = await carryOutStep({
       caseId,
       command: step.command,
-      commandId: `${caseId}/${step.command}@${revisionBefore}`,
+      commandId: `${caseId}/${step.command.type}@${revisionBefore}`,
       taskId: uuid4(),
       at: new Date().toISOString(),
       fromRevision: appliedRevision + 1,
@@ -65,7 +97,7 @@ export async function caseWorkflow(input: { caseId: string }): Promise<CaseState
     apply(outcome.events);
     if (outcome.refusal !== undefined && appliedRevision === revisionBefore) {
       // The domain refused and nothing changed: retrying now would be refused again, so wait for news.
-      log.warn('step refused', { caseId, command: step.command, refusal: outcome.refusal });
+      log.warn('step refused', { caseId, command: step.command.type, refusal: outcome.refusal });
       await condition(() => received.length > 0);
     }
   }

@@ -7,6 +7,7 @@ import { IdempotencyStore, YIXIN_CONFIG, type YixinConfig } from '../../../libs/
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { CaseActionsController } from './cases/case-actions.controller';
 import { CasesController } from './cases/cases.controller';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
@@ -34,7 +35,7 @@ function requireJwtSecret(config: YixinConfig): string {
     // DependencyHealth logs why a dependency is down; terminus would only repeat it.
     TerminusModule.forRoot({ logger: false }),
   ],
-  controllers: [AuthController, CasesController, AuditController, HealthController, MetricsController],
+  controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController, MetricsController],
   providers: [
     // Global guards run in this order: the rate limit needs the user the AuthGuard found.
     { provide: APP_GUARD, useClass: AuthGuard },

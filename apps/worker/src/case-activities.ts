@@ -1,11 +1,11 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError, systemActor, type CaseCommand } from '../../../libs/domain/src';
-import { ExecuteCaseCommand, readCaseStream, toCaseEvent, type YixinConfig } from '../../../libs/application/src';
+import { DomainError, systemActor, type CaseCommand, type FileComplaint } from '../../../libs/domain/src';
+import { ExecuteCaseCommand, readCaseStream, type YixinConfig } from '../../../libs/application/src';
 import type { EventStore, RecordedEvent } from '../../../libs/event-store/src';
 import type { CaseActivities, CaseEventMessage, CarryOutStepInput } from '../../../workflows/src/case-messages';
 
 export function toCaseEventMessage(event: RecordedEvent): CaseEventMessage {
-  return { ...toCaseEvent(event), revision: event.revision };
+  return { type: event.type, schemaVersion: event.schemaVersion, data: event.data, revision: event.revision };
 }
 
 /** The case workflow's hands: it reads the case's stream and issues commands through the command bus. */
@@ -28,14 +28,18 @@ export function createCaseActivities(commandBus: CommandBus, store: EventStore, 
   };
 }
 
-function toCommand(input: CarryOutStepInput, config: YixinConfig): Exclude<CaseCommand, { type: 'FileComplaint' }> {
-  const base = { caseId: input.caseId, actor: systemActor(config.centerOrganisationId), at: input.at };
-  switch (input.command) {
+function toCommand({ caseId, at, taskId, command }: CarryOutStepInput, config: YixinConfig): Exclude<CaseCommand, FileComplaint> {
+  const base = { caseId, actor: systemActor(config.centerOrganisationId), at };
+  switch (command.type) {
     case 'DispatchTask':
-      return { ...base, type: 'DispatchTask', taskId: input.taskId, policy: config.deadlinePolicy };
-    case 'SendSignForReminder':
-      return { ...base, type: 'SendSignForReminder' };
+      return { ...base, type: 'DispatchTask', taskId };
     case 'OrderRedo':
-      return { ...base, type: 'OrderRedo', policy: config.deadlinePolicy };
+      return { ...base, type: 'OrderRedo' };
+    case 'SendReminder':
+      return { ...base, type: 'SendReminder', deadline: command.deadline };
+    case 'EscalateCase':
+      return { ...base, type: 'EscalateCase', reason: command.reason };
+    case 'ReferToCouncil':
+      return { ...base, type: 'ReferToCouncil', council: command.council, question: '承办单位对责任有异议，请联席会议定由谁办理 (the assignee disputes its responsibility)' };
   }
 }

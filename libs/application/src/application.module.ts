@@ -1,4 +1,6 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { createWorkingCalendar, type CaseClock } from '../../domain/src';
+import { coveredYears, loadCalendarData } from './calendar/calendar-data';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ExportEventsHandler, GetCaseStateAsOfHandler, VerifyLogHandler } from './audit/audit.queries';
 import { CaseCommandExecutor } from './cases/case-command-executor';
@@ -11,7 +13,7 @@ import { CommandMetering } from './observability/command-metering';
 import { MeteredEventStore } from './observability/metered-event-store';
 import { Metrics } from './observability/metrics';
 import { openStores, type Stores } from './read-store/stores';
-import { CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
+import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
 
 /** Closes the stores last, after every subscriber stopped in its onModuleDestroy. */
 class StoresLifecycle implements OnApplicationShutdown {
@@ -20,6 +22,18 @@ class StoresLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.stores.close();
   }
+}
+
+function loadCaseClock(config: YixinConfig): CaseClock {
+  const data = loadCalendarData(config.calendarFile);
+  const thisYear = new Date().getUTCFullYear();
+  if (!coveredYears(data).includes(thisYear)) {
+    new Logger('Calendar').warn(
+      `the holiday calendar has no data for ${thisYear}: weekends are taken as the only days off. ` +
+        'Upgrade chinese-days or set YIXIN_CALENDAR_FILE (docs/calendar-and-deadlines.md).',
+    );
+  }
+  return { policy: config.deadlinePolicy, calendar: createWorkingCalendar(data) };
 }
 
 /**
@@ -37,6 +51,7 @@ export class ApplicationModule {
         { provide: YIXIN_CONFIG, useValue: config },
         { provide: Metrics, useFactory: () => new Metrics() },
         CommandMetering,
+        { provide: CASE_CLOCK, useFactory: () => loadCaseClock(config) },
         { provide: STORES, useFactory: () => openStores(config) },
         {
           provide: EVENT_STORE,
@@ -68,7 +83,7 @@ export class ApplicationModule {
         VerifyLogHandler,
         ExportEventsHandler,
       ],
-      exports: [YIXIN_CONFIG, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
+      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../domain/src';
+import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from '../../domain/src';
 import { LOG_LEVELS, type LogLevel } from './observability/json-logger';
 
 /** Everything yixin reads from its environment, read once at start. */
@@ -32,6 +32,8 @@ export interface YixinConfig {
   /** The organisation on whose behalf the case workflow acts. */
   centerOrganisationId: string;
   deadlinePolicy: DeadlinePolicy;
+  /** Holidays and adjusted working days laid over the chinese-days package's (see docs/calendar-and-deadlines.md). */
+  calendarFile?: string;
   /** Seed the demo organisations and users of the source article (embedded mode). */
   seedDemoData: boolean;
 }
@@ -70,9 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     logLevel: logLevelFrom(env),
     jwt: { secret: env.JWT_SECRET || undefined, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
     centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
-    deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE
-      ? (JSON.parse(readFileSync(env.YIXIN_DEADLINE_POLICY_FILE, 'utf8')) as DeadlinePolicy)
-      : DEFAULT_DEADLINE_POLICY,
+    deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE ? readDeadlinePolicy(env.YIXIN_DEADLINE_POLICY_FILE) : DEFAULT_DEADLINE_POLICY,
+    calendarFile: env.YIXIN_CALENDAR_FILE ? resolve(env.YIXIN_CALENDAR_FILE) : undefined,
     seedDemoData: env.YIXIN_SEED_DEMO_DATA === 'true',
   };
 }
@@ -89,6 +90,20 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (value === undefined || value === '') return fallback;
   if (!/^[1-9][0-9]*$/.test(value)) throw new Error(`${name} must be a positive integer, not ${value}`);
   return Number(value);
+}
+
+function readDeadlinePolicy(file: string): DeadlinePolicy {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseDeadlinePolicy(json, DEFAULT_DEADLINE_POLICY);
+  } catch (error) {
+    throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file}: ${(error as Error).message}`);
+  }
 }
 
 function parseSynchronous(value: string): YixinConfig['sqliteSynchronous'] {

@@ -1,4 +1,5 @@
 export * from './config';
+export * from './calendar/calendar-data';
 export * from './store.tokens';
 export * from './application.module';
 export * from './cases/case-stream';

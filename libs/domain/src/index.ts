@@ -1,5 +1,6 @@
 export * from './shared/actor';
 export * from './shared/domain-error';
+export * from './calendar/working-calendar';
 export * from './case/category';
 export * from './case/deadline-policy';
 export * from './case/case-events';

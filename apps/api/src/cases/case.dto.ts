@@ -1,7 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CASE_STATUSES, CATEGORY_CODES, CHANNELS, TIERS, URGENCIES, type Category, type Channel, type Urgency } from '../../../../libs/domain/src';
+import {
+  ASSIGNEE_KINDS,
+  CALL_BACK_OUTCOMES,
+  CASE_STATUSES,
+  CATEGORY_CODES,
+  CHANNELS,
+  TIERS,
+  URGENCIES,
+  type AssigneeKind,
+  type CallBackOutcome,
+  type Category,
+  type Channel,
+  type Urgency,
+} from '../../../../libs/domain/src';
 
 /** Mobile numbers (1xxxxxxxxxx) and landlines with area code (0571-12345678). */
 const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
@@ -45,6 +58,25 @@ export class LocationDto {
   unit?: string;
 }
 
+export class AssigneeDto {
+  @ApiProperty({ example: 'oc-beichen-aoyuan' })
+  @IsString()
+  @Length(1, 64)
+  organisationId!: string;
+
+  @ApiProperty({ enum: ASSIGNEE_KINDS })
+  @IsIn(ASSIGNEE_KINDS)
+  kind!: AssigneeKind;
+}
+
+export class RoutingOverrideDto extends AssigneeDto {
+  @ApiProperty({ example: '涉及维修基金，须业委会决定' })
+  @IsString()
+  @Length(1, 500)
+  @Matches(NOT_BLANK, { message: 'reason must not be blank' })
+  reason!: string;
+}
+
 export class FileComplaintDto {
   @ApiProperty({ type: ResidentDto })
   @IsDefined()
@@ -76,26 +108,25 @@ export class FileComplaintDto {
   @ApiProperty({ enum: CHANNELS, example: 'visit' })
   @IsIn(CHANNELS)
   channel!: Channel;
-}
 
-export class ResolveTaskDto {
-  @ApiProperty({ example: '已更换电梯主板，恢复运行' })
-  @IsString()
-  @Length(1, 2000)
-  @Matches(NOT_BLANK, { message: 'note must not be blank' })
-  note!: string;
+  @ApiPropertyOptional({ type: RoutingOverrideDto, description: 'staff choose the assignee instead of the default routing' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RoutingOverrideDto)
+  routingOverride?: RoutingOverrideDto;
 }
 
 export class CallBackDto {
-  @ApiProperty({ description: 'whether the resident is satisfied with the result' })
-  @IsBoolean()
-  satisfied!: boolean;
+  @ApiProperty({ enum: CALL_BACK_OUTCOMES, description: 'what the resident said, or that they could not be reached' })
+  @IsIn(CALL_BACK_OUTCOMES)
+  outcome!: CallBackOutcome;
 
-  @ApiProperty({ minimum: 1, maximum: 5 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 5, description: 'required unless the resident was unreachable' })
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(5)
-  rating!: number;
+  rating?: number;
 
   @ApiPropertyOptional({ example: '居民表示满意' })
   @IsOptional()

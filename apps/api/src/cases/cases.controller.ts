@@ -1,24 +1,17 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
-  ExecuteCaseCommand,
   FileComplaintCommand,
   GetCaseQuery,
   GetCaseTimelineQuery,
   ListCasesQuery,
   ListInboxQuery,
-  type CaseCommandResult,
 } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { CallBackDto, CaseCommandResponse, FileComplaintDto, ListCasesQueryDto, ResolveTaskDto } from './case.dto';
-
-const caseIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('caseId must be a UUID') });
-
-function toResponse(result: CaseCommandResult): CaseCommandResponse {
-  return { caseId: result.caseId, revision: result.revision, status: result.state.status, appended: result.appended };
-}
+import { caseIdPipe, toResponse } from './case-actions.controller';
+import { CaseCommandResponse, FileComplaintDto, ListCasesQueryDto } from './case.dto';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -30,7 +23,10 @@ export class CasesController {
   @Roles('community_staff')
   @ApiCreatedResponse({ type: CaseCommandResponse, description: 'the complaint is recorded; its workflow dispatches it' })
   async file(@CurrentActor() actor: Actor, @Body() body: FileComplaintDto): Promise<CaseCommandResponse> {
-    return toResponse(await this.commandBus.execute(new FileComplaintCommand(actor, body)));
+    const { routingOverride, ...complaint } = body;
+    const at = new Date().toISOString();
+    const override = routingOverride && { organisationId: routingOverride.organisationId, kind: routingOverride.kind, reason: routingOverride.reason };
+    return toResponse(await this.commandBus.execute(new FileComplaintCommand(actor, complaint, at, override)));
   }
 
   @Get('cases')
@@ -52,46 +48,9 @@ export class CasesController {
   }
 
   @Get('tasks/inbox')
-  @Roles('property_company')
-  @ApiOkResponse({ description: 'the open tasks of the caller’s company, oldest first' })
+  @Roles('property_company', 'owners_committee')
+  @ApiOkResponse({ description: 'the open tasks of the caller’s organisation, oldest first, with their deadlines' })
   inbox(@CurrentActor() actor: Actor) {
     return this.queryBus.execute(new ListInboxQuery(actor));
-  }
-
-  @Post('cases/:caseId/task/sign-for')
-  @HttpCode(200)
-  @Roles('property_company')
-  @ApiOkResponse({ type: CaseCommandResponse })
-  @ApiConflictResponse({ description: 'the task is not awaiting sign-for, or another command changed the case meanwhile' })
-  async signFor(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string): Promise<CaseCommandResponse> {
-    const at = new Date().toISOString();
-    return toResponse(await this.commandBus.execute(new ExecuteCaseCommand({ type: 'SignForTask', caseId, actor, at })));
-  }
-
-  @Post('cases/:caseId/task/resolve')
-  @HttpCode(200)
-  @Roles('property_company')
-  @ApiOkResponse({ type: CaseCommandResponse })
-  async resolve(
-    @CurrentActor() actor: Actor,
-    @Param('caseId', caseIdPipe) caseId: string,
-    @Body() body: ResolveTaskDto,
-  ): Promise<CaseCommandResponse> {
-    const at = new Date().toISOString();
-    return toResponse(await this.commandBus.execute(new ExecuteCaseCommand({ type: 'ResolveTask', caseId, actor, at, note: body.note })));
-  }
-
-  @Post('cases/:caseId/call-back')
-  @HttpCode(200)
-  @Roles('community_staff')
-  @ApiOkResponse({ type: CaseCommandResponse })
-  async callBack(
-    @CurrentActor() actor: Actor,
-    @Param('caseId', caseIdPipe) caseId: string,
-    @Body() body: CallBackDto,
-  ): Promise<CaseCommandResponse> {
-    const at = new Date().toISOString();
-    const command = { type: 'RecordCallBack' as const, caseId, actor, at, satisfied: body.satisfied, rating: body.rating, note: body.note };
-    return toResponse(await this.commandBus.execute(new ExecuteCaseCommand(command)));
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CASE_EVENT_SCHEMA_VERSIONS, decideCase, foldCase, type CaseCommand, type CaseState } from '../../../domain/src';
+import { CASE_EVENT_SCHEMA_VERSIONS, decideCase, foldCase, type CaseClock, type CaseCommand, type CaseState } from '../../../domain/src';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../../../event-store/src';
-import { EVENT_STORE } from '../store.tokens';
+import { CASE_CLOCK, EVENT_STORE } from '../store.tokens';
 import { caseStreamId, eventIdFor, readCaseStream, toCaseEvent } from './case-stream';
 
 export interface CaseCommandResult {
@@ -28,7 +28,10 @@ export class ConcurrentCaseUpdateError extends Error {
  */
 @Injectable()
 export class CaseCommandExecutor {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CASE_CLOCK) private readonly clock: CaseClock,
+  ) {}
 
   async execute(command: CaseCommand, options: { commandId?: string; causationId?: string } = {}): Promise<CaseCommandResult> {
     const commandId = options.commandId ?? randomUUID();
@@ -41,7 +44,7 @@ export class CaseCommandExecutor {
       return { caseId: command.caseId, revision: lastRevision, appended: [], state };
     }
 
-    const decided = decideCase(command, state);
+    const decided = decideCase(command, state, this.clock);
     const events: NewEvent[] = decided.map((event, index) => ({
       id: eventIdFor(commandId, index),
       type: event.type,

@@ -1,7 +1,11 @@
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { refuse, type Actor, type CaseCommand, type FileComplaint } from '../../../domain/src';
+import { refuse, type Actor, type Assignee, type CaseCommand, type FileComplaint } from '../../../domain/src';
 import { DirectoryService } from '../directory/directory.service';
+import { findOpenCaseAtPlace } from '../projections/case-list.projection';
+import type { SqlDatabase } from '../read-store/sql-database';
+import { READ_STORE } from '../store.tokens';
 import { CaseCommandExecutor, type CaseCommandResult } from './case-command-executor';
 
 /** Community staff file a complaint; the case id is minted here. */
@@ -10,6 +14,7 @@ export class FileComplaintCommand extends Command<CaseCommandResult> {
     readonly actor: Actor,
     readonly complaint: FileComplaint['complaint'],
     readonly at: string = new Date().toISOString(),
+    readonly routingOverride?: FileComplaint['routingOverride'],
   ) {
     super();
   }
@@ -24,29 +29,59 @@ export class ExecuteCaseCommand extends Command<CaseCommandResult> {
 
 @CommandHandler(FileComplaintCommand)
 export class FileComplaintHandler implements ICommandHandler<FileComplaintCommand, CaseCommandResult> {
-  constructor(private readonly directory: DirectoryService, private readonly executor: CaseCommandExecutor) {}
+  constructor(
+    private readonly directory: DirectoryService,
+    private readonly executor: CaseCommandExecutor,
+    @Inject(READ_STORE) private readonly readStore: SqlDatabase,
+  ) {}
 
-  async execute({ actor, complaint, at }: FileComplaintCommand): Promise<CaseCommandResult> {
-    const compound = this.directory.findOrganisation(complaint.location.compoundId);
-    if (compound?.kind !== 'compound' || !compound.parentId || !compound.propertyCompanyId) {
-      refuse('invalid', `unknown compound ${complaint.location.compoundId}`);
-    }
+  async execute({ actor, complaint, at, routingOverride }: FileComplaintCommand): Promise<CaseCommandResult> {
+    const compound = this.directory.findCompound(complaint.location.compoundId);
+    if (!compound) refuse('invalid', `unknown compound ${complaint.location.compoundId}`);
+    if (routingOverride) requireKnownAssignee(this.directory, routingOverride);
+    const duplicateOf = await findOpenCaseAtPlace(this.readStore, {
+      compoundId: compound.id,
+      building: complaint.location.building,
+      category: complaint.category,
+    });
     return this.executor.execute({
       type: 'FileComplaint',
       caseId: randomUUID(),
       actor,
       at,
       complaint,
-      compound: { id: compound.id, communityId: compound.parentId, propertyCompanyId: compound.propertyCompanyId },
+      compound,
+      ...(routingOverride ? { routingOverride } : {}),
+      ...(duplicateOf ? { duplicateOf } : {}),
     });
   }
 }
 
 @CommandHandler(ExecuteCaseCommand)
 export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, CaseCommandResult> {
-  constructor(private readonly executor: CaseCommandExecutor) {}
+  constructor(private readonly directory: DirectoryService, private readonly executor: CaseCommandExecutor) {}
 
   execute({ command, commandId }: ExecuteCaseCommand): Promise<CaseCommandResult> {
-    return this.executor.execute(command, { commandId });
+    return this.executor.execute(withDirectoryFacts(this.directory, command), { commandId });
+  }
+}
+
+/** Adds what only the directory knows to a command, and checks the organisations it names exist. */
+function withDirectoryFacts(directory: DirectoryService, command: Exclude<CaseCommand, FileComplaint>): Exclude<CaseCommand, FileComplaint> {
+  switch (command.type) {
+    case 'RedispatchTask':
+    case 'RecordCouncilDecision':
+      requireKnownAssignee(directory, command.assignee);
+      return command;
+    case 'ConveneCouncilSession':
+      return { ...command, members: directory.councilMembers(command.actor.organisationId) };
+    default:
+      return command;
+  }
+}
+
+function requireKnownAssignee(directory: DirectoryService, assignee: Assignee): void {
+  if (directory.findOrganisation(assignee.organisationId)?.kind !== assignee.kind) {
+    refuse('invalid', `${assignee.organisationId} is not a known ${assignee.kind.replace('_', ' ')}`);
   }
 }

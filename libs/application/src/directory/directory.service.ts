@@ -1,5 +1,8 @@
 import type { SqlDatabase } from '../read-store/sql-database';
+import { COUNCIL_KINDS, type FileComplaint } from '../../../domain/src';
 import type { Organisation, UserAccount } from './organisation';
+
+export type CompoundInDirectory = FileComplaint['compound'];
 import { hashPassword } from './password';
 
 interface OrganisationRow {
@@ -72,7 +75,42 @@ export class DirectoryService {
     };
   }
 
-  /** Adds what is missing and leaves what exists (passwords included) as it is. */
+  /** A compound with who serves it and the tiers above it; undefined if it is not a compound. */
+  findCompound(compoundId: string): CompoundInDirectory | undefined {
+    const compound = this.organisations.get(compoundId);
+    if (compound?.kind !== 'compound' || !compound.parentId || !compound.propertyCompanyId) return undefined;
+    const streetId = this.organisations.get(compound.parentId)?.parentId;
+    const districtId = streetId && this.organisations.get(streetId)?.parentId;
+    if (!streetId || !districtId) return undefined;
+    const [ownersCommitteeId] = this.childrenOf(compound.id, 'owners_committee');
+    return {
+      id: compound.id,
+      communityId: compound.parentId,
+      propertyCompanyId: compound.propertyCompanyId,
+      ...(ownersCommitteeId ? { ownersCommitteeId } : {}),
+      jurisdiction: {
+        streetId,
+        districtId,
+        councils: Object.fromEntries(
+          COUNCIL_KINDS.flatMap((kind) => this.childrenOf(streetId, kind).slice(0, 1).map((councilId) => [kind, councilId])),
+        ),
+      },
+    };
+  }
+
+  /**
+   * A council's members: the property projects that belong to the property council, or the owners'
+   * committees of the compounds in the street of the owners' council.
+   */
+  councilMembers(councilId: string): string[] {
+    const council = this.organisations.get(councilId);
+    if (council?.kind === 'property_council') return this.childrenOf(councilId, 'property_company');
+    if (council?.kind !== 'owners_council' || !council.parentId) return [];
+    const compounds = this.communitiesOf([council.parentId]).flatMap((community) => this.childrenOf(community, 'compound'));
+    return compounds.flatMap((compound) => this.childrenOf(compound, 'owners_committee'));
+  }
+
+  /** Adds what is missing and brings the organisations up to date; existing users (passwords included) stay as they are. */
   async seed(organisations: Organisation[], users: UserAccount[], password: string): Promise<void> {
     const known = new Set((await this.db.query<{ username: string }>('SELECT username FROM users')).map((row) => row.username));
     const newUsers = await Promise.all(
@@ -81,7 +119,8 @@ export class DirectoryService {
     await this.db.batch([
       ...organisations.map((o) => ({
         sql: `INSERT INTO organisations (id, kind, name, parent_id, property_company_id) VALUES (?, ?, ?, ?, ?)
-              ON CONFLICT (id) DO NOTHING`,
+              ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+                parent_id = excluded.parent_id, property_company_id = excluded.property_company_id`,
         params: [o.id, o.kind, o.name, o.parentId ?? null, o.propertyCompanyId ?? null],
       })),
       ...newUsers.map(({ user, hash }) => ({

@@ -8,7 +8,8 @@ export const ORGANISATION_KINDS = [
   'compound',
   'property_company',
   'owners_committee',
-  'council',
+  'property_council',
+  'owners_council',
 ] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 

@@ -1,4 +1,4 @@
-import { evolveCase, initialCaseState, type CaseState } from '../../../domain/src';
+import { evolveCase, initialCaseState, TASK_RUNNING_STATUSES, type CaseState, type OpenDeadline } from '../../../domain/src';
 import type { RecordedEvent } from '../../../event-store/src';
 import { caseIdOfStream, toCaseEvent } from '../cases/case-stream';
 import type { SqlDatabase } from '../read-store/sql-database';
@@ -21,9 +21,14 @@ export interface CaseListRow {
   tier: string;
   assigneeOrganisationId: string | null;
   taskId: string | null;
-  signForBy: string | null;
+  /** The task's deadlines still to be met, with their reminders. */
+  deadlines: Partial<Record<'sign_for' | 'first_reply' | 'resolve', OpenDeadline>>;
+  /** The earliest deadline still to be met, if the clock runs. */
+  nextDeadline: string | null;
   resolveBy: string | null;
-  signForRemindersSent: number;
+  clockPaused: boolean;
+  duplicateOf: string | null;
+  councilId: string | null;
   redoCount: number;
   filedAt: string;
   updatedAt: string;
@@ -41,7 +46,7 @@ interface StoredCaseRow {
   status: string;
   tier: string;
   assignee_organisation_id: string | null;
-  sign_for_by: string | null;
+  next_deadline: string | null;
   resolve_by: string | null;
   filed_at: string;
   updated_at: string;
@@ -53,6 +58,7 @@ const IN_CHUNK = 500;
 
 export const caseListProjection: Projection = {
   name: 'case_list',
+  version: 2,
   tables: ['case_list'],
   schema: `
     CREATE TABLE IF NOT EXISTS case_list (
@@ -66,7 +72,7 @@ export const caseListProjection: Projection = {
       status TEXT NOT NULL,
       tier TEXT NOT NULL,
       assignee_organisation_id TEXT,
-      sign_for_by TEXT,
+      next_deadline TEXT,
       resolve_by TEXT,
       filed_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
@@ -74,7 +80,8 @@ export const caseListProjection: Projection = {
       state_json TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS case_list_inbox ON case_list (assignee_organisation_id, status, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_community ON case_list (community_id, filed_at);
-    CREATE INDEX IF NOT EXISTS case_list_filed ON case_list (filed_at)`,
+    CREATE INDEX IF NOT EXISTS case_list_filed ON case_list (filed_at);
+    CREATE INDEX IF NOT EXISTS case_list_place ON case_list (compound_id, building, category, status)`,
 
   async apply(events, db) {
     const caseEvents = events.filter((event) => caseIdOfStream(event.streamId) !== undefined);
@@ -123,8 +130,8 @@ function withState(row: StoredCaseRow, state: CaseState, event: RecordedEvent): 
     status: state.status,
     tier: state.tier,
     assignee_organisation_id: state.task?.assigneeOrganisationId ?? null,
-    sign_for_by: state.task?.signForBy ?? null,
-    resolve_by: state.task?.resolveBy ?? null,
+    next_deadline: nextDeadline(state),
+    resolve_by: state.task?.deadlines.resolve?.due ?? null,
     updated_at: event.recordedAt,
     revision: event.revision,
     state_json: JSON.stringify(state),
@@ -144,6 +151,13 @@ async function loadRows(db: SqlDatabase, caseIds: string[]): Promise<Map<string,
   return rows;
 }
 
+/** Only running clocks have a next deadline: a paused or returned task has none to miss. */
+function nextDeadline(state: CaseState): string | null {
+  if (!TASK_RUNNING_STATUSES.includes(state.status) || state.paused || !state.task) return null;
+  const dues = Object.values(state.task.deadlines).map((open) => open.due);
+  return dues.length === 0 ? null : dues.reduce((earliest, due) => (Date.parse(due) < Date.parse(earliest) ? due : earliest));
+}
+
 function toCaseListRow(row: StoredCaseRow): CaseListRow {
   const state = JSON.parse(row.state_json) as CaseState;
   return {
@@ -158,9 +172,12 @@ function toCaseListRow(row: StoredCaseRow): CaseListRow {
     tier: state.tier,
     assigneeOrganisationId: state.task?.assigneeOrganisationId ?? null,
     taskId: state.task?.taskId ?? null,
-    signForBy: state.task?.signForBy ?? null,
-    resolveBy: state.task?.resolveBy ?? null,
-    signForRemindersSent: state.task?.signForRemindersSent ?? 0,
+    deadlines: state.task?.deadlines ?? {},
+    nextDeadline: row.next_deadline,
+    resolveBy: row.resolve_by,
+    clockPaused: state.paused !== undefined,
+    duplicateOf: state.duplicateOf ?? null,
+    councilId: state.status === 'before_council' ? (state.council?.councilId ?? null) : null,
     redoCount: state.redoCount,
     filedAt: row.filed_at,
     updatedAt: row.updated_at,
@@ -168,15 +185,29 @@ function toCaseListRow(row: StoredCaseRow): CaseListRow {
   };
 }
 
-const OPEN_TASK_STATUSES: CaseState['status'][] = ['awaiting_sign_for', 'in_progress'];
-
 export async function selectInbox(db: SqlDatabase, organisationId: string): Promise<CaseListRow[]> {
   const rows = await db.query<StoredCaseRow>(
-    `SELECT * FROM case_list WHERE assignee_organisation_id = ? AND status IN (${OPEN_TASK_STATUSES.map(() => '?').join(', ')})
+    `SELECT * FROM case_list WHERE assignee_organisation_id = ? AND status IN (${TASK_RUNNING_STATUSES.map(() => '?').join(', ')})
      ORDER BY filed_at`,
-    [organisationId, ...OPEN_TASK_STATUSES],
+    [organisationId, ...TASK_RUNNING_STATUSES],
   );
   return rows.map(toCaseListRow);
+}
+
+/** Statuses of a case that no longer takes duplicates: closed, or itself a duplicate. */
+const NOT_OPEN_FOR_DUPLICATES = ['closed', 'duplicate'];
+
+/** The oldest open case at the same place (compound and building) and of the same category, if any. */
+export async function findOpenCaseAtPlace(
+  db: SqlDatabase,
+  place: { compoundId: string; building: string; category: string },
+): Promise<string | undefined> {
+  const [row] = await db.query<{ case_id: string }>(
+    `SELECT case_id FROM case_list WHERE compound_id = ? AND building = ? AND category = ? AND status NOT IN (?, ?)
+     ORDER BY filed_at LIMIT 1`,
+    [place.compoundId, place.building, place.category, ...NOT_OPEN_FOR_DUPLICATES],
+  );
+  return row?.case_id;
 }
 
 export interface CaseListFilter {
@@ -187,7 +218,7 @@ export interface CaseListFilter {
   status?: string;
   tier?: string;
   category?: string;
-  /** Open cases whose current deadline (sign-for while awaiting it, else resolution) has passed `now`. */
+  /** Cases whose running clock has a deadline past `now`. */
   overdueAt?: string;
   limit: number;
   offset: number;
@@ -216,8 +247,8 @@ export async function selectCases(db: SqlDatabase, filter: CaseListFilter): Prom
   equal('tier', filter.tier);
   equal('category', filter.category);
   if (filter.overdueAt !== undefined) {
-    conditions.push(`((status = 'awaiting_sign_for' AND sign_for_by < ?) OR (status = 'in_progress' AND resolve_by < ?))`);
-    params.push(filter.overdueAt, filter.overdueAt);
+    conditions.push('next_deadline < ?');
+    params.push(filter.overdueAt);
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM case_list ${where}`, params);

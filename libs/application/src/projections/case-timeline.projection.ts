@@ -17,6 +17,7 @@ export interface TimelineEntry {
 
 export const caseTimelineProjection: Projection = {
   name: 'case_timeline',
+  version: 2,
   tables: ['case_timeline'],
   schema: `
     CREATE TABLE IF NOT EXISTS case_timeline (
@@ -52,20 +53,52 @@ export function summarise(event: CaseEvent): string {
   switch (event.type) {
     case 'ComplaintFiled':
       return `受理: ${event.data.category} at ${event.data.location.compoundId} ${event.data.location.building} via ${event.data.channel}`;
-    case 'TaskDispatched':
-      return `派单 to ${event.data.assigneeOrganisationId}; sign for by ${event.data.signForBy}, resolve by ${event.data.resolveBy}`;
-    case 'SignForReminderSent':
-      return `催办: ${event.data.assigneeOrganisationId} has not signed for since ${event.data.signForBy}`;
+    case 'CaseLinkedAsDuplicate':
+      return `并案: duplicate of ${event.data.primaryCaseId}`;
+    case 'CaseUnlinked':
+      return `撤销并案 from ${event.data.primaryCaseId}`;
+    case 'TaskDispatched': {
+      const { assigneeOrganisationId, deadlines, reason } = event.data;
+      return `派单 to ${assigneeOrganisationId}${reason ? ` (${reason})` : ''}; sign for by ${deadlines.sign_for.due}, resolve by ${deadlines.resolve.due}`;
+    }
+    case 'DeadlineReminderSent':
+      return `催办: ${event.data.assigneeOrganisationId} missed the ${event.data.deadline} deadline of ${event.data.due}`;
     case 'TaskSignedFor':
       return '签收';
+    case 'ProgressReported':
+      return `进展: ${event.data.note}`;
     case 'TaskResolved':
       return `办理完成: ${event.data.note}`;
+    case 'TaskReturned':
+      return `退单 by ${event.data.returnedBy}: ${event.data.reason}, ${event.data.note}`;
+    case 'ReturnRejected':
+      return `退单驳回, back to ${event.data.assigneeOrganisationId}: ${event.data.reason}`;
+    case 'ExtensionRequested':
+      return `延期申请 by ${event.data.requestedBy}: ${JSON.stringify(event.data.extension)}, ${event.data.reason}`;
+    case 'DeadlineExtended':
+      return `延期 to ${event.data.resolve.due}${event.data.requested ? ' (requested)' : ''}`;
+    case 'ExtensionRefused':
+      return `延期驳回: ${event.data.reason}`;
+    case 'ClockPaused':
+      return `暂停计时: ${event.data.reason}`;
+    case 'ClockResumed':
+      return '恢复计时';
+    case 'CaseEscalated':
+      return `督办: ${event.data.fromTier} → ${event.data.toTier} (${event.data.reason}), supervised by ${event.data.supervisorOrganisationId}`;
+    case 'CaseReferredToCouncil':
+      return `提交${event.data.council === 'property_council' ? '物业联席会' : '业委会联席会'}: ${event.data.question}; decide by ${event.data.decideBy}`;
+    case 'CouncilSessionConvened':
+      return `联席会召开 ${event.data.scheduledFor} with ${event.data.members.length} members`;
+    case 'CouncilDecisionRecorded':
+      return `联席会决定: ${event.data.decision}; ${event.data.assignee.organisationId} by ${event.data.dueBy}`;
     case 'CallBackRecorded':
-      return `回访: ${event.data.satisfied ? 'satisfied' : 'not satisfied'}, rating ${event.data.rating}`;
-    case 'CaseClosed':
-      return `办结: ${event.data.reason}`;
+      return `回访: ${event.data.outcome}${event.data.rating === undefined ? '' : `, rating ${event.data.rating}`}`;
     case 'TaskRedoOrdered':
-      return `重办 #${event.data.redoCount} to ${event.data.assigneeOrganisationId}; resolve by ${event.data.resolveBy}`;
+      return `重办 #${event.data.redoCount} to ${event.data.assigneeOrganisationId}; resolve by ${event.data.deadlines.resolve.due}`;
+    case 'CaseClosed':
+      return `办结: ${event.data.reason}${event.data.note ? `, ${event.data.note}` : ''}`;
+    case 'CaseReopened':
+      return `重新开启: ${event.data.reason}`;
   }
 }
 

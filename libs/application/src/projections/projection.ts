@@ -8,6 +8,8 @@ import type { SqlDatabase, SqlStatement } from '../read-store/sql-database';
  */
 export interface Projection {
   name: string;
+  /** Raised whenever its tables or rows change shape: an outdated projection is dropped and rebuilt from the log. */
+  version: number;
   /** Idempotent DDL of its tables and indexes. */
   schema: string;
   /** Tables emptied before a rebuild. */
@@ -18,6 +20,28 @@ export interface Projection {
 
 export const PROJECTION_CHECKPOINTS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS projection_checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL)`;
+
+export const PROJECTION_VERSIONS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS projection_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL)`;
+
+/** Drops the tables and checkpoint of each projection built by another version, so it is rebuilt from the log. */
+export async function resetOutdatedProjections(db: SqlDatabase, projections: readonly Projection[]): Promise<string[]> {
+  const rows = await db.query<{ name: string; version: number }>('SELECT name, version FROM projection_versions');
+  const built = new Map(rows.map((row) => [row.name, Number(row.version)]));
+  const outdated = projections.filter((projection) => built.get(projection.name) !== projection.version);
+  await db.batch(
+    outdated.flatMap((projection) => [
+      ...projection.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS ${table}` })),
+      { sql: 'DELETE FROM projection_checkpoints WHERE name = ?', params: [projection.name] },
+      {
+        sql: `INSERT INTO projection_versions (name, version) VALUES (?, ?)
+              ON CONFLICT (name) DO UPDATE SET version = excluded.version`,
+        params: [projection.name, projection.version],
+      },
+    ]),
+  );
+  return outdated.map((projection) => projection.name);
+}
 
 export async function loadProjectionCheckpoint(db: SqlDatabase, name: string): Promise<number> {
   const [row] = await db.query<{ position: number }>('SELECT position FROM projection_checkpoints WHERE name = ?', [name]);

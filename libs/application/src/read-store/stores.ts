@@ -15,7 +15,7 @@ import {
 import type { YixinConfig } from '../config';
 import { DIRECTORY_SCHEMA } from '../directory/directory.service';
 import { IDEMPOTENCY_SCHEMA } from '../idempotency/idempotency-store';
-import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTIONS } from '../projections';
+import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA, PROJECTIONS, resetOutdatedProjections } from '../projections';
 import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlDatabase } from './sql-database';
 
 /**
@@ -32,9 +32,9 @@ export interface Stores {
 
 export async function openStores(config: YixinConfig): Promise<Stores> {
   const stores = await openBackends(config);
-  await stores.readStore.executeScript(
-    [DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, ...PROJECTIONS.map((projection) => projection.schema)].join(';\n'),
-  );
+  await stores.readStore.executeScript([DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA].join(';\n'));
+  await resetOutdatedProjections(stores.readStore, PROJECTIONS);
+  await stores.readStore.executeScript(PROJECTIONS.map((projection) => projection.schema).join(';\n'));
   return stores;
 }
 

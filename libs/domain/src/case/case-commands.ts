@@ -1,11 +1,23 @@
 import type { Actor } from '../shared/actor';
-import type { DeadlinePolicy } from './deadline-policy';
-import type { CaseEvent } from './case-events';
+import type { Duration } from './deadline-policy';
+import type {
+  Assignee,
+  CallBackOutcome,
+  ComplaintFiled,
+  CouncilKind,
+  CouncilVote,
+  DeadlineKind,
+  EscalationReason,
+  Jurisdiction,
+  ReturnReason,
+  RoutingOverride,
+} from './case-events';
 
 /**
  * What someone asks of a case. Every command carries who asks and when (`at`, ISO-8601):
  * the domain reads no clock. Facts the domain cannot know by itself (which company serves
- * a compound, the deadline limits of a category) come in on the command.
+ * a compound, which council sits for a street) come in on the command; the deadline policy and
+ * the calendar come in beside it (see CaseClock in decide-case.ts).
  */
 interface CaseCommandBase {
   caseId: string;
@@ -15,23 +27,50 @@ interface CaseCommandBase {
 
 export interface FileComplaint extends CaseCommandBase {
   type: 'FileComplaint';
-  complaint: Omit<Extract<CaseEvent, { type: 'ComplaintFiled' }>['data'], 'caseId' | 'filedAt' | 'propertyCompanyId'>;
+  complaint: Omit<
+    ComplaintFiled['data'],
+    'caseId' | 'filedAt' | 'propertyCompanyId' | 'ownersCommitteeId' | 'jurisdiction' | 'routingOverride'
+  >;
   /** The compound as the directory knows it. */
-  compound: { id: string; communityId: string; propertyCompanyId: string };
+  compound: {
+    id: string;
+    communityId: string;
+    propertyCompanyId: string;
+    ownersCommitteeId?: string;
+    jurisdiction: Jurisdiction;
+  };
+  /** Staff's choice of assignee instead of the default routing; it must be one of the compound's. */
+  routingOverride?: RoutingOverride;
+  /** An open case at the same place and category, found by the application: this one is linked to it. */
+  duplicateOf?: string;
 }
 
+/** The center routes the case: by default, the decision of a council, or after a return for owners' matters. */
 export interface DispatchTask extends CaseCommandBase {
   type: 'DispatchTask';
   taskId: string;
-  policy: DeadlinePolicy;
 }
 
-export interface SendSignForReminder extends CaseCommandBase {
-  type: 'SendSignForReminder';
+/** The handling tier gives the task to someone else, with a reason. */
+export interface RedispatchTask extends CaseCommandBase {
+  type: 'RedispatchTask';
+  taskId: string;
+  assignee: Assignee;
+  reason: string;
+}
+
+export interface SendReminder extends CaseCommandBase {
+  type: 'SendReminder';
+  deadline: DeadlineKind;
 }
 
 export interface SignForTask extends CaseCommandBase {
   type: 'SignForTask';
+}
+
+export interface ReportProgress extends CaseCommandBase {
+  type: 'ReportProgress';
+  note: string;
 }
 
 export interface ResolveTask extends CaseCommandBase {
@@ -39,25 +78,137 @@ export interface ResolveTask extends CaseCommandBase {
   note: string;
 }
 
+export interface ReturnTask extends CaseCommandBase {
+  type: 'ReturnTask';
+  reason: ReturnReason;
+  note: string;
+}
+
+export interface RejectReturn extends CaseCommandBase {
+  type: 'RejectReturn';
+  reason: string;
+}
+
+export interface RequestExtension extends CaseCommandBase {
+  type: 'RequestExtension';
+  extension: Duration;
+  reason: string;
+}
+
+export interface GrantExtension extends CaseCommandBase {
+  type: 'GrantExtension';
+}
+
+export interface RefuseExtension extends CaseCommandBase {
+  type: 'RefuseExtension';
+  reason: string;
+}
+
+/** The handling tier extends the resolve deadline on its own initiative. */
+export interface ExtendDeadline extends CaseCommandBase {
+  type: 'ExtendDeadline';
+  extension: Duration;
+  reason: string;
+}
+
+/** The clock stops while the case waits for the resident. */
+export interface PauseClock extends CaseCommandBase {
+  type: 'PauseClock';
+  reason: string;
+}
+
+export interface ResumeClock extends CaseCommandBase {
+  type: 'ResumeClock';
+}
+
+export interface EscalateCase extends CaseCommandBase {
+  type: 'EscalateCase';
+  reason: EscalationReason;
+}
+
+export interface ReferToCouncil extends CaseCommandBase {
+  type: 'ReferToCouncil';
+  council: CouncilKind;
+  question: string;
+}
+
+export interface ConveneCouncilSession extends CaseCommandBase {
+  type: 'ConveneCouncilSession';
+  sessionId: string;
+  /** The council's member organisations, as the directory knows them. */
+  members: string[];
+  scheduledFor: string;
+}
+
+export interface RecordCouncilDecision extends CaseCommandBase {
+  type: 'RecordCouncilDecision';
+  decision: string;
+  assignee: Assignee;
+  dueBy: string;
+  vote?: CouncilVote;
+}
+
 export interface RecordCallBack extends CaseCommandBase {
   type: 'RecordCallBack';
-  satisfied: boolean;
-  rating: number;
+  outcome: CallBackOutcome;
+  rating?: number;
   note?: string;
 }
 
 export interface OrderRedo extends CaseCommandBase {
   type: 'OrderRedo';
-  policy: DeadlinePolicy;
+}
+
+export interface WithdrawComplaint extends CaseCommandBase {
+  type: 'WithdrawComplaint';
+  note: string;
+}
+
+export interface MergeCase extends CaseCommandBase {
+  type: 'MergeCase';
+  primaryCaseId: string;
+}
+
+export interface UnmergeCase extends CaseCommandBase {
+  type: 'UnmergeCase';
+}
+
+export interface CloseWithRuling extends CaseCommandBase {
+  type: 'CloseWithRuling';
+  ruling: string;
+}
+
+export interface ReopenCase extends CaseCommandBase {
+  type: 'ReopenCase';
+  reason: string;
 }
 
 export type CaseCommand =
   | FileComplaint
   | DispatchTask
-  | SendSignForReminder
+  | RedispatchTask
+  | SendReminder
   | SignForTask
+  | ReportProgress
   | ResolveTask
+  | ReturnTask
+  | RejectReturn
+  | RequestExtension
+  | GrantExtension
+  | RefuseExtension
+  | ExtendDeadline
+  | PauseClock
+  | ResumeClock
+  | EscalateCase
+  | ReferToCouncil
+  | ConveneCouncilSession
+  | RecordCouncilDecision
   | RecordCallBack
-  | OrderRedo;
+  | OrderRedo
+  | WithdrawComplaint
+  | MergeCase
+  | UnmergeCase
+  | CloseWithRuling
+  | ReopenCase;
 
 export type CaseCommandType = CaseCommand['type'];

@@ -1,4 +1,6 @@
+import type { Tier } from '../shared/actor';
 import type { Category, Channel, Urgency } from './category';
+import type { DeadlineUnit, Duration } from './deadline-policy';
 
 /** Every fact about a case. Each is appended to the case's stream and never changed. */
 
@@ -14,6 +16,63 @@ export interface CaseLocation {
   unit?: string;
 }
 
+/** The street and district above the community (the tiers a case can be escalated to) and the street's councils. */
+export interface Jurisdiction {
+  streetId: string;
+  districtId: string;
+  councils: Partial<Record<CouncilKind, string>>;
+}
+
+/** Who can hold a task: the compound's property project, or its owners' committee. */
+export const ASSIGNEE_KINDS = ['property_company', 'owners_committee'] as const;
+export type AssigneeKind = (typeof ASSIGNEE_KINDS)[number];
+
+export interface Assignee {
+  organisationId: string;
+  kind: AssigneeKind;
+}
+
+/** Staff's choice of assignee instead of the default routing, with the reason they give. */
+export interface RoutingOverride extends Assignee {
+  reason: string;
+}
+
+export const DEADLINE_KINDS = ['sign_for', 'first_reply', 'resolve'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+/** A deadline as it was set: when it falls due, how it is counted, and when a miss is followed up. */
+export interface Deadline {
+  due: string;
+  unit: DeadlineUnit;
+  remindAt: string;
+}
+
+export type TaskDeadlines = Record<DeadlineKind, Deadline>;
+
+export const RETURN_REASONS = ['wrongly_routed', 'disputed_responsibility', 'needs_owners_decision'] as const;
+export type ReturnReason = (typeof RETURN_REASONS)[number];
+
+export const ESCALATION_REASONS = ['overdue', 'redone_three_times', 'returned_three_times', 'council_timeout'] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+export const COUNCIL_KINDS = ['property_council', 'owners_council'] as const;
+export type CouncilKind = (typeof COUNCIL_KINDS)[number];
+
+export const CALL_BACK_OUTCOMES = ['satisfied', 'not_satisfied', 'unreachable'] as const;
+export type CallBackOutcome = (typeof CALL_BACK_OUTCOMES)[number];
+
+export const CLOSING_REASONS = ['resident_satisfied', 'resident_unreachable', 'withdrawn', 'ruling'] as const;
+export type ClosingReason = (typeof CLOSING_REASONS)[number];
+
+export type TaskOrigin = 'complaint' | 'redispatch' | 'council_decision';
+
+/** A council's vote; absent when it decided by consensus. */
+export interface CouncilVote {
+  for: number;
+  against: number;
+  abstain: number;
+}
+
 export interface ComplaintFiled {
   type: 'ComplaintFiled';
   data: {
@@ -27,8 +86,23 @@ export interface ComplaintFiled {
     channel: Channel;
     /** The property project serving the compound when the complaint was filed. */
     propertyCompanyId: string;
+    /** Since schema version 3; absent when the compound had no owners' committee. */
+    ownersCommitteeId?: string;
+    /** Since schema version 3; cases filed before cannot be escalated. */
+    jurisdiction?: Jurisdiction;
+    routingOverride?: RoutingOverride;
     filedAt: string;
   };
+}
+
+export interface CaseLinkedAsDuplicate {
+  type: 'CaseLinkedAsDuplicate';
+  data: { primaryCaseId: string; linkedAt: string };
+}
+
+export interface CaseUnlinked {
+  type: 'CaseUnlinked';
+  data: { primaryCaseId: string; unlinkedAt: string };
 }
 
 export interface TaskDispatched {
@@ -36,15 +110,26 @@ export interface TaskDispatched {
   data: {
     taskId: string;
     assigneeOrganisationId: string;
-    signForBy: string;
-    resolveBy: string;
+    assigneeKind: AssigneeKind;
+    origin: TaskOrigin;
+    /** Why staff chose this assignee over the default routing. */
+    reason?: string;
+    deadlines: TaskDeadlines;
     dispatchedAt: string;
   };
 }
 
-export interface SignForReminderSent {
-  type: 'SignForReminderSent';
-  data: { taskId: string; assigneeOrganisationId: string; signForBy: string; remindedAt: string };
+export interface DeadlineReminderSent {
+  type: 'DeadlineReminderSent';
+  data: {
+    taskId: string;
+    assigneeOrganisationId: string;
+    deadline: DeadlineKind;
+    due: string;
+    /** Still overdue then, the case is escalated one tier; absent for reminders recorded before escalation existed. */
+    escalateAt?: string;
+    remindedAt: string;
+  };
 }
 
 export interface TaskSignedFor {
@@ -52,19 +137,97 @@ export interface TaskSignedFor {
   data: { taskId: string; signedForAt: string };
 }
 
+export interface ProgressReported {
+  type: 'ProgressReported';
+  data: { taskId: string; note: string; reportedAt: string };
+}
+
 export interface TaskResolved {
   type: 'TaskResolved';
   data: { taskId: string; note: string; resolvedAt: string };
 }
 
-export interface CallBackRecorded {
-  type: 'CallBackRecorded';
-  data: { satisfied: boolean; rating: number; note?: string; calledBackAt: string };
+export interface TaskReturned {
+  type: 'TaskReturned';
+  data: { taskId: string; returnedBy: string; reason: ReturnReason; note: string; returnedAt: string };
 }
 
-export interface CaseClosed {
-  type: 'CaseClosed';
-  data: { reason: 'resident_satisfied'; closedAt: string };
+export interface ReturnRejected {
+  type: 'ReturnRejected';
+  data: { taskId: string; assigneeOrganisationId: string; reason: string; rejectedAt: string };
+}
+
+export interface ExtensionRequested {
+  type: 'ExtensionRequested';
+  data: { taskId: string; requestedBy: string; extension: Duration; reason: string; requestedAt: string };
+}
+
+export interface DeadlineExtended {
+  type: 'DeadlineExtended';
+  data: {
+    taskId: string;
+    resolve: Deadline;
+    /** True when it answers the assignee's request, false when the supervising tier extended on its own. */
+    requested: boolean;
+    reason?: string;
+    extendedAt: string;
+  };
+}
+
+export interface ExtensionRefused {
+  type: 'ExtensionRefused';
+  data: { taskId: string; reason: string; refusedAt: string };
+}
+
+export interface ClockPaused {
+  type: 'ClockPaused';
+  data: { taskId: string; reason: string; pausedAt: string };
+}
+
+export interface ClockResumed {
+  type: 'ClockResumed';
+  data: { taskId: string; deadlines: Partial<TaskDeadlines>; resumedAt: string };
+}
+
+export interface CaseEscalated {
+  type: 'CaseEscalated';
+  data: {
+    fromTier: Tier;
+    toTier: Tier;
+    reason: EscalationReason;
+    supervisorOrganisationId: string;
+    /** Fresh limits the new tier sets for what is still open on the task, if a task is running. */
+    deadlines?: Partial<TaskDeadlines>;
+    escalatedAt: string;
+  };
+}
+
+export interface CaseReferredToCouncil {
+  type: 'CaseReferredToCouncil';
+  data: { council: CouncilKind; councilId: string; question: string; decideBy: string; referredAt: string };
+}
+
+export interface CouncilSessionConvened {
+  type: 'CouncilSessionConvened';
+  data: { councilId: string; sessionId: string; members: string[]; scheduledFor: string; convenedAt: string };
+}
+
+export interface CouncilDecisionRecorded {
+  type: 'CouncilDecisionRecorded';
+  data: {
+    councilId: string;
+    sessionId: string;
+    decision: string;
+    assignee: Assignee;
+    dueBy: string;
+    vote?: CouncilVote;
+    decidedAt: string;
+  };
+}
+
+export interface CallBackRecorded {
+  type: 'CallBackRecorded';
+  data: { outcome: CallBackOutcome; rating?: number; note?: string; calledBackAt: string };
 }
 
 export interface TaskRedoOrdered {
@@ -73,20 +236,44 @@ export interface TaskRedoOrdered {
     taskId: string;
     assigneeOrganisationId: string;
     redoCount: number;
-    signForBy: string;
-    resolveBy: string;
+    deadlines: TaskDeadlines;
     orderedAt: string;
   };
 }
 
+export interface CaseClosed {
+  type: 'CaseClosed';
+  data: { reason: ClosingReason; note?: string; closedAt: string };
+}
+
+export interface CaseReopened {
+  type: 'CaseReopened';
+  data: { reason: string; reopenedAt: string };
+}
+
 export type CaseEvent =
   | ComplaintFiled
+  | CaseLinkedAsDuplicate
+  | CaseUnlinked
   | TaskDispatched
-  | SignForReminderSent
+  | DeadlineReminderSent
   | TaskSignedFor
+  | ProgressReported
   | TaskResolved
+  | TaskReturned
+  | ReturnRejected
+  | ExtensionRequested
+  | DeadlineExtended
+  | ExtensionRefused
+  | ClockPaused
+  | ClockResumed
+  | CaseEscalated
+  | CaseReferredToCouncil
+  | CouncilSessionConvened
+  | CouncilDecisionRecorded
   | CallBackRecorded
+  | TaskRedoOrdered
   | CaseClosed
-  | TaskRedoOrdered;
+  | CaseReopened;
 
 export type CaseEventType = CaseEvent['type'];

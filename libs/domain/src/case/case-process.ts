@@ -1,34 +1,101 @@
 import type { CaseCommandType } from './case-commands';
-import type { CaseState } from './case-state';
+import type { CouncilKind, DeadlineKind, EscalationReason } from './case-events';
+import { DEADLINE_KINDS } from './case-events';
+import { TASK_RUNNING_STATUSES, type CaseState } from './case-state';
+import { REPEATS_BEFORE_ESCALATION, tierAbove } from './decide-case';
 
 /**
  * What the center does next on a case, given its state and the time: the policy the case
- * workflow carries out. It issues a command, waits (until a deadline, or for the next event),
- * or stops because the case is closed. Reminders and, later, escalations are decided here.
+ * workflow carries out. This is where a case is moved on: dispatched, reminded, escalated one tier,
+ * referred to a council, redone. The step either issues a command, waits (until an instant, or for
+ * the next event), or stops because the case is closed.
  */
 export type CaseStep =
-  | { kind: 'issue'; command: Extract<CaseCommandType, 'DispatchTask' | 'SendSignForReminder' | 'OrderRedo'> }
+  | { kind: 'issue'; command: CenterCommand }
   | { kind: 'wait'; until?: string }
   | { kind: 'finished' };
 
+export type CenterCommand =
+  | { type: Extract<CaseCommandType, 'DispatchTask' | 'OrderRedo'> }
+  | { type: 'SendReminder'; deadline: DeadlineKind }
+  | { type: 'EscalateCase'; reason: EscalationReason }
+  | { type: 'ReferToCouncil'; council: CouncilKind };
+
 export function nextCaseStep(state: CaseState, now: number): CaseStep {
+  const escalation = dueEscalation(state, now);
+  if (escalation) return issue({ type: 'EscalateCase', reason: escalation });
+
   switch (state.status) {
     case 'closed':
       return { kind: 'finished' };
     case 'filed':
-      return { kind: 'issue', command: 'DispatchTask' };
+    case 'council_decided':
+      return issue({ type: 'DispatchTask' });
     case 'awaiting_redo':
-      return { kind: 'issue', command: 'OrderRedo' };
-    case 'awaiting_sign_for': {
-      const task = state.task!;
-      if (task.signForRemindersSent > 0) return { kind: 'wait' };
-      return now >= Date.parse(task.signForBy)
-        ? { kind: 'issue', command: 'SendSignForReminder' }
-        : { kind: 'wait', until: task.signForBy };
-    }
-    case 'not_filed':
+      return issue({ type: 'OrderRedo' });
+    case 'returned':
+      return afterReturn(state);
+    case 'before_council':
+      return state.council!.timedOut || !canEscalate(state) ? { kind: 'wait' } : { kind: 'wait', until: state.council!.decideBy };
+    case 'awaiting_sign_for':
     case 'in_progress':
+      return followUpDeadlines(state, now);
+    case 'not_filed':
+    case 'duplicate':
     case 'resolved':
       return { kind: 'wait' };
   }
+}
+
+/** Escalations that are due now, the most serious cause first. */
+function dueEscalation(state: CaseState, now: number): EscalationReason | undefined {
+  if (!canEscalate(state) || state.status === 'closed') return undefined;
+  const council = state.council;
+  if (state.status === 'before_council' && council && !council.timedOut && now >= Date.parse(council.decideBy)) return 'council_timeout';
+  if (state.returnedBy.length >= REPEATS_BEFORE_ESCALATION && !state.escalatedFor.includes('returned_three_times')) return 'returned_three_times';
+  if (state.redoCount >= REPEATS_BEFORE_ESCALATION && !state.escalatedFor.includes('redone_three_times')) return 'redone_three_times';
+  if (TASK_RUNNING_STATUSES.includes(state.status) && !state.paused) {
+    const overdue = Object.values(state.task?.deadlines ?? {}).some((open) => open.escalateAt !== undefined && now >= Date.parse(open.escalateAt));
+    if (overdue) return 'overdue';
+  }
+  return undefined;
+}
+
+/** A task returned for a disputed responsibility goes to the property council; one needing owners goes to their committee. */
+function afterReturn(state: CaseState): CaseStep {
+  switch (state.lastReturn?.reason) {
+    case 'disputed_responsibility':
+      return issue({ type: 'ReferToCouncil', council: 'property_council' });
+    case 'needs_owners_decision':
+      return issue({ type: 'DispatchTask' });
+    default:
+      // Wrongly routed: the community re-dispatches it, or rejects the return.
+      return { kind: 'wait' };
+  }
+}
+
+/** A missed deadline is reminded once; the escalation after it is decided in dueEscalation. */
+function followUpDeadlines(state: CaseState, now: number): CaseStep {
+  if (state.paused) return { kind: 'wait' };
+  const deadlines = state.task?.deadlines ?? {};
+  let next: number | undefined;
+  for (const kind of DEADLINE_KINDS) {
+    const open = deadlines[kind];
+    if (!open) continue;
+    if (!open.remindedAt) {
+      if (now >= Date.parse(open.remindAt)) return issue({ type: 'SendReminder', deadline: kind });
+      next = Math.min(next ?? Infinity, Date.parse(open.remindAt));
+    } else if (open.escalateAt && canEscalate(state)) {
+      next = Math.min(next ?? Infinity, Date.parse(open.escalateAt));
+    }
+  }
+  return next === undefined ? { kind: 'wait' } : { kind: 'wait', until: new Date(next).toISOString() };
+}
+
+function canEscalate(state: CaseState): boolean {
+  return state.jurisdiction !== undefined && tierAbove(state.tier) !== undefined;
+}
+
+function issue(command: CenterCommand): CaseStep {
+  return { kind: 'issue', command };
 }

@@ -1,0 +1,239 @@
+import { BadRequestException, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { ExecuteCaseCommand, type CaseCommandResult } from '../../../../libs/application/src';
+import type { Actor, CaseCommand, Duration, FileComplaint } from '../../../../libs/domain/src';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import {
+  CouncilDecisionDto,
+  CouncilReferralDto,
+  CouncilSessionDto,
+  DurationDto,
+  ExtensionDto,
+  MergeDto,
+  NoteDto,
+  ReasonDto,
+  RedispatchDto,
+  ReturnTaskDto,
+  RulingDto,
+  toDuration,
+} from './case-actions.dto';
+import { CallBackDto, CaseCommandResponse } from './case.dto';
+
+export const caseIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('caseId must be a UUID') });
+
+export function toResponse(result: CaseCommandResult): CaseCommandResponse {
+  return { caseId: result.caseId, revision: result.revision, status: result.state.status, appended: result.appended };
+}
+
+type ActionCommand = Exclude<CaseCommand, FileComplaint>;
+/** A command as a controller knows it: everything but who, which case and when. */
+type Action = ActionCommand extends infer C ? (C extends ActionCommand ? Omit<C, 'caseId' | 'actor' | 'at'> : never) : never;
+
+const ASSIGNEES = ['property_company', 'owners_committee'] as const;
+const TIER_HANDLERS = ['community_staff', 'street_officer', 'district_officer'] as const;
+
+function requireDuration(dto: DurationDto): Duration {
+  const duration = toDuration(dto);
+  if (!duration) throw new BadRequestException(['extension must have exactly one of hours or workingDays']);
+  return duration;
+}
+
+/**
+ * Everything people do to a case after it is filed. Each action is a domain command; the domain
+ * checks who may do it and when, so the roles here only keep others from reaching it.
+ */
+@ApiTags('case actions')
+@ApiBearerAuth()
+@ApiOkResponse({ type: CaseCommandResponse })
+@ApiConflictResponse({ description: 'the case is not in a state that allows it, or another command changed the case meanwhile' })
+@Controller('cases/:caseId')
+export class CaseActionsController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  private async act(actor: Actor, caseId: string, action: Action): Promise<CaseCommandResponse> {
+    const command = { ...action, caseId, actor, at: new Date().toISOString() } as ActionCommand;
+    return toResponse(await this.commandBus.execute(new ExecuteCaseCommand(command)));
+  }
+
+  @Post('task/sign-for')
+  @HttpCode(200)
+  @Roles(...ASSIGNEES)
+  @ApiOperation({ summary: '签收: the assignee takes the task on' })
+  signFor(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
+    return this.act(actor, caseId, { type: 'SignForTask' });
+  }
+
+  @Post('task/progress')
+  @HttpCode(200)
+  @Roles(...ASSIGNEES)
+  @ApiOperation({ summary: 'a progress report; the first one meets the first-reply deadline' })
+  progress(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: NoteDto) {
+    return this.act(actor, caseId, { type: 'ReportProgress', note: body.note });
+  }
+
+  @Post('task/resolve')
+  @HttpCode(200)
+  @Roles(...ASSIGNEES)
+  @ApiOperation({ summary: '办结: the assignee reports the task done' })
+  resolve(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: NoteDto) {
+    return this.act(actor, caseId, { type: 'ResolveTask', note: body.note });
+  }
+
+  @Post('task/return')
+  @HttpCode(200)
+  @Roles(...ASSIGNEES)
+  @ApiOperation({ summary: '退单: wrongly routed goes back to the community; disputed goes to the property council' })
+  returnTask(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReturnTaskDto) {
+    return this.act(actor, caseId, { type: 'ReturnTask', reason: body.reason, note: body.note });
+  }
+
+  @Post('task/extension-request')
+  @HttpCode(200)
+  @Roles(...ASSIGNEES)
+  @ApiOperation({ summary: '延期申请: before the resolve deadline' })
+  requestExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ExtensionDto) {
+    return this.act(actor, caseId, { type: 'RequestExtension', extension: requireDuration(body.extension), reason: body.reason });
+  }
+
+  @Post('extension/grant')
+  @HttpCode(200)
+  @Roles(...TIER_HANDLERS)
+  grantExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
+    return this.act(actor, caseId, { type: 'GrantExtension' });
+  }
+
+  @Post('extension/refuse')
+  @HttpCode(200)
+  @Roles(...TIER_HANDLERS)
+  refuseExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
+    return this.act(actor, caseId, { type: 'RefuseExtension', reason: body.reason });
+  }
+
+  @Post('deadline/extend')
+  @HttpCode(200)
+  @Roles(...TIER_HANDLERS)
+  @ApiOperation({ summary: 'the handling tier extends the resolve deadline on its own initiative' })
+  extend(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ExtensionDto) {
+    return this.act(actor, caseId, { type: 'ExtendDeadline', extension: requireDuration(body.extension), reason: body.reason });
+  }
+
+  @Post('clock/pause')
+  @HttpCode(200)
+  @Roles('community_staff', ...ASSIGNEES)
+  @ApiOperation({ summary: 'stop the clock while the case waits for the resident' })
+  pause(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
+    return this.act(actor, caseId, { type: 'PauseClock', reason: body.reason });
+  }
+
+  @Post('clock/resume')
+  @HttpCode(200)
+  @Roles('community_staff', ...ASSIGNEES)
+  @ApiOperation({ summary: 'restart the clock; open deadlines move back by the paused time' })
+  resume(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
+    return this.act(actor, caseId, { type: 'ResumeClock' });
+  }
+
+  @Post('return/reject')
+  @HttpCode(200)
+  @Roles(...TIER_HANDLERS)
+  @ApiOperation({ summary: 'an unjustified return goes back to its assignee with the original deadlines' })
+  rejectReturn(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
+    return this.act(actor, caseId, { type: 'RejectReturn', reason: body.reason });
+  }
+
+  @Post('redispatch')
+  @HttpCode(200)
+  @Roles(...TIER_HANDLERS)
+  @ApiOperation({ summary: '改派: the handling tier gives the task to another assignee' })
+  redispatch(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: RedispatchDto) {
+    const { organisationId, kind } = body.assignee;
+    return this.act(actor, caseId, { type: 'RedispatchTask', taskId: randomUUID(), assignee: { organisationId, kind }, reason: body.reason });
+  }
+
+  @Post('council-referral')
+  @HttpCode(200)
+  @Roles(...TIER_HANDLERS)
+  @ApiOperation({ summary: 'refer the case to the property council or the owners’-committee council' })
+  referToCouncil(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilReferralDto) {
+    return this.act(actor, caseId, { type: 'ReferToCouncil', council: body.council, question: body.question });
+  }
+
+  @Post('council/session')
+  @HttpCode(200)
+  @Roles('council_member')
+  @ApiOperation({ summary: 'the council’s secretariat convenes a session with the council’s members' })
+  convene(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilSessionDto) {
+    return this.act(actor, caseId, { type: 'ConveneCouncilSession', sessionId: randomUUID(), members: [], scheduledFor: body.scheduledFor });
+  }
+
+  @Post('council/decision')
+  @HttpCode(200)
+  @Roles('council_member')
+  @ApiOperation({ summary: 'who does what by when, by vote or consensus; then dispatched like a task' })
+  decide(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilDecisionDto) {
+    const { decision, assignee, dueBy, vote } = body;
+    return this.act(actor, caseId, {
+      type: 'RecordCouncilDecision',
+      decision,
+      assignee: { organisationId: assignee.organisationId, kind: assignee.kind },
+      dueBy,
+      ...(vote ? { vote: { for: vote.for, against: vote.against, abstain: vote.abstain } } : {}),
+    });
+  }
+
+  @Post('call-back')
+  @HttpCode(200)
+  @Roles('community_staff')
+  @ApiOperation({ summary: '回访: satisfied closes the case, not satisfied redoes it, unreachable three times closes it' })
+  callBack(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CallBackDto) {
+    const { outcome, rating, note } = body;
+    return this.act(actor, caseId, {
+      type: 'RecordCallBack',
+      outcome,
+      ...(rating === undefined ? {} : { rating }),
+      ...(note === undefined ? {} : { note }),
+    });
+  }
+
+  @Post('withdraw')
+  @HttpCode(200)
+  @Roles('community_staff')
+  @ApiOperation({ summary: 'the resident withdraws the complaint; the case closes with that reason' })
+  withdraw(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: NoteDto) {
+    return this.act(actor, caseId, { type: 'WithdrawComplaint', note: body.note });
+  }
+
+  @Post('merge')
+  @HttpCode(200)
+  @Roles('community_staff')
+  @ApiOperation({ summary: '并案: link this case to the open case it duplicates' })
+  merge(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: MergeDto) {
+    return this.act(actor, caseId, { type: 'MergeCase', primaryCaseId: body.primaryCaseId });
+  }
+
+  @Post('unmerge')
+  @HttpCode(200)
+  @Roles('community_staff')
+  @ApiOperation({ summary: 'undo a merge; the case is dispatched on its own' })
+  unmerge(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
+    return this.act(actor, caseId, { type: 'UnmergeCase' });
+  }
+
+  @Post('ruling')
+  @HttpCode(200)
+  @Roles('street_officer', 'district_officer')
+  @ApiOperation({ summary: 'the supervising tier closes the case with a ruling' })
+  rule(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: RulingDto) {
+    return this.act(actor, caseId, { type: 'CloseWithRuling', ruling: body.ruling });
+  }
+
+  @Post('reopen')
+  @HttpCode(200)
+  @Roles('street_officer', 'district_officer')
+  @ApiOperation({ summary: 'the supervising street or district reopens a closed case' })
+  reopen(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
+    return this.act(actor, caseId, { type: 'ReopenCase', reason: body.reason });
+  }
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_DEADLINE_POLICY } from '../../domain/src';
+import { loadConfig } from './config';
+
+describe('loadConfig: calendar and deadline policy', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'yixin-config-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const policyFile = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('uses the default policy and the packaged calendar when no file is given', () => {
+    const config = loadConfig({});
+    expect(config.deadlinePolicy).toBe(DEFAULT_DEADLINE_POLICY);
+    expect(config.calendarFile).toBeUndefined();
+  });
+
+  it('merges a policy file over the default policy', () => {
+    const file = policyFile('policy.json', JSON.stringify({ tasks: { elevator: { urgent: { resolve: { hours: 12 } } } } }));
+    const { deadlinePolicy } = loadConfig({ YIXIN_DEADLINE_POLICY_FILE: file });
+    expect(deadlinePolicy.tasks.elevator.urgent.resolve).toEqual({ hours: 12 });
+    expect(deadlinePolicy.tasks.water_leak).toEqual(DEFAULT_DEADLINE_POLICY.tasks.water_leak);
+  });
+
+  it('names the policy file when it is not JSON or not a valid policy', () => {
+    const notJson = policyFile('not-json.json', '{ tasks: ');
+    expect(() => loadConfig({ YIXIN_DEADLINE_POLICY_FILE: notJson })).toThrow(`YIXIN_DEADLINE_POLICY_FILE ${notJson} cannot be read as JSON`);
+    const invalid = policyFile('invalid.json', JSON.stringify({ tasks: { lift: {} } }));
+    expect(() => loadConfig({ YIXIN_DEADLINE_POLICY_FILE: invalid })).toThrow(`YIXIN_DEADLINE_POLICY_FILE ${invalid}: deadline policy: tasks.lift is not a category`);
+  });
+
+  it('reads the calendar file as an absolute path', () =>
+    expect(loadConfig({ YIXIN_CALENDAR_FILE: 'calendar-2027.json' }).calendarFile).toBe(join(process.cwd(), 'calendar-2027.json')));
+});
