@@ -10,6 +10,7 @@ export * from './directory/organisation';
 export * from './directory/directory.service';
 export * from './directory/demo-directory';
 export * from './directory/password';
+export * from './directory/api-key';
 export * from './projections';
 export * from './read-store/sql-database';
 export * from './read-store/stores';

@@ -1,4 +1,5 @@
 import type { SqlDatabase } from '../read-store/sql-database';
+import { hashApiKey, type ApiKey, type ApiKeyWithSecret } from './api-key';
 import type { Organisation, UserAccount } from './organisation';
 import { hashPassword } from './password';
 
@@ -19,6 +20,12 @@ interface UserRow {
   password_hash: string;
 }
 
+interface ApiKeyRow {
+  key_id: string;
+  community_id: string;
+  label: string;
+}
+
 export const DIRECTORY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS organisations (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
@@ -26,10 +33,13 @@ export const DIRECTORY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
     role TEXT NOT NULL, organisation_id TEXT NOT NULL REFERENCES organisations(id),
-    password_hash TEXT NOT NULL)`;
+    password_hash TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS api_keys (
+    key_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE,
+    community_id TEXT NOT NULL REFERENCES organisations(id), label TEXT NOT NULL)`;
 
 /**
- * The organisations and user accounts: reference data in the read store, beside the event log,
+ * The organisations, user accounts and API keys: reference data in the read store, beside the event log,
  * not part of it. Organisations change rarely and are read on every request, so they are cached.
  */
 export class DirectoryService {
@@ -72,8 +82,13 @@ export class DirectoryService {
     };
   }
 
-  /** Adds what is missing and leaves what exists (passwords included) as it is. */
-  async seed(organisations: Organisation[], users: UserAccount[], password: string): Promise<void> {
+  async findApiKey(secret: string): Promise<ApiKey | undefined> {
+    const [row] = await this.db.query<ApiKeyRow>('SELECT key_id, community_id, label FROM api_keys WHERE key_hash = ?', [hashApiKey(secret)]);
+    return row && { keyId: row.key_id, communityId: row.community_id, label: row.label };
+  }
+
+  /** Adds what is missing and leaves what exists (passwords and keys included) as it is. */
+  async seed(organisations: Organisation[], users: UserAccount[], password: string, apiKeys: ApiKeyWithSecret[]): Promise<void> {
     const known = new Set((await this.db.query<{ username: string }>('SELECT username FROM users')).map((row) => row.username));
     const newUsers = await Promise.all(
       users.filter((user) => !known.has(user.username)).map(async (user) => ({ user, hash: await hashPassword(password) })),
@@ -87,6 +102,10 @@ export class DirectoryService {
       ...newUsers.map(({ user, hash }) => ({
         sql: 'INSERT INTO users (username, user_id, display_name, role, organisation_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)',
         params: [user.username, user.userId, user.displayName, user.role, user.organisationId, hash],
+      })),
+      ...apiKeys.map((key) => ({
+        sql: 'INSERT INTO api_keys (key_id, key_hash, community_id, label) VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING',
+        params: [key.keyId, hashApiKey(key.secret), key.communityId, key.label],
       })),
     ]);
     await this.load();
