@@ -17,3 +17,4 @@ export * from './read-store/stores';
 export * from './audit/audit.queries';
 export * from './audit/log-verification';
 export * from './audit/event-export';
+export * from './open311/public-case.queries';
