@@ -7,6 +7,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CasesController } from './cases/cases.controller';
 import { HealthController } from './health/health.controller';
+import { Open311Module } from './open311/open311.module';
 
 function requireJwtSecret(config: YixinConfig): string {
   if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
@@ -24,6 +25,7 @@ function requireJwtSecret(config: YixinConfig): string {
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
+    Open311Module,
   ],
   controllers: [AuthController, CasesController, AuditController, HealthController],
   providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
