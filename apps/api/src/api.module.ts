@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { MetricsController } from './observability/metrics.controller';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
+import { Open311Module } from './open311/open311.module';
 
 function requireJwtSecret(config: YixinConfig): string {
   if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
@@ -43,6 +44,7 @@ function requireJwtSecret(config: YixinConfig): string {
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     IdempotencyStore,
     DependencyHealth,
+    Open311Module,
   ],
 })
 export class ApiModule {}

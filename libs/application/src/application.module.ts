@@ -7,7 +7,7 @@ import { CaseCommandExecutor } from './cases/case-command-executor';
 import { ExecuteCaseCommandHandler, FileComplaintHandler } from './cases/case.commands';
 import { GetCaseHandler, GetCaseHistoryHandler, GetCaseTimelineHandler, ListCasesHandler, ListInboxHandler } from './cases/case.queries';
 import { YIXIN_CONFIG, type YixinConfig } from './config';
-import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './directory/demo-directory';
+import { DEMO_API_KEYS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './directory/demo-directory';
 import { DirectoryService } from './directory/directory.service';
 import { CommandMetering } from './observability/command-metering';
 import { MeteredEventStore } from './observability/metered-event-store';
@@ -65,7 +65,7 @@ export class ApplicationModule {
           inject: [READ_STORE],
           useFactory: async (readStore: Stores['readStore']) => {
             const directory = new DirectoryService(readStore);
-            if (config.seedDemoData) await directory.seed(DEMO_ORGANISATIONS, DEMO_USERS, DEMO_PASSWORD);
+            if (config.seedDemoData) await directory.seed(DEMO_ORGANISATIONS, DEMO_USERS, DEMO_PASSWORD, DEMO_API_KEYS);
             else await directory.load();
             return directory;
           },
