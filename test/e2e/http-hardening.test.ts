@@ -65,14 +65,14 @@ describe('security headers, documentation and body limits', () => {
 
   it('answers a body over 1 MB with 413 in the API’s error format, and appends nothing', async () => {
     const before = await logLength(store);
-    const tooLarge = await api.request('POST', '/cases', staff, { ...sampleComplaint, description: '漏'.repeat(400_000) });
+    const tooLarge = await api.request('POST', '/cases', staff, { ...sampleComplaint(), description: '漏'.repeat(400_000) });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'request entity too large' });
     expect(await logLength(store)).toBe(before);
   });
 
   it('reads a body above Express’s default 100 kB but within the limit, and validates it', async () => {
-    const large = await api.request('POST', '/cases', staff, { ...sampleComplaint, description: 'x'.repeat(200_000) });
+    const large = await api.request('POST', '/cases', staff, { ...sampleComplaint(), description: 'x'.repeat(200_000) });
     expect(large.status).toBe(400);
     expect(large.body.message).toEqual([expect.stringMatching(/^description/)]);
   });
@@ -107,7 +107,7 @@ describe('rate limits', () => {
     try {
       const [staff, otherStaff] = await Promise.all(['staff.xiangyuan', 'staff.hushan'].map((user) => api.login(user)));
       expect((await api.request('POST', '/cases', staff, sampleComplaint())).status).toBe(201);
-      expect((await api.request('POST', `/cases/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/call-back`, staff, { satisfied: true, rating: 5 })).status).toBe(404);
+      expect((await api.request('POST', `/cases/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/call-back`, staff, { outcome: 'satisfied', rating: 5 })).status).toBe(404);
       const before = await logLength(store);
       const refused = await api.request('POST', '/cases', staff, sampleComplaint());
       expect(refused.status).toBe(429);
@@ -116,7 +116,7 @@ describe('rate limits', () => {
       expect(await logLength(store)).toBe(before);
 
       expect((await api.request('GET', '/cases', staff)).status).toBe(200);
-      const hushanComplaint = { ...sampleComplaint, location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' } };
+      const hushanComplaint = { ...sampleComplaint(), location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' } };
       expect((await api.request('POST', '/cases', otherStaff, hushanComplaint)).status).toBe(201);
     } finally {
       await app.close();

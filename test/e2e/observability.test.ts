@@ -43,7 +43,7 @@ describe('structured logs, correlation ids and metrics', () => {
   });
 
   it('keeps a sane X-Correlation-Id, answers it, and logs the request once with method, route template, status and duration', async () => {
-    const filed = await api.request('POST', '/cases', staff, sampleComplaint, { 'X-Correlation-Id': 'intake-desk.42' });
+    const filed = await api.request('POST', '/cases', staff, sampleComplaint(), { 'X-Correlation-Id': 'intake-desk.42' });
     expect(filed.status).toBe(201);
     expect(filed.headers.get('x-correlation-id')).toBe('intake-desk.42');
     const read = await api.request('GET', `/cases/${filed.body.caseId}`, staff, undefined, { 'X-Correlation-Id': 'read-1' });
@@ -76,10 +76,10 @@ describe('structured logs, correlation ids and metrics', () => {
   it('exposes Prometheus metrics: process defaults, requests by route template, commands by type and outcome, events appended', async () => {
     const filed = await api.request('POST', '/cases', staff, sampleComplaint());
     await api.request('GET', `/cases/${filed.body.caseId}`, staff);
-    const unknownCompound = await api.request('POST', '/cases', staff, { ...sampleComplaint, location: { ...sampleComplaint().location, compoundId: 'nowhere' } });
+    const unknownCompound = await api.request('POST', '/cases', staff, { ...sampleComplaint(), location: { ...sampleComplaint().location, compoundId: 'nowhere' } });
     expect(unknownCompound.status).toBe(400);
     const otherCommunity = await api.request('POST', '/cases', staff, {
-      ...sampleComplaint,
+      ...sampleComplaint(),
       location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' },
     });
     expect(otherCommunity.status).toBe(403);

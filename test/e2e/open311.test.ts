@@ -345,7 +345,7 @@ describe('Open311 GeoReport v2 over HTTP (SQLite)', () => {
       expect((await open311(format, 'GET', `requests/${caseId}`)).body[0]).toMatchObject({ status: 'open', status_notes: expect.stringMatching(/办理中/) });
       expect((await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已更换电梯主板' })).status).toBe(200);
       expect((await open311(format, 'GET', `requests/${caseId}`)).body[0]).toMatchObject({ status: 'open', status_notes: expect.stringMatching(/待回访/) });
-      expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { satisfied: true, rating: 5 })).body.status).toBe('closed');
+      expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { outcome: 'satisfied', rating: 5 })).body.status).toBe('closed');
       const closed = (await open311(format, 'GET', `requests/${caseId}`)).body[0];
       expectServiceRequest(format, closed);
       expect(closed).toMatchObject({ status: 'closed', status_notes: '已办结 / closed' });

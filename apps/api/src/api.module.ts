@@ -13,8 +13,8 @@ import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { MetricsController } from './observability/metrics.controller';
-import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
 import { Open311Module } from './open311/open311.module';
+import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
 
 function requireJwtSecret(config: YixinConfig): string {
   if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
@@ -35,6 +35,7 @@ function requireJwtSecret(config: YixinConfig): string {
     ThrottlerModule.forRootAsync({ inject: [YIXIN_CONFIG], useFactory: rateLimitOptions }),
     // DependencyHealth logs why a dependency is down; terminus would only repeat it.
     TerminusModule.forRoot({ logger: false }),
+    Open311Module,
   ],
   controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController, MetricsController],
   providers: [
@@ -44,7 +45,6 @@ function requireJwtSecret(config: YixinConfig): string {
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     IdempotencyStore,
     DependencyHealth,
-    Open311Module,
   ],
 })
 export class ApiModule {}

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Catch,
   HttpException,
   HttpStatus,
@@ -76,14 +75,14 @@ export class Open311ErrorFilter implements ExceptionFilter {
 }
 
 /**
- * A body the parser cannot read (malformed JSON) is refused before any route is chosen, where only
+ * A body the parser cannot read (malformed, too large) is refused before any route is chosen, where only
  * global filters answer. On Open311 paths this one answers in the spec's format; elsewhere exactly as Nest would.
  */
-@Catch(BadRequestException)
+@Catch(HttpException)
 export class Open311UnreadableBodyFilter extends BaseExceptionFilter {
   private readonly open311 = new Open311ErrorFilter();
 
-  override catch(error: BadRequestException, host: ArgumentsHost): void {
+  override catch(error: HttpException, host: ArgumentsHost): void {
     if (host.switchToHttp().getRequest<Open311Request>().path.startsWith(`/${OPEN311_PATH}/`)) this.open311.catch(error, host);
     else super.catch(error, host);
   }
