@@ -84,7 +84,9 @@ export async function eventually<T>(probe: () => Promise<T | undefined> | T | un
 
 export interface HttpResult<T = any> {
   status: number;
+  /** Parsed when the answer is JSON, else the text. */
   body: T;
+  headers: Headers;
 }
 
 /** Talks to the real API over HTTP, as a client of any language would. */
@@ -97,17 +99,19 @@ export class ApiClient {
     return body.accessToken as string;
   }
 
-  async request<T = any>(method: string, path: string, token?: string, body?: unknown): Promise<HttpResult<T>> {
+  async request<T = any>(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
     const response = await fetch(this.baseUrl + path, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    const json = /\bjson\b/.test(response.headers.get('content-type') ?? '');
+    return { status: response.status, body: text && json ? JSON.parse(text) : text || undefined, headers: response.headers } as HttpResult<T>;
   }
 }
 

@@ -1,13 +1,20 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { IdempotencyStore, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CaseActionsController } from './cases/case-actions.controller';
 import { CasesController } from './cases/cases.controller';
+import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { MetricsController } from './observability/metrics.controller';
+import { Open311Module } from './open311/open311.module';
+import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
 
 function requireJwtSecret(config: YixinConfig): string {
   if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
@@ -25,8 +32,19 @@ function requireJwtSecret(config: YixinConfig): string {
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
+    ThrottlerModule.forRootAsync({ inject: [YIXIN_CONFIG], useFactory: rateLimitOptions }),
+    // DependencyHealth logs why a dependency is down; terminus would only repeat it.
+    TerminusModule.forRoot({ logger: false }),
+    Open311Module,
   ],
-  controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController],
-  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController, MetricsController],
+  providers: [
+    // Global guards run in this order: the rate limit needs the user the AuthGuard found.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    IdempotencyStore,
+    DependencyHealth,
+  ],
 })
 export class ApiModule {}

@@ -2,7 +2,7 @@ import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@ne
 import { ConcurrentCaseUpdateError } from '../../../libs/application/src';
 import { DomainError, type DomainErrorKind } from '../../../libs/domain/src';
 
-const STATUS_OF: Record<DomainErrorKind, HttpStatus> = {
+export const HTTP_STATUS_OF_DOMAIN_ERROR: Record<DomainErrorKind, HttpStatus> = {
   invalid: HttpStatus.BAD_REQUEST,
   forbidden: HttpStatus.FORBIDDEN,
   not_found: HttpStatus.NOT_FOUND,
@@ -17,7 +17,7 @@ interface JsonResponse {
 @Catch(DomainError, ConcurrentCaseUpdateError)
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError | ConcurrentCaseUpdateError, host: ArgumentsHost): void {
-    const statusCode = error instanceof DomainError ? STATUS_OF[error.kind] : HttpStatus.CONFLICT;
+    const statusCode = error instanceof DomainError ? HTTP_STATUS_OF_DOMAIN_ERROR[error.kind] : HttpStatus.CONFLICT;
     const body = { statusCode, error: HttpStatus[statusCode].replace(/_/g, ' ').toLowerCase(), message: error.message };
     host.switchToHttp().getResponse<JsonResponse>().status(statusCode).json(body);
   }

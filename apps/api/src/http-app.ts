@@ -1,9 +1,31 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { HttpException, ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { STATUS_CODES } from 'node:http';
+import { Metrics, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { DomainErrorFilter } from './domain-error.filter';
+import { trackRequests } from './observability/request-tracking';
 
-/** What every process serving the API sets up, the same way: validation, errors, documentation. */
+/**
+ * What every process serving the API sets up, the same way: request tracking, security headers,
+ * body limits, validation, errors, documentation.
+ */
 export function configureHttpApp(app: INestApplication): INestApplication {
+  const config = app.get<YixinConfig>(YIXIN_CONFIG);
+  app.use(trackRequests(app.get(Metrics)));
+  app.use(
+    helmet({
+      // Helmet's policy suits the Swagger UI (its scripts are files, not inline). Upgrading requests
+      // to https would blank the UI wherever the API is served over plain HTTP.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
+  // Registered before Nest registers its default parsers, which it then skips.
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: config.httpBodyLimitBytes });
+  express.useBodyParser('urlencoded', { limit: config.httpBodyLimitBytes, extended: true });
+  app.use(answerBodyErrorsInApiFormat);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -24,4 +46,17 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/**
+ * The body parsers fail a body that is too large, malformed or in an unknown charset with a client
+ * error that Nest would answer as a 500; it becomes the HTTP error it is.
+ */
+function answerBodyErrorsInApiFormat(error: unknown, _request: unknown, _response: unknown, next: (error: unknown) => void): void {
+  const status = (error as { status?: unknown }).status;
+  if (error instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
+    next(new HttpException(HttpException.createBody(error.message, STATUS_CODES[status] ?? 'Client Error', status), status));
+  } else {
+    next(error);
+  }
 }

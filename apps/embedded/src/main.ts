@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadConfig, DEMO_PASSWORD } from '../../../libs/application/src';
+import { JsonLogger, loadConfig, logLevelFrom, DEMO_PASSWORD } from '../../../libs/application/src';
 import { readToolPaths } from '../../../libs/infra/src/tool-paths';
 import { startTemporalDevServer } from '../../../libs/infra/src/temporal-dev-server';
 import { createEmbeddedApp } from './embedded-app';
+
+const logger = new JsonLogger(logLevelFrom(process.env));
 
 /**
  * `npm start`: a local Temporal dev server (persistent, under the data directory), then the API
@@ -34,27 +36,29 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? temporal!.address,
     YIXIN_SEED_DEMO_DATA: process.env.YIXIN_SEED_DEMO_DATA ?? 'true',
   });
-  const app = await createEmbeddedApp(config);
+  const app = await createEmbeddedApp(config, { logger });
   await app.listen(config.httpPort, '127.0.0.1');
 
   const api = `http://127.0.0.1:${config.httpPort}`;
-  console.log(
-    [
-      '',
-      `yixin is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
-      `  API            ${api}   (OpenAPI: ${api}/docs)`,
-      `  Temporal       ${config.temporal.address}${temporal?.uiUrl ? `   (Web UI: ${temporal.uiUrl})` : ''}`,
-      `  data           ${dataDir}`,
-      `  demo users     staff.xiangyuan, pc.beichen-aoyuan, auditor, … (password: ${DEMO_PASSWORD}; see README)`,
-      'Press Ctrl-C to stop.',
-    ].join('\n'),
+  logger.log(
+    {
+      message: 'yixin is running; press Ctrl-C to stop',
+      readySeconds: Number(((Date.now() - startedAt) / 1000).toFixed(1)),
+      api,
+      openApi: `${api}/docs`,
+      temporal: config.temporal.address,
+      temporalUi: temporal?.uiUrl,
+      dataDir,
+      demoUsers: `staff.xiangyuan, pc.beichen-aoyuan, auditor, … (password: ${DEMO_PASSWORD}; see README)`,
+    },
+    'Embedded',
   );
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping the API, the worker and Temporal…`);
+    logger.log(`${signal}: stopping the API, the worker and Temporal`, 'Embedded');
     await app.close();
     await temporal?.stop();
     process.exit(0);
@@ -70,6 +74,6 @@ function persistentSecret(file: string): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  logger.fatal(error, 'Embedded');
   process.exit(1);
 });

@@ -7,8 +7,11 @@ import { CaseCommandExecutor } from './cases/case-command-executor';
 import { ExecuteCaseCommandHandler, FileComplaintHandler } from './cases/case.commands';
 import { GetCaseHandler, GetCaseHistoryHandler, GetCaseTimelineHandler, ListCasesHandler, ListInboxHandler } from './cases/case.queries';
 import { YIXIN_CONFIG, type YixinConfig } from './config';
-import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './directory/demo-directory';
+import { DEMO_API_KEYS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './directory/demo-directory';
 import { DirectoryService } from './directory/directory.service';
+import { CommandMetering } from './observability/command-metering';
+import { MeteredEventStore } from './observability/metered-event-store';
+import { Metrics } from './observability/metrics';
 import { openStores, type Stores } from './read-store/stores';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
 
@@ -46,9 +49,15 @@ export class ApplicationModule {
       imports: [CqrsModule.forRoot()],
       providers: [
         { provide: YIXIN_CONFIG, useValue: config },
+        { provide: Metrics, useFactory: () => new Metrics() },
+        CommandMetering,
         { provide: CASE_CLOCK, useFactory: () => loadCaseClock(config) },
         { provide: STORES, useFactory: () => openStores(config) },
-        { provide: EVENT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.eventStore },
+        {
+          provide: EVENT_STORE,
+          inject: [STORES, Metrics],
+          useFactory: (stores: Stores, metrics: Metrics) => new MeteredEventStore(stores.eventStore, metrics),
+        },
         { provide: CHECKPOINT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.checkpoints },
         { provide: READ_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.readStore },
         {
@@ -56,7 +65,7 @@ export class ApplicationModule {
           inject: [READ_STORE],
           useFactory: async (readStore: Stores['readStore']) => {
             const directory = new DirectoryService(readStore);
-            if (config.seedDemoData) await directory.seed(DEMO_ORGANISATIONS, DEMO_USERS, DEMO_PASSWORD);
+            if (config.seedDemoData) await directory.seed(DEMO_ORGANISATIONS, DEMO_USERS, DEMO_PASSWORD, DEMO_API_KEYS);
             else await directory.load();
             return directory;
           },
@@ -74,7 +83,7 @@ export class ApplicationModule {
         VerifyLogHandler,
         ExportEventsHandler,
       ],
-      exports: [YIXIN_CONFIG, CASE_CLOCK, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
+      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from '../../domain/src';
+import { LOG_LEVELS, type LogLevel } from './observability/json-logger';
 
 /** Everything yixin reads from its environment, read once at start. */
 export const STORE_KINDS = ['sqlite', 'postgres', 'kurrentdb'] as const;
@@ -19,6 +20,13 @@ export interface YixinConfig {
   sqliteSynchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   temporal: { address: string; namespace: string; taskQueue: string };
   httpPort: number;
+  /** The largest request body the API reads; a larger one is answered 413. */
+  httpBodyLimitBytes: number;
+  /** Logins per client address, and writes per authenticated user, within a minute. */
+  rateLimits: { loginsPerMinute: number; writesPerMinute: number };
+  /** How long the answer to a request with an Idempotency-Key is kept for its retries. */
+  idempotencyKeyTtlHours: number;
+  logLevel: LogLevel;
   /** The API refuses to start without a secret; other processes do not need one. */
   jwt: { secret?: string; expiresInSeconds: number };
   /** The organisation on whose behalf the case workflow acts. */
@@ -55,12 +63,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
       taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'yixin-cases',
     },
     httpPort: Number(env.PORT ?? 3000),
+    httpBodyLimitBytes: positiveInteger(env, 'HTTP_BODY_LIMIT_BYTES', 1024 * 1024),
+    rateLimits: {
+      loginsPerMinute: positiveInteger(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', 10),
+      writesPerMinute: positiveInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 600),
+    },
+    idempotencyKeyTtlHours: positiveInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24),
+    logLevel: logLevelFrom(env),
     jwt: { secret: env.JWT_SECRET || undefined, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
     centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
     deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE ? readDeadlinePolicy(env.YIXIN_DEADLINE_POLICY_FILE) : DEFAULT_DEADLINE_POLICY,
     calendarFile: env.YIXIN_CALENDAR_FILE ? resolve(env.YIXIN_CALENDAR_FILE) : undefined,
     seedDemoData: env.YIXIN_SEED_DEMO_DATA === 'true',
   };
+}
+
+/** LOG_LEVEL; read on its own too by launchers that log before the rest of the configuration is known. */
+export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
+  const level = (env.LOG_LEVEL ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${env.LOG_LEVEL}`);
+  return level;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^[1-9][0-9]*$/.test(value)) throw new Error(`${name} must be a positive integer, not ${value}`);
+  return Number(value);
 }
 
 function readDeadlinePolicy(file: string): DeadlinePolicy {

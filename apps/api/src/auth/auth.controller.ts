@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { DirectoryService, verifyPassword, YIXIN_CONFIG, type YixinConfig } from '../../../../libs/application/src';
 import type { Role } from '../../../../libs/domain/src';
+import { LoginRateLimit } from '../rate-limit/rate-limit';
 import { Public } from './auth.decorators';
 import type { TokenClaims } from './auth.guard';
 
@@ -38,10 +39,12 @@ export class AuthController {
   ) {}
 
   @Public()
+  @LoginRateLimit()
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
   @ApiUnauthorizedResponse({ description: 'unknown user or wrong password' })
+  @ApiTooManyRequestsResponse({ description: 'too many login attempts from this address within a minute' })
   async login(@Body() { username, password }: LoginDto): Promise<LoginResponse> {
     const found = await this.directory.findUserWithPasswordHash(username);
     if (!found || !(await verifyPassword(password, found.passwordHash))) {

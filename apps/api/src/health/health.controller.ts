@@ -1,24 +1,30 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { STORES, YIXIN_CONFIG, type Stores, type YixinConfig } from '../../../../libs/application/src';
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
+import { DependencyHealth } from './dependency-health';
 
-@ApiTags('health')
+@ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(STORES) private readonly stores: Stores, @Inject(YIXIN_CONFIG) private readonly config: YixinConfig) {}
+  constructor(private readonly health: HealthCheckService, private readonly dependencies: DependencyHealth) {}
 
-  @Public()
+  /** Readiness: 200 when the event log, the read store and Temporal answer, 503 otherwise. */
   @Get()
-  @ApiOkResponse({ description: 'the event log and the read store answer' })
-  @ApiServiceUnavailableResponse({ description: 'a store does not answer' })
-  async check(): Promise<{ status: 'ok'; store: string; eventLog: 'up'; readStore: 'up' }> {
-    try {
-      await this.stores.eventStore.readAll(0, 1);
-      await this.stores.readStore.query('SELECT 1 AS ok');
-      return { status: 'ok', store: this.config.store, eventLog: 'up', readStore: 'up' };
-    } catch (error) {
-      throw new ServiceUnavailableException(`a store is unavailable: ${String(error)}`);
-    }
+  @HealthCheck()
+  check() {
+    return this.health.check([
+      () => this.dependencies.eventLog(),
+      () => this.dependencies.readStore(),
+      () => this.dependencies.temporalNamespace(),
+    ]);
+  }
+
+  /** Liveness: the process serves HTTP; asks no dependency, so a restart is never ordered for someone else's outage. */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
   }
 }

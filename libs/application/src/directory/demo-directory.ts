@@ -1,3 +1,4 @@
+import type { ApiKeyWithSecret } from './api-key';
 import type { Organisation, UserAccount } from './organisation';
 
 /**
@@ -54,3 +55,11 @@ export const DEMO_USERS: UserAccount[] = [
   { username: 'district.officer', userId: 'user-district-officer', displayName: '萧山区督办员', role: 'district_officer', organisationId: 'xiaoshan' },
   { username: 'auditor', userId: 'user-auditor', displayName: '审计员', role: 'auditor', organisationId: 'xiaoshan' },
 ];
+
+/** Each community's intake of 12345 hotline transfers, for Open311 (`POST /open311/v2/requests`); embedded demo only. */
+export const DEMO_API_KEYS: ApiKeyWithSecret[] = DEMO_ORGANISATIONS.filter((o) => o.kind === 'community').map(({ id, name }) => ({
+  keyId: `hotline-12345-${id}`,
+  communityId: id,
+  label: `12345热线转办（${name}）`,
+  secret: `open311-demo-${id}`,
+}));

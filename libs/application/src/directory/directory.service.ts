@@ -1,5 +1,6 @@
 import type { SqlDatabase } from '../read-store/sql-database';
 import { COUNCIL_KINDS, type FileComplaint } from '../../../domain/src';
+import { hashApiKey, type ApiKey, type ApiKeyWithSecret } from './api-key';
 import type { Organisation, UserAccount } from './organisation';
 
 export type CompoundInDirectory = FileComplaint['compound'];
@@ -22,6 +23,12 @@ interface UserRow {
   password_hash: string;
 }
 
+interface ApiKeyRow {
+  key_id: string;
+  community_id: string;
+  label: string;
+}
+
 export const DIRECTORY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS organisations (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
@@ -29,10 +36,13 @@ export const DIRECTORY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
     role TEXT NOT NULL, organisation_id TEXT NOT NULL REFERENCES organisations(id),
-    password_hash TEXT NOT NULL)`;
+    password_hash TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS api_keys (
+    key_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE,
+    community_id TEXT NOT NULL REFERENCES organisations(id), label TEXT NOT NULL)`;
 
 /**
- * The organisations and user accounts: reference data in the read store, beside the event log,
+ * The organisations, user accounts and API keys: reference data in the read store, beside the event log,
  * not part of it. Organisations change rarely and are read on every request, so they are cached.
  */
 export class DirectoryService {
@@ -110,8 +120,13 @@ export class DirectoryService {
     return compounds.flatMap((compound) => this.childrenOf(compound, 'owners_committee'));
   }
 
-  /** Adds what is missing and brings the organisations up to date; existing users (passwords included) stay as they are. */
-  async seed(organisations: Organisation[], users: UserAccount[], password: string): Promise<void> {
+  async findApiKey(secret: string): Promise<ApiKey | undefined> {
+    const [row] = await this.db.query<ApiKeyRow>('SELECT key_id, community_id, label FROM api_keys WHERE key_hash = ?', [hashApiKey(secret)]);
+    return row && { keyId: row.key_id, communityId: row.community_id, label: row.label };
+  }
+
+  /** Adds what is missing and brings the organisations up to date; existing users and keys (passwords included) stay as they are. */
+  async seed(organisations: Organisation[], users: UserAccount[], password: string, apiKeys: ApiKeyWithSecret[]): Promise<void> {
     const known = new Set((await this.db.query<{ username: string }>('SELECT username FROM users')).map((row) => row.username));
     const newUsers = await Promise.all(
       users.filter((user) => !known.has(user.username)).map(async (user) => ({ user, hash: await hashPassword(password) })),
@@ -126,6 +141,10 @@ export class DirectoryService {
       ...newUsers.map(({ user, hash }) => ({
         sql: 'INSERT INTO users (username, user_id, display_name, role, organisation_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)',
         params: [user.username, user.userId, user.displayName, user.role, user.organisationId, hash],
+      })),
+      ...apiKeys.map((key) => ({
+        sql: 'INSERT INTO api_keys (key_id, key_hash, community_id, label) VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING',
+        params: [key.keyId, hashApiKey(key.secret), key.communityId, key.label],
       })),
     ]);
     await this.load();

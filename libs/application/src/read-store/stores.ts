@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import {
   KurrentDbCheckpointStore,
@@ -13,6 +14,7 @@ import {
 } from '../../../event-store/src';
 import type { YixinConfig } from '../config';
 import { DIRECTORY_SCHEMA } from '../directory/directory.service';
+import { IDEMPOTENCY_SCHEMA } from '../idempotency/idempotency-store';
 import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA, PROJECTIONS, resetOutdatedProjections } from '../projections';
 import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlDatabase } from './sql-database';
 
@@ -30,7 +32,7 @@ export interface Stores {
 
 export async function openStores(config: YixinConfig): Promise<Stores> {
   const stores = await openBackends(config);
-  await stores.readStore.executeScript([DIRECTORY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA].join(';\n'));
+  await stores.readStore.executeScript([DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA].join(';\n'));
   await resetOutdatedProjections(stores.readStore, PROJECTIONS);
   await stores.readStore.executeScript(PROJECTIONS.map((projection) => projection.schema).join(';\n'));
   return stores;
@@ -55,7 +57,7 @@ async function openBackends(config: YixinConfig): Promise<Stores> {
   });
   // An idle connection that breaks (a server restart) is dropped and replaced on the next query;
   // unheard, its error would end the process.
-  pool.on('error', (error) => console.warn(`PostgreSQL pool: idle connection lost: ${error.message}`));
+  pool.on('error', (error) => new Logger('PostgreSQL').warn(`idle connection lost: ${error.message}`));
   const readStore = new PostgresSqlDatabase(pool);
   if (config.store === 'postgres') {
     await migratePostgresEventStore(pool);

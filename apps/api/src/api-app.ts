@@ -1,0 +1,12 @@
+import { Module, type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ApplicationModule, JsonLogger, type YixinConfig } from '../../../libs/application/src';
+import { ApiModule } from './api.module';
+import { configureHttpApp } from './http-app';
+
+/** The API on its own, for deployments where API and workers scale apart. */
+export async function createApiApp(config: YixinConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
+  @Module({ imports: [ApplicationModule.forRoot(config), ApiModule] })
+  class ApiProcessModule {}
+  return configureHttpApp(await NestFactory.create(ApiProcessModule, { logger: options.logger ?? new JsonLogger(config.logLevel) }));
+}

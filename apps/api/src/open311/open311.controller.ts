@@ -1,0 +1,125 @@
+import { All, Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, UseFilters, UseInterceptors } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiExcludeEndpoint, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  apiKeyActor,
+  DirectoryService,
+  FileComplaintCommand,
+  GetPublicCasesQuery,
+  SearchPublicCasesQuery,
+  YIXIN_CONFIG,
+  type PublicCase,
+  type YixinConfig,
+} from '../../../../libs/application/src';
+import { Public } from '../auth/auth.decorators';
+import { Open311Error, Open311ErrorFilter, Open311FormatInterceptor } from './open311-errors';
+import { CONTENT_TYPES, OPEN311_PATH, type Open311Document } from './open311-format';
+import { isServiceCode, serviceDefinition, serviceList } from './service-catalog';
+import { SERVICE_NOTICE, toServiceRequest } from './service-request';
+import { ServiceRequestForm } from './service-request-form';
+import { readServiceRequestSelection } from './service-request-search';
+
+/** When this endpoint last changed, for discovery's `changeset`. */
+const CHANGESET = '2026-11-29T00:00:00Z';
+
+interface DiscoveryRequest {
+  protocol: string;
+  headers: { host?: string };
+}
+
+/**
+ * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), in JSON and XML by the path's
+ * extension. Reading is public, as the spec intends; filing needs an `api_key` of a community.
+ */
+@ApiTags('open311')
+@ApiProduces(...Object.values(CONTENT_TYPES))
+@Public()
+@UseFilters(Open311ErrorFilter)
+@UseInterceptors(Open311FormatInterceptor)
+@Controller(OPEN311_PATH)
+export class Open311Controller {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+    private readonly directory: DirectoryService,
+    @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
+  ) {}
+
+  @Get('discovery.:format')
+  discovery(@Req() request: DiscoveryRequest): Open311Document {
+    return {
+      root: 'discovery',
+      body: {
+        changeset: CHANGESET,
+        contact: this.nameOf(this.config.centerOrganisationId),
+        key_service: 'api_key 由街道中心发给各社区的受理渠道（如 12345 热线转办） / keys are issued by the street center to each community’s intake',
+        endpoints: [
+          {
+            specification: 'http://wiki.open311.org/GeoReport_v2',
+            url: `${request.protocol}://${request.headers.host}/${OPEN311_PATH}`,
+            changeset: CHANGESET,
+            type: 'production',
+            formats: Object.values(CONTENT_TYPES),
+          },
+        ],
+      },
+    };
+  }
+
+  @Get('services.:format')
+  services(): Open311Document {
+    return { root: 'services', body: serviceList() };
+  }
+
+  @Get('services/:serviceCode.:format')
+  service(@Param('serviceCode') serviceCode: string): Open311Document {
+    if (!isServiceCode(serviceCode)) throw new Open311Error(HttpStatus.NOT_FOUND, [`service_code ${serviceCode} not found`]);
+    return { root: 'service_definition', body: serviceDefinition(serviceCode) };
+  }
+
+  @Post('requests.:format')
+  async file(@Body() body: unknown): Promise<Open311Document> {
+    const form = ServiceRequestForm.read(body);
+    const key = form.apiKey === undefined ? undefined : await this.directory.findApiKey(form.apiKey);
+    if (!key) throw new Open311Error(HttpStatus.FORBIDDEN, ['api_key is missing or invalid']);
+    const complaint = form.toComplaint({
+      communityId: key.communityId,
+      communityName: this.nameOf(key.communityId),
+      compoundIds: this.directory.childrenOf(key.communityId, 'compound'),
+    });
+    const { caseId } = await this.commandBus.execute(new FileComplaintCommand(apiKeyActor(key), complaint));
+    return { root: 'service_requests', body: [{ service_request_id: caseId, service_notice: SERVICE_NOTICE }] };
+  }
+
+  @Get('requests.:format')
+  async requests(@Query() query: Record<string, unknown>): Promise<Open311Document> {
+    const selection = readServiceRequestSelection(query, new Date());
+    const found =
+      'caseIds' in selection
+        ? await this.queryBus.execute(new GetPublicCasesQuery(selection.caseIds))
+        : await this.queryBus.execute(new SearchPublicCasesQuery(selection.search));
+    return this.serviceRequests(found);
+  }
+
+  @Get('requests/:serviceRequestId.:format')
+  async request(@Param('serviceRequestId') serviceRequestId: string): Promise<Open311Document> {
+    const found = await this.queryBus.execute(new GetPublicCasesQuery([serviceRequestId]));
+    if (found.length === 0) throw new Open311Error(HttpStatus.NOT_FOUND, [`service_request_id ${serviceRequestId} not found`]);
+    return this.serviceRequests(found);
+  }
+
+  /** Whatever else is asked under this path is answered in the spec's error format too. */
+  @All('*path')
+  @ApiExcludeEndpoint()
+  nothingHere(@Req() request: { method: string; path: string }): never {
+    throw new Open311Error(HttpStatus.NOT_FOUND, [`no Open311 resource answers ${request.method} ${request.path}`]);
+  }
+
+  private serviceRequests(found: PublicCase[]): Open311Document {
+    return { root: 'service_requests', body: found.map((publicCase) => toServiceRequest(publicCase, (id) => this.nameOf(id))) };
+  }
+
+  private nameOf(organisationId: string): string {
+    return this.directory.findOrganisation(organisationId)?.name ?? organisationId;
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GetPublicCasesHandler, SearchPublicCasesHandler } from '../../../../libs/application/src';
+import { Open311UnreadableBodyFilter } from './open311-errors';
+import { Open311Controller } from './open311.controller';
+
+/** Open311 GeoReport v2. Its public queries serve only this API, so they are registered here. */
+@Module({
+  controllers: [Open311Controller],
+  providers: [SearchPublicCasesHandler, GetPublicCasesHandler, { provide: APP_FILTER, useClass: Open311UnreadableBodyFilter }],
+})
+export class Open311Module {}

@@ -1,0 +1,61 @@
+import type { INestApplication } from '@nestjs/common';
+import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { ApiClient, backendEnvironment, E2E_BACKENDS, startTestTemporal, temporaryDirectory, testConfig } from '../support/harness';
+
+/** GET /health and /health/live of the API process, against a real Temporal dev server and a real store, then without them. */
+describe.each(E2E_BACKENDS)('health on %s', (backend) => {
+  let temporal: TemporalDevServer | undefined;
+  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
+  let app: INestApplication;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
+    app = await createApiApp(testConfig(temporaryDirectory(), temporal.address, backendServer.env), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    api = new ApiClient(await app.getUrl());
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await temporal?.stop();
+    await backendServer?.stop();
+  });
+
+  it('is up when the event log, the read store and Temporal’s namespace answer, without a token', async () => {
+    const health = await api.request('GET', '/health');
+    expect(health.status).toBe(200);
+    const up = {
+      eventLog: { status: 'up', store: backend },
+      readStore: { status: 'up', dialect: backend },
+      temporal: { status: 'up', namespace: 'default' },
+    };
+    expect(health.body).toEqual({ status: 'ok', info: up, error: {}, details: up });
+    expect((await api.request('GET', '/health/live')).body).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+  });
+
+  it('answers 503 naming Temporal when it is gone, while the process stays live', async () => {
+    await temporal!.stop();
+    temporal = undefined;
+    const health = await api.request('GET', '/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({
+      status: 'error',
+      info: { eventLog: { status: 'up' }, readStore: { status: 'up' } },
+      error: { temporal: { status: 'down', namespace: 'default', message: expect.any(String) } },
+    });
+    expect(Object.keys(health.body.details).sort()).toEqual(['eventLog', 'readStore', 'temporal']);
+    expect((await api.request('GET', '/health/live')).status).toBe(200);
+  });
+
+  if (backend === 'postgres') {
+    it('answers 503 naming the stores when PostgreSQL is gone', async () => {
+      await backendServer.stop();
+      const health = await api.request('GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.body.error).toMatchObject({ eventLog: { status: 'down' }, readStore: { status: 'down' }, temporal: { status: 'down' } });
+      expect((await api.request('GET', '/health/live')).status).toBe(200);
+    });
+  }
+});
