@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EVENT_STORE, readCaseStream, type YixinConfig } from '../../libs/application/src';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, EVENT_STORE, readCaseStream, type YixinConfig } from '../../libs/application/src';
 import type { Category, Deadline, DeadlineKind, FileComplaint } from '../../libs/domain/src';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
 import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
@@ -153,8 +153,15 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
   async function workflowCaughtUp(caseId: string): Promise<void> {
     const last = (await events(caseId)).length - 1;
     await eventually(async () => {
-      const { appliedRevision } = await workflow(caseId).query(caseStateQuery);
-      return appliedRevision >= last ? true : undefined;
+      // The bridge may not have started the workflow yet.
+      const applied = await workflow(caseId)
+        .query(caseStateQuery)
+        .then(({ appliedRevision }) => appliedRevision)
+        .catch((error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return -1;
+          throw error;
+        });
+      return applied >= last ? true : undefined;
     }, `the workflow of ${caseId} to apply revision ${last}`);
   }
 
@@ -488,6 +495,30 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
       await signForAndResolve(caseId, ownersCommittee);
       await callBackSatisfied(caseId);
       await finished('owners-matter', caseId, ['ComplaintFiled', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded', 'CaseClosed']);
+    });
+
+    it("waits when the compound has no owners' committee to dispatch to, until staff re-dispatch it", async () => {
+      const directory = app.get(DirectoryService);
+      const lonelyCourt = { id: 'lonely-court', kind: 'compound' as const, name: '孤园', parentId: 'xiangyuan', propertyCompanyId: 'pc-beichen-aoyuan' };
+      await directory.seed([...DEMO_ORGANISATIONS, lonelyCourt], [], DEMO_PASSWORD, []);
+      const body = complaint('maintenance_fund', '申请动用维修基金修缮外墙');
+      const caseId = await file({ ...body, location: { ...body.location, compoundId: 'lonely-court' } });
+      // The domain refuses the dispatch (no owners' committee); the workflow appends nothing and waits for news.
+      await workflowCaughtUp(caseId);
+      await sleep(500);
+      expect(await types(caseId)).toEqual(['ComplaintFiled']);
+
+      await expectDone(
+        staff,
+        caseId,
+        'redispatch',
+        { assignee: { organisationId: 'pc-beichen-aoyuan', kind: 'property_company' }, reason: '孤园尚未成立业委会，由物业先行组织业主表决' },
+        ['TaskDispatched'],
+        'awaiting_sign_for',
+      );
+      await signForAndResolve(caseId);
+      await callBackSatisfied(caseId);
+      await finished('refused-dispatch', caseId, ['ComplaintFiled', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded', 'CaseClosed']);
     });
 
     it("shows in the owners' committee's inbox", async () => {
