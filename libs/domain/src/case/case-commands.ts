@@ -45,10 +45,18 @@ export interface FileComplaint extends CaseCommandBase {
   duplicateOf?: string;
 }
 
+/** Who serves a compound: its property project and, if it has one, its owners' committee. */
+export interface CompoundServices {
+  propertyCompanyId: string;
+  ownersCommitteeId?: string;
+}
+
 /** The center routes the case: by default, the decision of a council, or after a return for owners' matters. */
 export interface DispatchTask extends CaseCommandBase {
   type: 'DispatchTask';
   taskId: string;
+  /** Who serves the compound now, as the directory knows it; without it, those recorded at filing. */
+  compound?: CompoundServices;
 }
 
 /** The handling tier gives the task to someone else, with a reason. */
@@ -130,6 +138,8 @@ export interface ReferToCouncil extends CaseCommandBase {
   type: 'ReferToCouncil';
   council: CouncilKind;
   question: string;
+  /** The council of that kind sitting for the case's street now, as the directory knows it; without it, the one recorded at filing. */
+  councilId?: string;
 }
 
 export interface ConveneCouncilSession extends CaseCommandBase {

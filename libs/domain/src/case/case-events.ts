@@ -49,6 +49,12 @@ export interface Deadline {
 
 export type TaskDeadlines = Record<DeadlineKind, Deadline>;
 
+/** A deadline and how far its follow-up has gone: reminded, and when it escalates if still open. */
+export interface FollowedDeadline extends Deadline {
+  remindedAt?: string;
+  escalateAt?: string;
+}
+
 export const RETURN_REASONS = ['wrongly_routed', 'disputed_responsibility', 'needs_owners_decision'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
 
@@ -186,7 +192,8 @@ export interface ClockPaused {
 
 export interface ClockResumed {
   type: 'ClockResumed';
-  data: { taskId: string; deadlines: Partial<TaskDeadlines>; resumedAt: string };
+  /** The open deadlines moved back by the paused time, their follow-up kept (moved back too). */
+  data: { taskId: string; deadlines: Partial<Record<DeadlineKind, FollowedDeadline>>; resumedAt: string };
 }
 
 export interface CaseEscalated {

@@ -61,11 +61,14 @@ function dueEscalation(state: CaseState, now: number): EscalationReason | undefi
   return undefined;
 }
 
-/** A task returned for a disputed responsibility goes to the property council; one needing owners goes to their committee. */
+/**
+ * A responsibility disputed by a company goes to the property council, by an owners' committee to
+ * the owners'-committee council; a task needing the owners' decision goes to their committee.
+ */
 function afterReturn(state: CaseState): CaseStep {
   switch (state.lastReturn?.reason) {
     case 'disputed_responsibility':
-      return issue({ type: 'ReferToCouncil', council: 'property_council' });
+      return issue({ type: 'ReferToCouncil', council: state.task?.assigneeKind === 'owners_committee' ? 'owners_council' : 'property_council' });
     case 'needs_owners_decision':
       return issue({ type: 'DispatchTask' });
     default:

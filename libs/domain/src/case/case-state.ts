@@ -6,13 +6,12 @@ import type {
   CaseEvent,
   ClosingReason,
   CouncilKind,
-  Deadline,
   DeadlineKind,
+  FollowedDeadline,
   EscalationReason,
   Jurisdiction,
   ReturnReason,
   RoutingOverride,
-  TaskDeadlines,
   TaskOrigin,
 } from './case-events';
 import type { Duration } from './deadline-policy';
@@ -36,10 +35,7 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const TASK_RUNNING_STATUSES: readonly CaseStatus[] = ['awaiting_sign_for', 'in_progress'];
 
 /** A deadline still to be met, and how far its follow-up has gone. */
-export interface OpenDeadline extends Deadline {
-  remindedAt?: string;
-  escalateAt?: string;
-}
+export type OpenDeadline = FollowedDeadline;
 
 export interface TaskState {
   taskId: string;
@@ -232,7 +228,7 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
     case 'CaseClosed':
       return { ...state, status: 'closed', closedReason: event.data.reason, paused: undefined };
     case 'CaseReopened':
-      return { ...state, status: 'filed', closedReason: undefined, task: undefined, council: undefined, unreachableCallBacks: 0 };
+      return { ...state, status: 'filed', closedReason: undefined, duplicateOf: undefined, task: undefined, council: undefined, unreachableCallBacks: 0 };
   }
 }
 
@@ -256,8 +252,8 @@ function without(deadlines: TaskState['deadlines'], kind: DeadlineKind): TaskSta
   return rest;
 }
 
-/** Replaces the open deadlines that were set anew; a renewed deadline starts its follow-up over. */
-function renewed(open: TaskState['deadlines'], fresh: Partial<TaskDeadlines>): TaskState['deadlines'] {
+/** Replaces the open deadlines that were set anew, with the follow-up the new ones carry (none: it starts over). */
+function renewed(open: TaskState['deadlines'], fresh: Partial<Record<DeadlineKind, FollowedDeadline>>): TaskState['deadlines'] {
   const result = { ...open };
   for (const kind of Object.keys(fresh) as DeadlineKind[]) {
     if (result[kind]) result[kind] = { ...fresh[kind]! };

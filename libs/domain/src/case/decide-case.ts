@@ -2,11 +2,11 @@ import { TIERS, type Actor, type Tier } from '../shared/actor';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import { refuse } from '../shared/domain-error';
 import { OWNERS_MATTERS } from './category';
-import type { CaseCommand, FileComplaint } from './case-commands';
+import type { CaseCommand, CompoundServices, FileComplaint } from './case-commands';
 import type { Assignee, CaseEvent, DeadlineKind, EscalationReason, TaskDeadlines } from './case-events';
 import { DEADLINE_KINDS } from './case-events';
 import { TASK_RUNNING_STATUSES, type CaseState, type CaseStatus, type OpenDeadline, type TaskState } from './case-state';
-import { addDuration, pushBackByPause, unitOf, type DeadlinePolicy, type Duration, type TaskLimits } from './deadline-policy';
+import { addDuration, pushBackByPause, unitOf, type DeadlineUnit, type DeadlinePolicy, type Duration, type TaskLimits } from './deadline-policy';
 
 /** What the domain needs to count time: the operators' policy and the working-day calendar. */
 export interface CaseClock {
@@ -31,7 +31,7 @@ export function decideCase(command: CaseCommand, state: CaseState, clock: CaseCl
       if (state.status === 'returned' && state.lastReturn?.reason !== 'needs_owners_decision') {
         refuse('conflict', `a task returned as ${state.lastReturn?.reason} is re-dispatched by staff with a reason`);
       }
-      const { assignee, origin } = routing(state);
+      const { assignee, origin } = routing(state, command.compound);
       return [
         {
           type: 'TaskDispatched',
@@ -49,7 +49,7 @@ export function decideCase(command: CaseCommand, state: CaseState, clock: CaseCl
     }
 
     case 'RedispatchTask': {
-      requireStatus(state, ['awaiting_sign_for', 'in_progress', 'returned', 'awaiting_redo', 'council_decided'], 're-dispatched');
+      requireStatus(state, ['filed', 'awaiting_sign_for', 'in_progress', 'returned', 'awaiting_redo', 'before_council', 'council_decided'], 're-dispatched');
       requireHandlingTier(actor, state);
       requireText(command.reason, 'a re-dispatch needs a reason');
       return [
@@ -228,7 +228,7 @@ export function decideCase(command: CaseCommand, state: CaseState, clock: CaseCl
       requireStatus(state, ['filed', 'awaiting_sign_for', 'in_progress', 'returned', 'awaiting_redo', 'resolved'], 'referred to a council');
       requireHandlingTier(actor, state);
       requireText(command.question, 'a referral needs the question the council is to decide');
-      const councilId = state.jurisdiction?.councils[command.council];
+      const councilId = command.councilId ?? state.jurisdiction?.councils[command.council];
       if (!councilId) refuse('conflict', `no ${command.council.replace('_', ' ')} sits for the street of case ${state.caseId}`);
       return [
         {
@@ -365,7 +365,13 @@ function fileComplaint(command: FileComplaint, state: CaseState): CaseEvent[] {
     refuse('invalid', `compound ${complaint.location.compoundId} does not belong to community ${complaint.location.communityId}`);
   }
   requireText(complaint.description, 'a complaint needs a description');
-  if (routingOverride) requireText(routingOverride.reason, 'choosing another assignee needs a reason');
+  if (routingOverride) {
+    requireText(routingOverride.reason, 'choosing another assignee needs a reason');
+    const compoundsOwn = routingOverride.kind === 'property_company' ? compound.propertyCompanyId : compound.ownersCommitteeId;
+    if (routingOverride.organisationId !== compoundsOwn) {
+      refuse('invalid', `${routingOverride.organisationId} is not the ${routingOverride.kind.replace('_', ' ')} of compound ${compound.id}`);
+    }
+  }
   const filed: CaseEvent = {
     type: 'ComplaintFiled',
     data: {
@@ -379,20 +385,24 @@ function fileComplaint(command: FileComplaint, state: CaseState): CaseEvent[] {
     },
   };
   if (!command.duplicateOf) return [filed];
+  if (command.duplicateOf === command.caseId) refuse('invalid', 'a case cannot be a duplicate of itself');
   return [filed, { type: 'CaseLinkedAsDuplicate', data: { primaryCaseId: command.duplicateOf, linkedAt: command.at } }];
 }
 
 /** Who gets the task when the center dispatches it, and why. */
-function routing(state: CaseState): { assignee: Assignee; origin: 'complaint' | 'redispatch' | 'council_decision' } {
+function routing(
+  state: CaseState,
+  compound: CompoundServices = { propertyCompanyId: state.propertyCompanyId!, ownersCommitteeId: state.ownersCommitteeId },
+): { assignee: Assignee; origin: 'complaint' | 'redispatch' | 'council_decision' } {
   if (state.status === 'council_decided') return { assignee: state.council!.decision!.assignee, origin: 'council_decision' };
   const ownersCommittee = (): Assignee => {
-    if (!state.ownersCommitteeId) refuse('conflict', `compound ${state.compoundId} has no owners' committee to decide this`);
-    return { organisationId: state.ownersCommitteeId, kind: 'owners_committee' };
+    if (!compound.ownersCommitteeId) refuse('conflict', `compound ${state.compoundId} has no owners' committee to decide this`);
+    return { organisationId: compound.ownersCommitteeId, kind: 'owners_committee' };
   };
   if (state.status === 'returned') return { assignee: ownersCommittee(), origin: 'redispatch' };
   if (state.routingOverride) return { assignee: state.routingOverride, origin: 'complaint' };
   if (OWNERS_MATTERS.includes(state.category!)) return { assignee: ownersCommittee(), origin: 'complaint' };
-  return { assignee: { organisationId: state.propertyCompanyId!, kind: 'property_company' }, origin: 'complaint' };
+  return { assignee: { organisationId: compound.propertyCompanyId, kind: 'property_company' }, origin: 'complaint' };
 }
 
 /** Deadlines of a case, counted with the operators' policy on the working-day calendar. */
@@ -424,14 +434,28 @@ class Deadlines {
   }
 
   /** Every open deadline pushed back by the time the clock stood still. */
-  afterPause(pausedAt: string, resumedAt: string): Partial<TaskDeadlines> {
+  /**
+   * Every open deadline pushed back by the time the clock stood still, each instant counted the way
+   * it was set: the due date in its own unit, the reminder and escalation in the follow-up's.
+   */
+  afterPause(pausedAt: string, resumedAt: string): Partial<Record<DeadlineKind, OpenDeadline>> {
     const task = this.state.task!;
-    const { calendar } = this.clock;
+    const pushBack = (instant: string, unit: DeadlineUnit) => pushBackByPause(instant, unit, pausedAt, resumedAt, this.clock.calendar);
+    const escalationUnit = unitOf(this.clock.policy.followUp[this.state.urgency!].escalateAfter);
     return Object.fromEntries(
       openKinds(task).map((kind) => {
-        const open = task.deadlines[kind]!;
-        const due = pushBackByPause(open.due, open.unit, pausedAt, resumedAt, calendar);
-        return [kind, { due, unit: open.unit, remindAt: this.remindAt(due) }];
+        const { due, unit, remindedAt, escalateAt } = task.deadlines[kind]!;
+        const pushedDue = pushBack(due, unit);
+        return [
+          kind,
+          {
+            due: pushedDue,
+            unit,
+            remindAt: this.remindAt(pushedDue),
+            ...(remindedAt ? { remindedAt } : {}),
+            ...(escalateAt ? { escalateAt: pushBack(escalateAt, escalationUnit) } : {}),
+          },
+        ];
       }),
     );
   }
