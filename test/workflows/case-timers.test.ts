@@ -7,6 +7,9 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import {
   ApplicationModule,
   caseStreamId,
+  DEMO_ORGANISATIONS,
+  DEMO_PASSWORD,
+  DirectoryService,
   EVENT_STORE,
   ExecuteCaseCommand,
   FileComplaintCommand,
@@ -286,6 +289,29 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
       expect(all.filter((type) => type === 'TaskDispatched')).toHaveLength(1);
       expect(all.filter((type) => type === 'TaskRedoOrdered')).toHaveLength(3);
       expect(all.filter((type) => type === 'CaseEscalated')).toHaveLength(1);
+    });
+  });
+
+  it('tries a refused step again every hour: once the compound has its owners’ committee, the task is dispatched to it', async () => {
+    await withWorker(async () => {
+      const directory = context.get(DirectoryService);
+      const newCourt = { id: 'new-court', kind: 'compound' as const, name: '新园', parentId: 'xiangyuan', propertyCompanyId: 'pc-beichen-aoyuan' };
+      await directory.seed([...DEMO_ORGANISATIONS, newCourt], [], DEMO_PASSWORD, []);
+      const sample = sampleComplaint();
+      const filed: CaseCommandResult = await commandBus.execute(
+        new FileComplaintCommand(staff, { ...sample, category: 'maintenance_fund', location: { ...sample.location, compoundId: 'new-court' } }, await now()),
+      );
+      const caseId = filed.caseId;
+      await deliver(caseId);
+      await env.sleep(3 * HOUR);
+      expect(await types(caseId)).toEqual(['ComplaintFiled']);
+
+      const committee = { id: 'oc-new-court', kind: 'owners_committee' as const, name: '新园业主委员会', parentId: 'new-court' };
+      await directory.seed([...DEMO_ORGANISATIONS, newCourt, committee], [], DEMO_PASSWORD, []);
+      const dispatched = await until(caseId, 'TaskDispatched');
+      expect(dispatched.data).toMatchObject({ assigneeOrganisationId: 'oc-new-court', assigneeKind: 'owners_committee' });
+      const [complaintFiled] = await events(caseId);
+      expect(at(dispatched, 'dispatchedAt') - at(complaintFiled, 'filedAt')).toBeGreaterThanOrEqual(3 * HOUR);
     });
   });
 });

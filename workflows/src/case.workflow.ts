@@ -4,6 +4,7 @@ import {
   defineQuery,
   defineSignal,
   log,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
@@ -28,6 +29,14 @@ const { readCaseEvents, carryOutStep } = proxyActivities<CaseActivities>({
 
 /** Cases live for weeks; past this many history events a run hands its state to a fresh one. */
 const DEFAULT_HISTORY_LIMIT = 2_000;
+
+/**
+ * Patch of 2026-11-29: a refused step is tried again after this long, in case what it lacked (an
+ * owners' committee or a council in the directory, say) was put right meanwhile. Runs started
+ * before the patch keep waiting for the next event only, as their histories say they did.
+ */
+const RETRY_REFUSED_STEPS = 'retry-refused-steps';
+const REFUSED_STEP_RETRY = '1 hour';
 
 /**
  * Events from before messages carried their schema version were sent already upcast to the
@@ -98,7 +107,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
     if (outcome.refusal !== undefined && appliedRevision === revisionBefore) {
       // The domain refused and nothing changed: retrying now would be refused again, so wait for news.
       log.warn('step refused', { caseId, command: step.command.type, refusal: outcome.refusal });
-      await condition(() => received.length > 0);
+      if (patched(RETRY_REFUSED_STEPS)) await condition(() => received.length > 0, REFUSED_STEP_RETRY);
+      else await condition(() => received.length > 0);
     }
   }
 }

@@ -33,7 +33,11 @@ export class CaseCommandExecutor {
     @Inject(CASE_CLOCK) private readonly clock: CaseClock,
   ) {}
 
-  async execute(command: CaseCommand, options: { commandId?: string; causationId?: string } = {}): Promise<CaseCommandResult> {
+  /** `complete` adds to the command what is only known once the case is read (facts of the directory about it, say). */
+  async execute(
+    command: CaseCommand,
+    options: { commandId?: string; causationId?: string; complete?: (command: CaseCommand, state: CaseState) => CaseCommand } = {},
+  ): Promise<CaseCommandResult> {
     const commandId = options.commandId ?? randomUUID();
     const streamId = caseStreamId(command.caseId);
     const history = await readCaseStream(this.store, command.caseId);
@@ -44,7 +48,7 @@ export class CaseCommandExecutor {
       return { caseId: command.caseId, revision: lastRevision, appended: [], state };
     }
 
-    const decided = decideCase(command, state, this.clock);
+    const decided = decideCase(options.complete ? options.complete(command, state) : command, state, this.clock);
     const events: NewEvent[] = decided.map((event, index) => ({
       id: eventIdFor(commandId, index),
       type: event.type,

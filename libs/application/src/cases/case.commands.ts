@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { refuse, type Actor, type Assignee, type CaseCommand, type FileComplaint } from '../../../domain/src';
+import { refuse, type Actor, type Assignee, type CaseCommand, type CaseState, type FileComplaint } from '../../../domain/src';
 import { DirectoryService } from '../directory/directory.service';
 import { findOpenCaseAtPlace } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
@@ -62,12 +62,15 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
   constructor(private readonly directory: DirectoryService, private readonly executor: CaseCommandExecutor) {}
 
   execute({ command, commandId }: ExecuteCaseCommand): Promise<CaseCommandResult> {
-    return this.executor.execute(withDirectoryFacts(this.directory, command), { commandId });
+    return this.executor.execute(command, { commandId, complete: (read, state) => withDirectoryFacts(this.directory, read, state) });
   }
 }
 
-/** Adds what only the directory knows to a command, and checks the organisations it names exist. */
-function withDirectoryFacts(directory: DirectoryService, command: Exclude<CaseCommand, FileComplaint>): Exclude<CaseCommand, FileComplaint> {
+/**
+ * Adds what only the directory knows to a command, as it knows it now (a compound may have got its
+ * owners' committee since the complaint was filed), and checks the organisations a command names exist.
+ */
+function withDirectoryFacts(directory: DirectoryService, command: CaseCommand, state: CaseState): CaseCommand {
   switch (command.type) {
     case 'RedispatchTask':
     case 'RecordCouncilDecision':
@@ -75,6 +78,16 @@ function withDirectoryFacts(directory: DirectoryService, command: Exclude<CaseCo
       return command;
     case 'ConveneCouncilSession':
       return { ...command, members: directory.councilMembers(command.actor.organisationId) };
+    case 'DispatchTask': {
+      const compound = state.compoundId ? directory.findCompound(state.compoundId) : undefined;
+      if (!compound) return command;
+      const { propertyCompanyId, ownersCommitteeId } = compound;
+      return { ...command, compound: { propertyCompanyId, ...(ownersCommitteeId ? { ownersCommitteeId } : {}) } };
+    }
+    case 'ReferToCouncil': {
+      const councilId = state.compoundId ? directory.findCompound(state.compoundId)?.jurisdiction.councils[command.council] : undefined;
+      return councilId ? { ...command, councilId } : command;
+    }
     default:
       return command;
   }

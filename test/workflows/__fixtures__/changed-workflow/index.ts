@@ -1,114 +1,14 @@
-/**
- * TEST FIXTURE, not product code: a copy of workflows/src/case.workflow.ts with one change (marked
- * THE CHANGE below) that is not replay-safe. test/workflows/replay.test.ts replays a recorded
- * history against it to prove the replay check catches such a change (DeterminismViolationError).
- * Same exported name, caseWorkflow, as the recorded histories name that workflow type.
- */
-import {
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  log,
-  proxyActivities,
-  setHandler,
-  sleep,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { evolveCase, initialCaseState, nextCaseStep, upcastCaseEvent, type CaseState } from '../../../../libs/domain/src';
-import {
-  CASE_EVENT_SIGNAL,
-  CASE_STATE_QUERY,
-  type CaseActivities,
-  type CaseEventMessage,
-  type CaseWorkflowInput,
-} from '../../../../workflows/src/case-messages';
+import { sleep } from '@temporalio/workflow';
+import { caseWorkflow as currentCaseWorkflow } from '../../../../workflows/src/case.workflow';
+import type { CaseWorkflowInput } from '../../../../workflows/src/case-messages';
 
-export const caseEventSignal = defineSignal<[CaseEventMessage]>(CASE_EVENT_SIGNAL);
-export const caseStateQuery = defineQuery<{ state: CaseState; appliedRevision: number }>(CASE_STATE_QUERY);
-
-const { readCaseEvents, carryOutStep } = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
-
-/** Cases live for weeks; past this many history events a run hands its state to a fresh one. */
-const DEFAULT_HISTORY_LIMIT = 2_000;
+export { caseEventSignal, caseStateQuery } from '../../../../workflows/src/case.workflow';
 
 /**
- * Events from before messages carried their schema version were sent already upcast to the
- * versions of that time: ComplaintFiled 2, everything else 1.
+ * The case workflow with a change that is not replay-safe and not patched: a timer before anything
+ * else. Replaying a recorded history against it must fail, or the replay tests prove nothing.
  */
-function schemaVersionOf(message: CaseEventMessage): number {
-  return message.schemaVersion ?? (message.type === 'ComplaintFiled' ? 2 : 1);
-}
-
-/**
- * The process manager of one case (workflow id = case id). It learns the case's events from
- * signals sent by the bridge, in any order and possibly more than once, folds them with the
- * domain's own `evolveCase`, and asks the domain (`nextCaseStep`) what the center does next:
- * issue a command through an activity, sleep until a deadline, or wait for the next event.
- */
-export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState['status']> {
-  const { caseId, carried, historyLimit = DEFAULT_HISTORY_LIMIT } = input;
-  let state = carried?.state ?? initialCaseState;
-  let appliedRevision = carried?.appliedRevision ?? -1;
-  const received: CaseEventMessage[] = [...(carried?.pending ?? [])];
-  setHandler(caseEventSignal, (message) => {
-    received.push(message);
-  });
-  setHandler(caseStateQuery, () => ({ state, appliedRevision }));
-
-  /** Applies the next events in revision order; returns true if one is missing before some received event. */
-  const apply = (messages: CaseEventMessage[]): boolean => {
-    let missing = false;
-    for (const message of [...messages].sort((a, b) => a.revision - b.revision)) {
-      if (message.revision <= appliedRevision) continue;
-      if (message.revision > appliedRevision + 1) {
-        missing = true;
-        continue;
-      }
-      state = evolveCase(state, upcastCaseEvent(message.type, schemaVersionOf(message), message.data));
-      appliedRevision = message.revision;
-    }
-    return missing;
-  };
-
-  const catchUp = async (): Promise<void> => {
-    if (apply(received.splice(0))) apply(await readCaseEvents(caseId, appliedRevision + 1));
-  };
-
-  for (;;) {
-    await catchUp();
-    const step = nextCaseStep(state, Date.now());
-    if (step.kind === 'finished') return state.status;
-    if (workflowInfo().historyLength > historyLimit) {
-      await continueAsNew<typeof caseWorkflow>({ caseId, historyLimit, carried: { state, appliedRevision, pending: received.splice(0) } });
-    }
-    if (step.kind === 'wait') {
-      const timeout = step.until === undefined ? undefined : Math.max(Date.parse(step.until) - Date.now(), 0);
-      if (timeout === undefined) await condition(() => received.length > 0);
-      else await condition(() => received.length > 0, timeout);
-      continue;
-    }
-    // THE CHANGE: a pause before every dispatch, as if someone wanted the read side to catch up first.
-    // It adds a timer that no recorded history has where the real workflow schedules its activity.
-    if (step.command.type === 'DispatchTask') await sleep('1 second');
-    const revisionBefore = appliedRevision;
-    const outcome = await carryOutStep({
-      caseId,
-      command: step.command,
-      commandId: `${caseId}/${step.command.type}@${revisionBefore}`,
-      taskId: uuid4(),
-      at: new Date().toISOString(),
-      fromRevision: appliedRevision + 1,
-    });
-    apply(outcome.events);
-    if (outcome.refusal !== undefined && appliedRevision === revisionBefore) {
-      // The domain refused and nothing changed: retrying now would be refused again, so wait for news.
-      log.warn('step refused', { caseId, command: step.command.type, refusal: outcome.refusal });
-      await condition(() => received.length > 0);
-    }
-  }
+export async function caseWorkflow(input: CaseWorkflowInput): ReturnType<typeof currentCaseWorkflow> {
+  await sleep('1 second');
+  return currentCaseWorkflow(input);
 }
