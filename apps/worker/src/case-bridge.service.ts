@@ -4,15 +4,20 @@ import { CASE_STREAM_PREFIX, caseIdOfStream, CHECKPOINT_STORE, EVENT_STORE, YIXI
 import type { CheckpointStore, EventStore, RecordedEvent } from '../../../libs/event-store/src';
 import { caseEventSignal, caseWorkflow } from '../../../workflows/src/case.workflow';
 import { toCaseEventMessage } from './case-activities';
+import { DeliveryWindow } from './delivery-window';
 import { retryUntilStopped } from './retry';
 
 export const BRIDGE_CHECKPOINT = 'bridge:temporal';
+
+/** Signals in flight at once, across cases. */
+const DELIVERIES_IN_FLIGHT = 32;
 
 /**
  * Carries every case event from the log to its case workflow with signalWithStart
  * (workflow id = case id), at least once: the checkpoint moves only after Temporal has taken
  * the signal, so a case filed while Temporal is down is delivered when it is back. The workflow
- * ignores revisions it has already applied, which makes redelivery harmless.
+ * ignores revisions it has already applied, which makes redelivery harmless. Events the center
+ * appended itself are not sent: the workflow got them back from the activity that appended them.
  */
 @Injectable()
 export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -43,6 +48,12 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
     this.connection = Connection.lazy({ address });
     const client = new Client({ connection: this.connection, namespace });
     let lastFailure = '';
+    const onFailure = (event: RecordedEvent) => (error: unknown) => {
+      const failure = String(error);
+      if (failure !== lastFailure) this.logger.warn(`cannot deliver event ${event.globalPosition} to Temporal yet: ${failure}`);
+      lastFailure = failure;
+    };
+    const window = new DeliveryWindow(DELIVERIES_IN_FLIGHT, (position) => this.checkpoints.save(BRIDGE_CHECKPOINT, position));
     // A subscription that fails (its database connection lost, say) starts again from the checkpoint.
     await retryUntilStopped(
       async () =>
@@ -50,24 +61,22 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
           after: await this.checkpoints.load(BRIDGE_CHECKPOINT),
           streamPrefix: CASE_STREAM_PREFIX,
           signal: this.stopping.signal,
-          handler: async (event) => {
-            await this.deliver(client, event);
-            await this.checkpoints.save(BRIDGE_CHECKPOINT, event.globalPosition);
-          },
-          onError: (error, event) => {
-            const failure = String(error);
-            if (failure !== lastFailure) this.logger.warn(`cannot deliver event ${event.globalPosition} to Temporal yet: ${failure}`);
-            lastFailure = failure;
-          },
+          handler: (event) =>
+            window.push(event.streamId, event.globalPosition, async () => {
+              if (isCentersOwn(event)) return true;
+              const delivered = await retryUntilStopped(() => this.deliver(client, event), this.stopping.signal, onFailure(event));
+              return delivered !== undefined;
+            }),
         }),
       this.stopping.signal,
       (error) => this.logger.error(`the bridge's subscription failed; resuming from its checkpoint: ${String(error)}`),
     );
+    await window.drain();
   }
 
-  private async deliver(client: Client, event: RecordedEvent): Promise<void> {
+  private async deliver(client: Client, event: RecordedEvent): Promise<true> {
     const caseId = caseIdOfStream(event.streamId);
-    if (!caseId) return;
+    if (!caseId) return true;
     await client.workflow.signalWithStart(caseWorkflow, {
       workflowId: caseId,
       taskQueue: this.config.temporal.taskQueue,
@@ -75,5 +84,10 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
       signal: caseEventSignal,
       signalArgs: [toCaseEventMessage(event)],
     });
+    return true;
   }
+}
+
+function isCentersOwn(event: RecordedEvent): boolean {
+  return event.metadata.actor.role === 'system';
 }
