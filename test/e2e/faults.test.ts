@@ -76,6 +76,44 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
     }
   });
 
+  it('carries a running case on in the same workflow run after the Temporal server restarts', async () => {
+    const port = await pickFreePort();
+    const backendServer = await backendEnvironment(backend);
+    const dataDir = temporaryDirectory();
+    const dbFilename = join(dataDir, 'temporal.sqlite');
+    let temporal: TemporalDevServer | undefined = await startTestTemporal({ port, dbFilename });
+    const config = testConfig(dataDir, `127.0.0.1:${port}`, backendServer.env);
+    const app = await createEmbeddedApp(config, { logger: false });
+    const client = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${port}` }) });
+    try {
+      await app.listen(0, '127.0.0.1');
+      const api = new ApiClient(await app.getUrl());
+      const store: EventStore = app.get(EVENT_STORE);
+      const [staff, company] = await Promise.all([api.login('staff.xiangyuan'), api.login('pc.beichen-aoyuan')]);
+      const caseId = (await api.request('POST', '/cases', staff, sampleComplaint())).body.caseId as string;
+      await eventually(hasEvent(store, caseId, 'TaskDispatched'), 'the dispatch');
+      const runBefore = (await client.workflow.getHandle(caseId).describe()).runId;
+
+      await temporal.stop();
+      temporal = undefined;
+      // While Temporal is down the company works on; the bridge keeps the events for later.
+      expect((await api.request('POST', `/cases/${caseId}/task/sign-for`, company)).status).toBe(200);
+      expect((await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复' })).status).toBe(200);
+      temporal = await startTestTemporal({ port, dbFilename });
+
+      expect((await api.request('POST', `/cases/${caseId}/call-back`, staff, { outcome: 'satisfied', rating: 5 })).status).toBe(200);
+      const handle = client.workflow.getHandle(caseId);
+      expect(await handle.result()).toBe('closed');
+      expect((await handle.describe()).runId).toBe(runBefore);
+      expect(await caseEventTypes(store, caseId)).toEqual(['ComplaintFiled', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded', 'CaseClosed']);
+    } finally {
+      await client.connection.close();
+      await app.close();
+      await temporal?.stop();
+      await backendServer.stop();
+    }
+  });
+
   describe('a worker process killed in the middle of a case', () => {
     let temporal: TemporalDevServer;
     let config: YixinConfig;
