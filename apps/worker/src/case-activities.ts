@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError, systemActor, type CaseCommand, type FileComplaint } from '../../../libs/domain/src';
+import { commandOfStep, DomainError, systemActor, type CaseCommand, type FileComplaint } from '../../../libs/domain/src';
 import { ExecuteCaseCommand, readCaseStream, type YixinConfig } from '../../../libs/application/src';
 import type { EventStore, RecordedEvent } from '../../../libs/event-store/src';
 import type { CaseActivities, CaseEventMessage, CarryOutStepInput } from '../../../workflows/src/case-messages';
@@ -29,17 +29,5 @@ export function createCaseActivities(commandBus: CommandBus, store: EventStore, 
 }
 
 function toCommand({ caseId, at, taskId, command }: CarryOutStepInput, config: YixinConfig): Exclude<CaseCommand, FileComplaint> {
-  const base = { caseId, actor: systemActor(config.centerOrganisationId), at };
-  switch (command.type) {
-    case 'DispatchTask':
-      return { ...base, type: 'DispatchTask', taskId };
-    case 'OrderRedo':
-      return { ...base, type: 'OrderRedo' };
-    case 'SendReminder':
-      return { ...base, type: 'SendReminder', deadline: command.deadline };
-    case 'EscalateCase':
-      return { ...base, type: 'EscalateCase', reason: command.reason };
-    case 'ReferToCouncil':
-      return { ...base, type: 'ReferToCouncil', council: command.council, question: '承办单位对责任有异议，请联席会议定由谁办理 (the assignee disputes its responsibility)' };
-  }
+  return commandOfStep(command, caseId, systemActor(config.centerOrganisationId), at, taskId);
 }

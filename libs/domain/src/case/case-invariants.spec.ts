@@ -19,7 +19,7 @@ import {
   type Deadline,
   type DeadlineKind,
 } from './case-events';
-import { nextCaseStep, type CaseStep, type CenterCommand } from './case-process';
+import { commandOfStep, nextCaseStep, type CaseStep, type CenterCommand } from './case-process';
 import { evolveCase, foldCase, initialCaseState, TASK_RUNNING_STATUSES, type CaseState } from './case-state';
 import { CASE_EVENT_SCHEMA_VERSIONS, upcastCaseEvent } from './case-upcasters';
 import { decideCase } from './decide-case';
@@ -348,19 +348,7 @@ function sensibleCommands(state: CaseState, at: string, taskId: string, variant:
 }
 
 function centerCommandOf(command: CenterCommand, at: string, taskId: string): CaseCommand {
-  const base = { caseId: CASE_ID, actor: ACTORS.center, at };
-  switch (command.type) {
-    case 'DispatchTask':
-      return { ...base, type: 'DispatchTask', taskId };
-    case 'OrderRedo':
-      return { ...base, type: 'OrderRedo' };
-    case 'SendReminder':
-      return { ...base, type: 'SendReminder', deadline: command.deadline };
-    case 'EscalateCase':
-      return { ...base, type: 'EscalateCase', reason: command.reason };
-    case 'ReferToCouncil':
-      return { ...base, type: 'ReferToCouncil', council: command.council, question: '退单争议：责任归属由联席会决定' };
-  }
+  return commandOfStep(command, CASE_ID, ACTORS.center, at, taskId);
 }
 
 // ---------------------------------------------------------------------------------------------

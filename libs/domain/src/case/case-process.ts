@@ -1,4 +1,5 @@
-import type { CaseCommandType } from './case-commands';
+import type { Actor } from '../shared/actor';
+import type { CaseCommand, CaseCommandType, FileComplaint } from './case-commands';
 import type { CouncilKind, DeadlineKind, EscalationReason } from './case-events';
 import { DEADLINE_KINDS } from './case-events';
 import { TASK_RUNNING_STATUSES, type CaseState } from './case-state';
@@ -101,4 +102,24 @@ function canEscalate(state: CaseState): boolean {
 
 function issue(command: CenterCommand): CaseStep {
   return { kind: 'issue', command };
+}
+
+/** The question the center puts to a council when an assignee disputes its responsibility. */
+export const DISPUTED_RESPONSIBILITY_QUESTION = '承办单位对责任有异议，请联席会议定由谁办理 (the assignee disputes its responsibility)';
+
+/** The command the center issues for a step, as the center (`actor`) at `at`; `taskId` names a task it dispatches. */
+export function commandOfStep(command: CenterCommand, caseId: string, actor: Actor, at: string, taskId: string): Exclude<CaseCommand, FileComplaint> {
+  const base = { caseId, actor, at };
+  switch (command.type) {
+    case 'DispatchTask':
+      return { ...base, type: 'DispatchTask', taskId };
+    case 'OrderRedo':
+      return { ...base, type: 'OrderRedo' };
+    case 'SendReminder':
+      return { ...base, type: 'SendReminder', deadline: command.deadline };
+    case 'EscalateCase':
+      return { ...base, type: 'EscalateCase', reason: command.reason };
+    case 'ReferToCouncil':
+      return { ...base, type: 'ReferToCouncil', council: command.council, question: DISPUTED_RESPONSIBILITY_QUESTION };
+  }
 }
