@@ -8,6 +8,7 @@ import type { Benchmark, Figure } from './bench-kit';
 import { postgresEventLog } from './event-log-postgres.bench';
 import { sqliteEventLog } from './event-log.bench';
 import { inboxLatency } from './inbox-latency.bench';
+import { wholeLife } from './whole-life.bench';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks, prints their figures beside their baselines and
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'event-log-sqlite': sqliteEventLog,
   'event-log-postgres': postgresEventLog,
   'inbox-latency': inboxLatency,
+  'whole-life': wholeLife,
 };
 
 async function main(): Promise<void> {
