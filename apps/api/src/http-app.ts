@@ -26,6 +26,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   express.useBodyParser('json', { limit: config.httpBodyLimitBytes });
   express.useBodyParser('urlencoded', { limit: config.httpBodyLimitBytes, extended: true });
   app.use(answerBodyErrorsInApiFormat);
+  app.use(refuseObjectPrototypeKeys);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -59,4 +60,26 @@ function answerBodyErrorsInApiFormat(error: unknown, _request: unknown, _respons
   } else {
     next(error);
   }
+}
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first key in `value` that names an object's prototype machinery, if any. */
+function prototypeKeyIn(value: unknown, path: string, depth = 0): string | undefined {
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  for (const key of Object.keys(value)) {
+    if (PROTOTYPE_KEYS.has(key)) return `${path}${key}`;
+    const found = prototypeKeyIn((value as Record<string, unknown>)[key], `${path}${key}.`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * class-validator's whitelist does not see keys such as `constructor` (the instance has one from
+ * its prototype), so a body carrying them would pass unnoticed: they are refused before any route.
+ */
+function refuseObjectPrototypeKeys(request: { body?: unknown }, _response: unknown, next: (error?: unknown) => void): void {
+  const key = prototypeKeyIn(request.body, '');
+  next(key ? new HttpException(HttpException.createBody([`property ${key} should not exist`], 'Bad Request', 400), 400) : undefined);
 }
