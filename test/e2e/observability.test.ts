@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { JsonLogger } from '../../libs/application/src';
+import { EVENT_STORE, JsonLogger, readCaseStream } from '../../libs/application/src';
 import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { ApiClient, sampleComplaint, temporaryDirectory, testConfig } from '../support/harness';
@@ -54,6 +54,14 @@ describe('structured logs, correlation ids and metrics', () => {
       expect.objectContaining({ level: 'info', message: 'request', method: 'POST', route: '/cases', status: 201, durationMs: expect.any(Number), userId: expect.any(String) }),
     ]);
     expect(requestLines('read-1')).toEqual([expect.objectContaining({ method: 'GET', route: '/cases/:caseId', status: 200 })]);
+
+    // The command the request executed is logged with the request's correlation id and its own id, which its events carry.
+    const commandLines = logged().filter((entry) => entry.correlationId === 'intake-desk.42' && entry.context === 'Commands');
+    expect(commandLines).toEqual([
+      expect.objectContaining({ message: 'command executed', command: 'FileComplaint', outcome: 'ok', commandId: expect.any(String), durationMs: expect.any(Number) }),
+    ]);
+    const [complaintFiled] = await readCaseStream(app.get(EVENT_STORE), filed.body.caseId);
+    expect(complaintFiled.metadata.correlationId).toBe(commandLines[0].commandId);
   });
 
   it('replaces a missing or unsafe correlation id with a new UUID', async () => {

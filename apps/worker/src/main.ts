@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApplicationModule, loadConfig } from '../../../libs/application/src';
+import { ApplicationModule, JsonLogger, loadConfig } from '../../../libs/application/src';
 import { WorkerModule } from './worker.module';
 
 /** The worker process on its own, for deployments where API and workers scale apart. */
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   @Module({ imports: [ApplicationModule.forRoot(config), WorkerModule] })
   class WorkerProcessModule {}
-  const app = await NestFactory.createApplicationContext(WorkerProcessModule);
+  const app = await NestFactory.createApplicationContext(WorkerProcessModule, { logger: new JsonLogger(config.logLevel) });
   app.enableShutdownHooks();
 }
 

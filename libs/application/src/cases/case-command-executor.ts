@@ -7,6 +7,8 @@ import { caseStreamId, eventIdFor, readCaseStream, toCaseEvent } from './case-st
 
 export interface CaseCommandResult {
   caseId: string;
+  /** The command's id: the correlation id of the events it appended. */
+  commandId: string;
   /** Revision of the case stream after the command. */
   revision: number;
   /** Types of the events the command appended (empty for a repeated command). */
@@ -45,7 +47,7 @@ export class CaseCommandExecutor {
     const lastRevision = history.length - 1;
 
     if (options.commandId && history.some((event) => event.id === eventIdFor(commandId, 0))) {
-      return { caseId: command.caseId, revision: lastRevision, appended: [], state };
+      return { caseId: command.caseId, commandId, revision: lastRevision, appended: [], state };
     }
 
     const decided = decideCase(options.complete ? options.complete(command, state) : command, state, this.clock);
@@ -65,6 +67,7 @@ export class CaseCommandExecutor {
       const result = await this.store.append(streamId, events, lastRevision < 0 ? 'no_stream' : lastRevision);
       return {
         caseId: command.caseId,
+        commandId,
         revision: result.nextExpectedRevision,
         appended: decided.map((event) => event.type),
         state: foldCase(decided, state),

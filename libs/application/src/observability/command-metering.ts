@@ -1,16 +1,20 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CommandBus, type ICommand } from '@nestjs/cqrs';
 import { DomainError } from '../../../domain/src';
 import { ConcurrentCaseUpdateError } from '../cases/case-command-executor';
 import { Metrics } from './metrics';
 
 /**
- * Counts every command the bus executes, from HTTP and from workflows alike, by type and outcome.
+ * Counts and logs every command the bus executes, from HTTP and from workflows alike, by type and
+ * outcome; each log line carries the command's id (the events' correlation id) and, during a
+ * request, the request's correlation id.
  * @nestjs/cqrs offers no hook after a handler ran (its command publisher sees a command before it
  * runs, never its outcome), so the bus's `execute` is wrapped once, when the application starts.
  */
 @Injectable()
 export class CommandMetering implements OnModuleInit {
+  private readonly logger = new Logger('Commands');
+
   constructor(private readonly commandBus: CommandBus, private readonly metrics: Metrics) {}
 
   onModuleInit(): void {
@@ -18,12 +22,18 @@ export class CommandMetering implements OnModuleInit {
     const execute = bus.execute.bind(bus) as (command: ICommand, ...rest: unknown[]) => Promise<unknown>;
     const metered = async (command: ICommand, ...rest: unknown[]): Promise<unknown> => {
       const labels = { command: commandType(command) };
+      const started = performance.now();
+      const record = (result: string, details: Record<string, unknown> = {}) => {
+        this.metrics.commands.inc({ ...labels, outcome: result });
+        this.logger.log({ message: 'command executed', ...labels, ...identify(command), outcome: result, durationMs: Math.round(performance.now() - started), ...details });
+      };
       try {
         const result = await execute(command, ...rest);
-        this.metrics.commands.inc({ ...labels, outcome: 'ok' });
+        const { commandId } = (result ?? {}) as { commandId?: unknown };
+        record('ok', typeof commandId === 'string' ? { commandId } : {});
         return result;
       } catch (error) {
-        this.metrics.commands.inc({ ...labels, outcome: outcome(error) });
+        record(outcome(error), { reason: error instanceof Error ? error.message : String(error) });
         throw error;
       }
     };
@@ -35,6 +45,15 @@ export class CommandMetering implements OnModuleInit {
 function commandType(command: ICommand): string {
   const carried = (command as { command?: { type?: unknown } }).command?.type;
   return typeof carried === 'string' ? carried : command.constructor.name.replace(/Command$/, '');
+}
+
+/** The case and the command id a bus command carries, when it carries them. */
+function identify(command: ICommand): Record<string, unknown> {
+  const { commandId, command: carried } = command as { commandId?: unknown; command?: { caseId?: unknown } };
+  return {
+    ...(typeof carried?.caseId === 'string' ? { caseId: carried.caseId } : {}),
+    ...(typeof commandId === 'string' ? { commandId } : {}),
+  };
 }
 
 function outcome(error: unknown): string {
