@@ -15,6 +15,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { MetricsController } from './observability/metrics.controller';
 import { Open311Module } from './open311/open311.module';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
+import { RatesController } from './rates/rates.controller';
 
 function requireJwtSecret(config: YixinConfig): string {
   if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
@@ -37,7 +38,7 @@ function requireJwtSecret(config: YixinConfig): string {
     TerminusModule.forRoot({ logger: false }),
     Open311Module,
   ],
-  controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController, MetricsController],
+  controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController, MetricsController, RatesController],
   providers: [
     // Global guards run in this order: the rate limit needs the user the AuthGuard found.
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -12,6 +12,7 @@ import { DirectoryService } from './directory/directory.service';
 import { CommandMetering } from './observability/command-metering';
 import { MeteredEventStore } from './observability/metered-event-store';
 import { Metrics } from './observability/metrics';
+import { GetRateRankingHandler, GetRatesHandler, RateReader } from './rates/rates.queries';
 import { openStores, type Stores } from './read-store/stores';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
 
@@ -82,6 +83,9 @@ export class ApplicationModule {
         GetCaseStateAsOfHandler,
         VerifyLogHandler,
         ExportEventsHandler,
+        RateReader,
+        GetRatesHandler,
+        GetRateRankingHandler,
       ],
       exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
     };

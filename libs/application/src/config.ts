@@ -36,6 +36,14 @@ export interface YixinConfig {
   calendarFile?: string;
   /** Seed the demo organisations and users of the source article (embedded mode). */
   seedDemoData: boolean;
+  /** How the three rates weigh in a unit's score for the monthly ranking (docs/rates.md). */
+  rateWeights: RateWeights;
+}
+
+export interface RateWeights {
+  response: number;
+  resolution: number;
+  satisfaction: number;
 }
 
 export const YIXIN_CONFIG = Symbol('YIXIN_CONFIG');
@@ -75,7 +83,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE ? readDeadlinePolicy(env.YIXIN_DEADLINE_POLICY_FILE) : DEFAULT_DEADLINE_POLICY,
     calendarFile: env.YIXIN_CALENDAR_FILE ? resolve(env.YIXIN_CALENDAR_FILE) : undefined,
     seedDemoData: env.YIXIN_SEED_DEMO_DATA === 'true',
+    rateWeights: parseRateWeights(env.RATE_WEIGHTS ?? '30,35,35'),
   };
+}
+
+/** "30,35,35": response, resolution and satisfaction; any non-negative numbers, not all zero (only their proportions count). */
+export function parseRateWeights(value: string): RateWeights {
+  const parts = value.split(',').map((part) => part.trim());
+  const numbers = parts.map(Number);
+  if (parts.length !== 3 || parts.some((part) => part === '') || numbers.some((n) => !Number.isFinite(n) || n < 0) || numbers.every((n) => n === 0)) {
+    throw new Error(`RATE_WEIGHTS must be three non-negative numbers, not all zero, for response, resolution and satisfaction (e.g. 30,35,35), not ${value}`);
+  }
+  const [response, resolution, satisfaction] = numbers;
+  return { response, resolution, satisfaction };
 }
 
 /** LOG_LEVEL; read on its own too by launchers that log before the rest of the configuration is known. */

@@ -22,3 +22,5 @@ export * from './idempotency/idempotency-store';
 export * from './observability/json-logger';
 export * from './observability/metrics';
 export * from './open311/public-case.queries';
+export * from './rates/rate-table';
+export * from './rates/rates.queries';
