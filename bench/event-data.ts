@@ -54,7 +54,7 @@ export function caseLifeEvents(caseId: string, redos: number, start = Date.parse
   let minute = 0;
   const handle = () => {
     add({ type: 'TaskSignedFor', data: { taskId, signedForAt: at(++minute) } }, company);
-    add({ type: 'TaskResolved', data: { taskId, note: '已更换主板，恢复运行 ✅', resolvedAt: at(++minute) } }, company);
+    add({ type: 'TaskResolved', data: { taskId, note: '已更换主板，恢复运行 ✅', evidence: [], resolvedAt: at(++minute) } }, company);
   };
   handle();
   for (let redo = 1; redo <= redos; redo++) {

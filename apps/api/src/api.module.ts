@@ -3,7 +3,10 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { IdempotencyStore, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { IdempotencyStore, TokenRevocation, UserAdministration, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import { AdminUsersController } from './admin/admin-users.controller';
+import { AttachmentsController } from './attachments/attachments.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -17,9 +20,13 @@ import { Open311Module } from './open311/open311.module';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
 import { RatesController } from './rates/rates.controller';
 
-function requireJwtSecret(config: YixinConfig): string {
+/**
+ * A key object, not the string: given a string, jsonwebtoken first tries to read it as a PEM public
+ * key on every verification, and only then takes it as a secret. The same bytes, so tokens stay valid.
+ */
+function requireJwtSecret(config: YixinConfig): KeyObject {
   if (!config.jwt.secret) throw new Error('JWT_SECRET must be set (the embedded launcher generates one under the data directory)');
-  return config.jwt.secret;
+  return createSecretKey(Buffer.from(config.jwt.secret, 'utf8'));
 }
 
 /** The HTTP side. Needs ApplicationModule.forRoot(config) beside it. */
@@ -38,7 +45,17 @@ function requireJwtSecret(config: YixinConfig): string {
     TerminusModule.forRoot({ logger: false }),
     Open311Module,
   ],
-  controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController, MetricsController, RatesController],
+  controllers: [
+    AuthController,
+    CasesController,
+    CaseActionsController,
+    AuditController,
+    HealthController,
+    MetricsController,
+    RatesController,
+    AdminUsersController,
+    AttachmentsController,
+  ],
   providers: [
     // Global guards run in this order: the rate limit needs the user the AuthGuard found.
     { provide: APP_GUARD, useClass: AuthGuard },
@@ -46,6 +63,8 @@ function requireJwtSecret(config: YixinConfig): string {
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     IdempotencyStore,
     DependencyHealth,
+    TokenRevocation,
+    UserAdministration,
   ],
 })
 export class ApiModule {}

@@ -2,6 +2,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown 
 import { createWorkingCalendar, type CaseClock } from '../../domain/src';
 import { coveredYears, loadCalendarData } from './calendar/calendar-data';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AttachmentStore } from './attachments/attachment-store';
 import { ExportEventsHandler, GetCaseStateAsOfHandler, VerifyLogHandler } from './audit/audit.queries';
 import { CaseCommandExecutor } from './cases/case-command-executor';
 import { ExecuteCaseCommandHandler, FileComplaintHandler } from './cases/case.commands';
@@ -72,6 +73,7 @@ export class ApplicationModule {
           },
         },
         StoresLifecycle,
+        AttachmentStore,
         CaseCommandExecutor,
         FileComplaintHandler,
         ExecuteCaseCommandHandler,
@@ -87,7 +89,7 @@ export class ApplicationModule {
         GetRatesHandler,
         GetRateRankingHandler,
       ],
-      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
+      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, AttachmentStore, CqrsModule],
     };
   }
 }

@@ -27,6 +27,8 @@ export interface YixinConfig {
   /** How long the answer to a request with an Idempotency-Key is kept for its retries. */
   idempotencyKeyTtlHours: number;
   logLevel: LogLevel;
+  /** The largest photo accepted as evidence; a larger upload is answered 413. */
+  attachmentMaxBytes: number;
   /** The API refuses to start without a secret; other processes do not need one. */
   jwt: { secret?: string; expiresInSeconds: number };
   /** The organisation on whose behalf the case workflow acts. */
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     },
     idempotencyKeyTtlHours: positiveInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24),
     logLevel: logLevelFrom(env),
+    attachmentMaxBytes: positiveInteger(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
     jwt: { secret: env.JWT_SECRET || undefined, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
     centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
     deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE ? readDeadlinePolicy(env.YIXIN_DEADLINE_POLICY_FILE) : DEFAULT_DEADLINE_POLICY,

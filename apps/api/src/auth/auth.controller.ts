@@ -1,11 +1,27 @@
 import { Body, Controller, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ApiOkResponse, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { DirectoryService, verifyPassword, YIXIN_CONFIG, type YixinConfig } from '../../../../libs/application/src';
+import { randomUUID } from 'node:crypto';
+import {
+  DirectoryService,
+  TokenRevocation,
+  verifyPassword,
+  YIXIN_CONFIG,
+  type IssuedToken,
+  type YixinConfig,
+} from '../../../../libs/application/src';
 import type { Role } from '../../../../libs/domain/src';
 import { LoginRateLimit } from '../rate-limit/rate-limit';
-import { Public } from './auth.decorators';
+import { CurrentToken, Public } from './auth.decorators';
 import type { TokenClaims } from './auth.guard';
 
 export class LoginDto {
@@ -27,6 +43,7 @@ export class LoginResponse {
   @ApiProperty() role!: Role;
   @ApiProperty() organisationId!: string;
   @ApiProperty() displayName!: string;
+  @ApiProperty({ description: 'manages the users of its organisation (/admin/users)' }) isAdministrator!: boolean;
 }
 
 @ApiTags('auth')
@@ -35,6 +52,7 @@ export class AuthController {
   constructor(
     private readonly directory: DirectoryService,
     private readonly jwt: JwtService,
+    private readonly revocation: TokenRevocation,
     @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
   ) {}
 
@@ -50,15 +68,27 @@ export class AuthController {
     if (!found || !(await verifyPassword(password, found.passwordHash))) {
       throw new UnauthorizedException('unknown user or wrong password');
     }
+    // Said only to whoever knows the password.
+    if (found.disabled) throw new UnauthorizedException('this account is disabled; ask an administrator of your organisation');
     const { user } = found;
-    const claims: TokenClaims = { sub: user.userId, role: user.role, org: user.organisationId };
+    const isAdministrator = user.isAdministrator ?? false;
+    const claims: TokenClaims = { sub: user.userId, role: user.role, org: user.organisationId, adm: isAdministrator, gen: found.tokenGeneration };
     return {
-      accessToken: await this.jwt.signAsync(claims),
+      accessToken: await this.jwt.signAsync(claims, { jwtid: randomUUID() }),
       expiresInSeconds: this.config.jwt.expiresInSeconds,
       userId: user.userId,
       role: user.role,
       organisationId: user.organisationId,
       displayName: user.displayName,
+      isAdministrator,
     };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'the token of the request is revoked; the user’s other tokens stay valid' })
+  async logout(@CurrentToken() token: IssuedToken): Promise<void> {
+    await this.revocation.revoke(token);
   }
 }

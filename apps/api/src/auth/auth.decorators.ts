@@ -1,8 +1,10 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Actor, Role } from '../../../../libs/domain/src';
+import type { IssuedToken } from '../../../../libs/application/src';
 
 export const PUBLIC_ROUTE = 'yixin:public';
 export const ALLOWED_ROLES = 'yixin:roles';
+export const ORGANISATION_ADMINISTRATORS = 'yixin:organisation-administrators';
 
 /** The route needs no token (login, health, documentation). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -10,7 +12,15 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 /** Only these roles may call the route; handlers check the finer scope themselves. */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
 
+/** Only administrators of an organisation may call the route, whatever their role; the handler checks which organisation. */
+export const OrganisationAdmin = () => SetMetadata(ORGANISATION_ADMINISTRATORS, true);
+
 /** The authenticated caller, as the domain sees them. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   return context.switchToHttp().getRequest<{ actor: Actor }>().actor;
+});
+
+/** The bearer token of the request, as the AuthGuard verified it. */
+export const CurrentToken = createParamDecorator((_: unknown, context: ExecutionContext): IssuedToken => {
+  return context.switchToHttp().getRequest<{ token: IssuedToken }>().token;
 });

@@ -1,37 +1,61 @@
 import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { TokenRevocation, type IssuedToken } from '../../../../libs/application/src';
 import { ROLES, type Actor, type Role } from '../../../../libs/domain/src';
-import { ALLOWED_ROLES, PUBLIC_ROUTE } from './auth.decorators';
+import { ALLOWED_ROLES, ORGANISATION_ADMINISTRATORS, PUBLIC_ROUTE } from './auth.decorators';
 
+/** What login signs; `jti` and `exp` are set by the library from the sign options. */
 export interface TokenClaims {
   sub: string;
   role: Role;
   org: string;
+  /** The user administers their organisation's users. */
+  adm: boolean;
+  /** The user's token generation at login (see TokenRevocation). */
+  gen: number;
 }
 
-/** Every request carries a valid bearer token unless its route is public; the token's role must be allowed. */
+interface VerifiedClaims extends TokenClaims {
+  jti?: string;
+  exp: number;
+}
+
+/**
+ * Every request carries a valid bearer token unless its route is public: signed, unexpired, not
+ * revoked; the token's role must be allowed, and the route may be for administrators only.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly jwt: JwtService, private readonly reflector: Reflector) {}
+  constructor(private readonly jwt: JwtService, private readonly reflector: Reflector, private readonly revocation: TokenRevocation) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; actor?: Actor }>();
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('a bearer token is required (POST /auth/login)');
-    let claims: TokenClaims;
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; actor?: Actor; token?: IssuedToken }>();
+    const [scheme, bearer] = (request.headers.authorization ?? '').split(' ');
+    if (scheme !== 'Bearer' || !bearer) throw new UnauthorizedException('a bearer token is required (POST /auth/login)');
+    let claims: VerifiedClaims;
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+      claims = await this.jwt.verifyAsync<VerifiedClaims>(bearer);
     } catch {
       throw new UnauthorizedException('the bearer token is invalid or expired');
     }
     if (!ROLES.includes(claims.role) || claims.role === 'system') throw new UnauthorizedException('the bearer token has no valid role');
+    // Tokens signed before tokens could be revoked carry neither; they cannot be trusted to be live.
+    if (!claims.jti || typeof claims.gen !== 'number') throw new UnauthorizedException('the bearer token is of an older kind; sign in again');
+    const token: IssuedToken = { jti: claims.jti, userId: claims.sub, generation: claims.gen, expiresAt: claims.exp * 1000 };
+    if (!(await this.revocation.isLive(token))) {
+      throw new UnauthorizedException('the bearer token was revoked (signed out, or the account was changed or disabled)');
+    }
     request.actor = { userId: claims.sub, role: claims.role, organisationId: claims.org };
+    request.token = token;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (allowed && !allowed.includes(claims.role)) {
       throw new ForbiddenException(`this action is for ${allowed.join(', ')}; you are ${claims.role}`);
+    }
+    if (this.reflector.getAllAndOverride<boolean>(ORGANISATION_ADMINISTRATORS, targets) && claims.adm !== true) {
+      throw new ForbiddenException('this action is for administrators of an organisation');
     }
     return true;
   }

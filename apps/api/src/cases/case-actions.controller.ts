@@ -10,6 +10,7 @@ import {
   CouncilReferralDto,
   CouncilSessionDto,
   DurationDto,
+  EvidencedNoteDto,
   ExtensionDto,
   MergeDto,
   NoteDto,
@@ -69,16 +70,16 @@ export class CaseActionsController {
   @HttpCode(200)
   @Roles(...ASSIGNEES)
   @ApiOperation({ summary: 'a progress report; the first one meets the first-reply deadline' })
-  progress(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: NoteDto) {
-    return this.act(actor, caseId, { type: 'ReportProgress', note: body.note });
+  progress(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
+    return this.act(actor, caseId, { type: 'ReportProgress', note: body.note, evidence: body.evidence ?? [] });
   }
 
   @Post('task/resolve')
   @HttpCode(200)
   @Roles(...ASSIGNEES)
-  @ApiOperation({ summary: '办结: the assignee reports the task done' })
-  resolve(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: NoteDto) {
-    return this.act(actor, caseId, { type: 'ResolveTask', note: body.note });
+  @ApiOperation({ summary: '办结: the assignee reports the task done, with photos as evidence if it has them' })
+  resolve(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
+    return this.act(actor, caseId, { type: 'ResolveTask', note: body.note, evidence: body.evidence ?? [] });
   }
 
   @Post('task/return')

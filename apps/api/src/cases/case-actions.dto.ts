@@ -1,7 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { COUNCIL_KINDS, RETURN_REASONS, type CouncilKind, type Duration, type ReturnReason } from '../../../../libs/domain/src';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  COUNCIL_KINDS,
+  MAX_EVIDENCE,
+  RETURN_REASONS,
+  SHA256_HEX,
+  type CouncilKind,
+  type Duration,
+  type ReturnReason,
+} from '../../../../libs/domain/src';
 import { AssigneeDto } from './case.dto';
 
 const NOT_BLANK = /\S/;
@@ -19,6 +42,21 @@ function Prose(example: string): PropertyDecorator {
 export class NoteDto {
   @Prose('已联系维保单位，明日上午更换部件')
   note!: string;
+}
+
+/** A progress report or a resolution, with photos uploaded for the case beforehand. */
+export class EvidencedNoteDto extends NoteDto {
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_EVIDENCE,
+    description: 'hashes of photos uploaded for this case (POST /cases/:caseId/attachments)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_EVIDENCE)
+  @IsString({ each: true })
+  @Matches(SHA256_HEX, { each: true, message: 'each of evidence must be the lowercase hex SHA-256 of an uploaded photo' })
+  evidence?: string[];
 }
 
 export class ReasonDto {

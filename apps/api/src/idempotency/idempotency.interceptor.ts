@@ -51,7 +51,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<IdempotentRequest>();
     const response = context.switchToHttp().getResponse<IdempotentResponse>();
     const key = request.headers[IDEMPOTENCY_KEY_HEADER];
-    if (key === undefined || !WRITE_METHODS.has(request.method) || !request.actor) return next.handle();
+    if (key === undefined || !WRITE_METHODS.has(request.method) || !request.actor || isMultipart(request)) return next.handle();
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
       throw new BadRequestException('Idempotency-Key must be 1 to 128 printable ASCII characters');
     }
@@ -87,6 +87,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async remember(write: () => Promise<void>): Promise<void> {
     await write().catch((error: unknown) => this.logger.warn(`an Idempotency-Key was not updated: ${String(error)}`));
   }
+}
+
+/**
+ * A multipart body is read by its route, after this interceptor, so a fingerprint could not tell
+ * two uploads apart. Uploads need no key: they are stored by content, and sending one again is harmless.
+ */
+function isMultipart(request: IdempotentRequest): boolean {
+  return String(request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
 }
 
 /** Equal for the same method, path and body, whatever the order of the body's keys. */

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { refuse, type Actor, type Assignee, type CaseCommand, type CaseState, type FileComplaint } from '../../../domain/src';
+import { AttachmentStore } from '../attachments/attachment-store';
 import { DirectoryService } from '../directory/directory.service';
 import { findOpenCaseAtPlace } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
@@ -59,9 +60,16 @@ export class FileComplaintHandler implements ICommandHandler<FileComplaintComman
 
 @CommandHandler(ExecuteCaseCommand)
 export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, CaseCommandResult> {
-  constructor(private readonly directory: DirectoryService, private readonly executor: CaseCommandExecutor) {}
+  constructor(
+    private readonly directory: DirectoryService,
+    private readonly executor: CaseCommandExecutor,
+    private readonly attachments: AttachmentStore,
+  ) {}
 
-  execute({ command, commandId }: ExecuteCaseCommand): Promise<CaseCommandResult> {
+  async execute({ command, commandId }: ExecuteCaseCommand): Promise<CaseCommandResult> {
+    if (command.type === 'ResolveTask' || command.type === 'ReportProgress') {
+      await this.attachments.requireUploadedFor(command.caseId, command.evidence ?? []);
+    }
     return this.executor.execute(command, { commandId, complete: (read, state) => withDirectoryFacts(this.directory, read, state) });
   }
 }

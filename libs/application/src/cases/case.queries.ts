@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { foldCase, refuse, type Actor, type CaseState, type ComplaintFiled, type Resident } from '../../../domain/src';
 import { verifyStreamChain, type ChainVerification, type EventStore, type RecordedEvent } from '../../../event-store/src';
+import { evidenceOf } from '../attachments/attachment-store';
 import { DirectoryService } from '../directory/directory.service';
 import { selectCases, selectInbox, type CaseListFilter, type CaseListPage, type CaseListRow } from '../projections/case-list.projection';
 import { selectTimeline, type TimelineEntry } from '../projections/case-timeline.projection';
@@ -21,6 +22,8 @@ export interface CaseView {
   location: ComplaintFiled['data']['location'];
   resident: Resident & { masked: boolean };
   task: CaseState['task'] | null;
+  /** The photos its progress reports and resolutions cite: GET /attachments/:hash. */
+  evidence: string[];
   redoCount: number;
   filedAt: string;
   revision: number;
@@ -90,9 +93,10 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
 
   async execute({ viewer, caseId }: GetCaseQuery): Promise<CaseView> {
     const events = await readCaseStream(this.store, caseId);
-    const state = foldCase(events.map(toCaseEvent));
+    const caseEvents = events.map(toCaseEvent);
+    const state = foldCase(caseEvents);
     if (events.length === 0 || !mayReadCase(viewer, state, this.directory)) refuse('not_found', `case ${caseId} not found`);
-    const filed = toCaseEvent(events[0]) as ComplaintFiled;
+    const filed = caseEvents[0] as ComplaintFiled;
     const showResident = maySeeResident(viewer, state);
     return {
       caseId,
@@ -105,6 +109,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
       location: showResident ? filed.data.location : { ...filed.data.location, unit: undefined },
       resident: { ...(showResident ? filed.data.resident : maskResident(filed.data.resident)), masked: !showResident },
       task: state.task ?? null,
+      evidence: evidenceOf(caseEvents),
       redoCount: state.redoCount,
       filedAt: filed.data.filedAt,
       revision: events.length - 1,

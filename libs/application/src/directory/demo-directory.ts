@@ -35,6 +35,20 @@ export const DEMO_ORGANISATIONS: Organisation[] = [
 /** Every demo user has this password; it is for the embedded demo only. */
 export const DEMO_PASSWORD = 'yixin-demo';
 
+/** Administrators of a community and of a property company, and the district's, who administers every organisation under it. */
+const ADMINISTRATORS: UserAccount[] = [
+  { username: 'admin.xiangyuan', userId: 'user-admin-xiangyuan', displayName: '湘源社区管理员', role: 'community_staff', organisationId: 'xiangyuan', isAdministrator: true },
+  {
+    username: 'admin.pc.beichen-aoyuan',
+    userId: 'user-admin-pc-beichen-aoyuan',
+    displayName: '北辰奥园物业管理员',
+    role: 'property_company',
+    organisationId: 'pc-beichen-aoyuan',
+    isAdministrator: true,
+  },
+  { username: 'admin.district', userId: 'user-admin-district', displayName: '萧山区系统管理员', role: 'district_officer', organisationId: 'xiaoshan', isAdministrator: true },
+];
+
 export const DEMO_USERS: UserAccount[] = [
   ...['hushan', 'xiangyuan', 'xiushui', 'shanshuiyuan'].map(
     (community): UserAccount => ({
@@ -54,6 +68,7 @@ export const DEMO_USERS: UserAccount[] = [
   { username: 'street.officer', userId: 'user-street-officer', displayName: '蜀山街道督办员', role: 'street_officer', organisationId: 'shushan' },
   { username: 'district.officer', userId: 'user-district-officer', displayName: '萧山区督办员', role: 'district_officer', organisationId: 'xiaoshan' },
   { username: 'auditor', userId: 'user-auditor', displayName: '审计员', role: 'auditor', organisationId: 'xiaoshan' },
+  ...ADMINISTRATORS,
 ];
 
 /** Each community's intake of 12345 hotline transfers, for Open311 (`POST /open311/v2/requests`); embedded demo only. */

@@ -21,6 +21,9 @@ interface UserRow {
   role: UserAccount['role'];
   organisation_id: string;
   password_hash: string;
+  is_administrator: number;
+  disabled: number;
+  token_generation: number;
 }
 
 interface ApiKeyRow {
@@ -77,11 +80,23 @@ export class DirectoryService {
     return streetIds.flatMap((street) => this.childrenOf(street, 'community'));
   }
 
-  async findUserWithPasswordHash(username: string): Promise<{ user: UserAccount; passwordHash: string } | undefined> {
+  /** `tokenGeneration` goes up whenever the user's tokens are revoked together (see TokenRevocation). */
+  async findUserWithPasswordHash(
+    username: string,
+  ): Promise<{ user: UserAccount; passwordHash: string; disabled: boolean; tokenGeneration: number } | undefined> {
     const [row] = await this.db.query<UserRow>('SELECT * FROM users WHERE username = ?', [username]);
     return row && {
-      user: { username: row.username, userId: row.user_id, displayName: row.display_name, role: row.role, organisationId: row.organisation_id },
+      user: {
+        username: row.username,
+        userId: row.user_id,
+        displayName: row.display_name,
+        role: row.role,
+        organisationId: row.organisation_id,
+        isAdministrator: Boolean(row.is_administrator),
+      },
       passwordHash: row.password_hash,
+      disabled: Boolean(row.disabled),
+      tokenGeneration: Number(row.token_generation),
     };
   }
 
@@ -139,8 +154,9 @@ export class DirectoryService {
         params: [o.id, o.kind, o.name, o.parentId ?? null, o.propertyCompanyId ?? null],
       })),
       ...newUsers.map(({ user, hash }) => ({
-        sql: 'INSERT INTO users (username, user_id, display_name, role, organisation_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)',
-        params: [user.username, user.userId, user.displayName, user.role, user.organisationId, hash],
+        sql: `INSERT INTO users (username, user_id, display_name, role, organisation_id, password_hash, is_administrator)
+              VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        params: [user.username, user.userId, user.displayName, user.role, user.organisationId, hash, user.isAdministrator ? 1 : 0],
       })),
       ...apiKeys.map((key) => ({
         sql: 'INSERT INTO api_keys (key_id, key_hash, community_id, label) VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING',

@@ -29,4 +29,6 @@ export interface UserAccount {
   displayName: string;
   role: Role;
   organisationId: string;
+  /** Manages the users of its organisation (and, in a district, of every organisation under it). */
+  isAdministrator?: boolean;
 }

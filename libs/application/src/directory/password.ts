@@ -18,3 +18,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const actual = await scryptAsync(password, Buffer.from(saltHex, 'hex'), expected.length);
   return timingSafeEqual(actual, expected);
 }
+
+/**
+ * Why a password chosen by an administrator is too weak, or undefined: long enough, not one kind of
+ * character only, not built on the username. A minimum, not a policy.
+ */
+export function passwordWeakness(password: string, username: string): string | undefined {
+  if (password.length < 10) return 'a password needs at least 10 characters';
+  const kinds = [/\p{L}/u, /\p{N}/u, /[^\p{L}\p{N}]/u].filter((kind) => kind.test(password)).length;
+  if (kinds < 2) return 'a password needs at least two of letters, digits and other characters';
+  if (password.toLowerCase().includes(username.toLowerCase())) return 'a password must not contain the username';
+  return undefined;
+}

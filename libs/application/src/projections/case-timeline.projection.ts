@@ -66,9 +66,9 @@ export function summarise(event: CaseEvent): string {
     case 'TaskSignedFor':
       return '签收';
     case 'ProgressReported':
-      return `进展: ${event.data.note}`;
+      return `进展: ${event.data.note}${photos(event.data.evidence)}`;
     case 'TaskResolved':
-      return `办理完成: ${event.data.note}`;
+      return `办理完成: ${event.data.note}${photos(event.data.evidence)}`;
     case 'TaskReturned':
       return `退单 by ${event.data.returnedBy}: ${event.data.reason}, ${event.data.note}`;
     case 'ReturnRejected':
@@ -100,6 +100,11 @@ export function summarise(event: CaseEvent): string {
     case 'CaseReopened':
       return `重新开启: ${event.data.reason}`;
   }
+}
+
+/** Nothing for a report without photos, so that the lines of older events read as they always did. */
+function photos(evidence: string[]): string {
+  return evidence.length === 0 ? '' : ` (${evidence.length} photo${evidence.length === 1 ? '' : 's'})`;
 }
 
 export async function selectTimeline(db: SqlDatabase, caseId: string): Promise<TimelineEntry[]> {

@@ -79,11 +79,15 @@ export interface SignForTask extends CaseCommandBase {
 export interface ReportProgress extends CaseCommandBase {
   type: 'ReportProgress';
   note: string;
+  /** Photos, by the SHA-256 of their bytes; that they were uploaded for the case is the application's to check. */
+  evidence?: string[];
 }
 
 export interface ResolveTask extends CaseCommandBase {
   type: 'ResolveTask';
   note: string;
+  /** Photos, by the SHA-256 of their bytes; that they were uploaded for the case is the application's to check. */
+  evidence?: string[];
 }
 
 export interface ReturnTask extends CaseCommandBase {

@@ -143,14 +143,21 @@ export interface TaskSignedFor {
   data: { taskId: string; signedForAt: string };
 }
 
+/** At most this many photos back a progress report or a resolution. */
+export const MAX_EVIDENCE = 10;
+/** How evidence names a photo: the SHA-256 of its bytes in lowercase hex. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 export interface ProgressReported {
   type: 'ProgressReported';
-  data: { taskId: string; note: string; reportedAt: string };
+  /** `evidence`: SHA-256 hashes of photos; since schema version 2, empty before. */
+  data: { taskId: string; note: string; evidence: string[]; reportedAt: string };
 }
 
 export interface TaskResolved {
   type: 'TaskResolved';
-  data: { taskId: string; note: string; resolvedAt: string };
+  /** `evidence`: SHA-256 hashes of photos; since schema version 2, empty before. */
+  data: { taskId: string; note: string; evidence: string[]; resolvedAt: string };
 }
 
 export interface TaskReturned {

@@ -104,6 +104,25 @@ describe('upcastCaseEvent', () => {
       }));
   });
 
+  describe('ProgressReported and TaskResolved', () => {
+    it('reads a version 1 report as one without photos', () =>
+      expect(upcastCaseEvent('ProgressReported', 1, { taskId: 'task-1', note: '已到场', reportedAt: '2026-01-05T03:00:00.000Z' })).toStrictEqual({
+        type: 'ProgressReported',
+        data: { taskId: 'task-1', note: '已到场', evidence: [], reportedAt: '2026-01-05T03:00:00.000Z' },
+      }));
+
+    it('reads a version 1 resolution as one without photos', () =>
+      expect(upcastCaseEvent('TaskResolved', 1, { taskId: 'task-1', note: '已修复', resolvedAt: '2026-01-06T01:00:00.000Z' })).toStrictEqual({
+        type: 'TaskResolved',
+        data: { taskId: 'task-1', note: '已修复', evidence: [], resolvedAt: '2026-01-06T01:00:00.000Z' },
+      }));
+
+    it('reads a version 2 resolution with its photos as it is', () => {
+      const v2 = { taskId: 'task-1', note: '已修复', evidence: ['a'.repeat(64), 'b'.repeat(64)], resolvedAt: '2026-01-06T01:00:00.000Z' };
+      expect(upcastCaseEvent('TaskResolved', 2, v2)).toStrictEqual({ type: 'TaskResolved', data: v2 });
+    });
+  });
+
   describe('SignForReminderSent, renamed DeadlineReminderSent', () => {
     const reminderV1 = { taskId: 'task-1', assigneeOrganisationId: 'pc-hushan-huayuan', signForBy: '2026-01-05T04:00:00.000Z', remindedAt: '2026-01-05T04:00:00.000Z' };
 

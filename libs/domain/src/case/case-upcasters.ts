@@ -12,8 +12,8 @@ export const CASE_EVENT_SCHEMA_VERSIONS: Record<CaseEventType, number> = {
   TaskDispatched: 2,
   DeadlineReminderSent: 1,
   TaskSignedFor: 1,
-  ProgressReported: 1,
-  TaskResolved: 1,
+  ProgressReported: 2,
+  TaskResolved: 2,
   TaskReturned: 1,
   ReturnRejected: 1,
   ExtensionRequested: 1,
@@ -65,6 +65,13 @@ const UPCASTERS: Partial<Record<CaseEventType, Record<number, (data: StoredData)
   },
   CallBackRecorded: {
     1: ({ satisfied, ...rest }) => ({ ...rest, outcome: satisfied ? 'satisfied' : 'not_satisfied' }),
+  },
+  // Version 2 added photos as evidence; older reports and resolutions had none.
+  ProgressReported: {
+    1: (data) => ({ ...data, evidence: [] }),
+  },
+  TaskResolved: {
+    1: (data) => ({ ...data, evidence: [] }),
   },
 };
 

@@ -86,6 +86,9 @@ type Command<K extends CaseCommand['type']> = Extract<CaseCommand, { type: K }>;
 /** Who asks, and when: every command carries both. */
 const by = (actor: Actor, at: string) => ({ caseId: CASE_ID, actor, at });
 
+/** The SHA-256 of a photo, as evidence names it: one hex digit repeated. */
+const photo = (digit: string) => digit.repeat(64);
+
 
 describe('any command on a case', () => {
   const LATER = '2026-03-05T02:00:00.000Z';
@@ -442,6 +445,12 @@ describe('ReportProgress', () => {
   it('refuses another company', () => given(filed, dispatched, signedFor).when({ ...command, actor: foreignCompany }).thenRefused('forbidden', /not assigned/));
   it('refuses a task not signed for', () => given(filed, dispatched).when(command).thenRefused('conflict', /cannot be reported on while awaiting sign for/));
   it('refuses a blank note', () => given(filed, dispatched, signedFor).when({ ...command, note: ' ' }).thenRefused('invalid', /a progress report needs a note/));
+  it('records photos as evidence', () =>
+    given(filed, dispatched, signedFor)
+      .when({ ...command, evidence: [photo('a')] })
+      .then([{ ...progressReported, data: { ...progressReported.data, evidence: [photo('a')] } }]));
+  it('refuses evidence that is not a SHA-256', () =>
+    given(filed, dispatched, signedFor).when({ ...command, evidence: ['photo.jpg'] }).thenRefused('invalid', /evidence "photo.jpg" is not the lowercase hex SHA-256/));
 });
 
 describe('ResolveTask', () => {
@@ -455,6 +464,25 @@ describe('ResolveTask', () => {
   it('refuses a task not signed for', () => given(filed, dispatched).when(command).thenRefused('conflict', /task task-1 must be signed for before it is resolved/));
   it('refuses a task resolved already', () => given(filed, dispatched, signedFor, resolved).when(command).thenRefused('conflict', /cannot be resolved while resolved/));
   it('refuses a blank note', () => given(filed, dispatched, signedFor).when({ ...command, note: '' }).thenRefused('invalid', /a resolution needs a note/));
+
+  it('records the photos given as evidence, in their order', () =>
+    given(filed, dispatched, signedFor)
+      .when({ ...command, evidence: [photo('b'), photo('a')] })
+      .then([{ ...resolved, data: { ...resolved.data, evidence: [photo('b'), photo('a')] } }]));
+  it('records ten photos', () => {
+    const ten = [...'0123456789'].map(photo);
+    given(filed, dispatched, signedFor).when({ ...command, evidence: ten }).then([{ ...resolved, data: { ...resolved.data, evidence: ten } }]);
+  });
+  it('refuses eleven photos', () =>
+    given(filed, dispatched, signedFor).when({ ...command, evidence: [...'0123456789a'].map(photo) }).thenRefused('invalid', /at most 10 photos .* not 11/));
+  it('refuses a hash in capitals or of the wrong length', () => {
+    given(filed, dispatched, signedFor).when({ ...command, evidence: [photo('A')] }).thenRefused('invalid', /is not the lowercase hex SHA-256/);
+    given(filed, dispatched, signedFor).when({ ...command, evidence: ['ab'.repeat(20)] }).thenRefused('invalid', /is not the lowercase hex SHA-256/);
+  });
+  it('refuses the same photo twice', () =>
+    given(filed, dispatched, signedFor).when({ ...command, evidence: [photo('a'), photo('b'), photo('a')] }).thenRefused('invalid', new RegExp(`names photo ${photo('a')} twice`)));
+  it('refuses evidence from another company, as any resolution of theirs', () =>
+    given(filed, dispatched, signedFor).when({ ...command, actor: foreignCompany, evidence: [photo('a')] }).thenRefused('forbidden', /not assigned/));
 });
 
 describe('ReturnTask', () => {

@@ -4,7 +4,7 @@ import { refuse } from '../shared/domain-error';
 import { OWNERS_MATTERS } from './category';
 import type { CaseCommand, CompoundServices, FileComplaint } from './case-commands';
 import type { Assignee, CaseEvent, DeadlineKind, EscalationReason, TaskDeadlines } from './case-events';
-import { DEADLINE_KINDS } from './case-events';
+import { DEADLINE_KINDS, MAX_EVIDENCE, SHA256_HEX } from './case-events';
 import { TASK_RUNNING_STATUSES, type CaseState, type CaseStatus, type OpenDeadline, type TaskState } from './case-state';
 import { addDuration, pushBackByPause, unitOf, type DeadlineUnit, type DeadlinePolicy, type Duration, type TaskLimits } from './deadline-policy';
 
@@ -102,7 +102,8 @@ export function decideCase(command: CaseCommand, state: CaseState, clock: CaseCl
       const task = requireAssignee(actor, state);
       requireStatus(state, ['in_progress'], 'reported on');
       requireText(command.note, 'a progress report needs a note');
-      return [{ type: 'ProgressReported', data: { taskId: task.taskId, note: command.note, reportedAt: at } }];
+      const evidence = requireEvidence(command.evidence);
+      return [{ type: 'ProgressReported', data: { taskId: task.taskId, note: command.note, evidence, reportedAt: at } }];
     }
 
     case 'ResolveTask': {
@@ -110,7 +111,8 @@ export function decideCase(command: CaseCommand, state: CaseState, clock: CaseCl
       if (state.status === 'awaiting_sign_for') refuse('conflict', `task ${task.taskId} must be signed for before it is resolved`);
       requireStatus(state, ['in_progress'], 'resolved');
       requireText(command.note, 'a resolution needs a note saying what was done');
-      return [{ type: 'TaskResolved', data: { taskId: task.taskId, note: command.note, resolvedAt: at } }];
+      const evidence = requireEvidence(command.evidence);
+      return [{ type: 'TaskResolved', data: { taskId: task.taskId, note: command.note, evidence, resolvedAt: at } }];
     }
 
     case 'ReturnTask': {
@@ -602,6 +604,15 @@ function requireCouncilSecretary(actor: Actor, state: CaseState) {
 
 function requireText(text: string, message: string): void {
   if (text.trim() === '') refuse('invalid', message);
+}
+
+function requireEvidence(evidence: string[] = []): string[] {
+  if (evidence.length > MAX_EVIDENCE) refuse('invalid', `at most ${MAX_EVIDENCE} photos may be given as evidence, not ${evidence.length}`);
+  const malformed = evidence.find((hash) => !SHA256_HEX.test(hash));
+  if (malformed !== undefined) refuse('invalid', `evidence ${JSON.stringify(malformed)} is not the lowercase hex SHA-256 of a photo`);
+  const repeated = evidence.find((hash, index) => evidence.indexOf(hash) !== index);
+  if (repeated !== undefined) refuse('invalid', `evidence names photo ${repeated} twice`);
+  return [...evidence];
 }
 
 function isBefore(a: string, b: string): boolean {

@@ -8,10 +8,12 @@ import type {
   CouncilDecisionRecorded,
   CouncilSessionConvened,
   DeadlineReminderSent,
+  ProgressReported,
   ReturnReason,
   TaskDeadlines,
   TaskDispatched,
   TaskRedoOrdered,
+  TaskResolved,
 } from '../case-events';
 import { complaintFiled, ids } from './case-fixtures';
 
@@ -41,13 +43,13 @@ export const dispatched: TaskDispatched = {
   },
 };
 export const signedFor: CaseEvent = { type: 'TaskSignedFor', data: { taskId: 'task-1', signedForAt: '2026-03-02T02:00:00.000Z' } };
-export const progressReported: CaseEvent = {
+export const progressReported: ProgressReported = {
   type: 'ProgressReported',
-  data: { taskId: 'task-1', note: '维保人员已到场，等待主板配件', reportedAt: '2026-03-02T05:00:00.000Z' },
+  data: { taskId: 'task-1', note: '维保人员已到场，等待主板配件', evidence: [], reportedAt: '2026-03-02T05:00:00.000Z' },
 };
-export const resolved: CaseEvent = {
+export const resolved: TaskResolved = {
   type: 'TaskResolved',
-  data: { taskId: 'task-1', note: '更换主板，电梯已恢复运行', resolvedAt: '2026-03-02T08:00:00.000Z' },
+  data: { taskId: 'task-1', note: '更换主板，电梯已恢复运行', evidence: [], resolvedAt: '2026-03-02T08:00:00.000Z' },
 };
 export const notSatisfied: CallBackRecorded = {
   type: 'CallBackRecorded',

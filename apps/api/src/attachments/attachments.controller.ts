@@ -1,0 +1,147 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Param,
+  PayloadTooLargeException,
+  Post,
+  Res,
+  StreamableFile,
+  UnsupportedMediaTypeException,
+  UploadedFile,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiProperty,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import {
+  ATTACHMENT_CONTENT_TYPES,
+  AttachmentStore,
+  imageTypeOf,
+  YIXIN_CONFIG,
+  type AttachmentContentType,
+  type StoredAttachment,
+  type YixinConfig,
+} from '../../../../libs/application/src';
+import { SHA256_HEX, type Actor } from '../../../../libs/domain/src';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { caseIdPipe } from '../cases/case-actions.controller';
+
+/** What multer's memory storage gives the handler (the parts of it read here). */
+interface UploadedPhoto {
+  buffer: Buffer;
+  size: number;
+  mimetype: string;
+}
+
+export class StoredAttachmentDto {
+  @ApiProperty({ description: 'SHA-256 of the bytes, lowercase hex: the photo’s name as evidence and in GET /attachments/:hash' }) hash!: string;
+  @ApiProperty() size!: number;
+  @ApiProperty({ enum: ATTACHMENT_CONTENT_TYPES }) contentType!: AttachmentContentType;
+}
+
+/** Declared types that say nothing about the file (curl's default for an extension it does not know). */
+const UNSPECIFIC_TYPES = new Set(['application/octet-stream', '']);
+/** image/jpg is not a registered type, but often sent for JPEG. */
+const TYPE_ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg' };
+const FILE_EXTENSIONS: Record<AttachmentContentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
+/** Reads the multipart field `file` into memory, up to ATTACHMENT_MAX_BYTES, and says so when a file is larger. */
+@Injectable()
+export class PhotoUpload implements NestInterceptor {
+  private readonly multipart: NestInterceptor;
+  private readonly maxBytes: number;
+
+  constructor(@Inject(YIXIN_CONFIG) config: YixinConfig) {
+    this.maxBytes = config.attachmentMaxBytes;
+    const Multipart = FileInterceptor('file', { limits: { fileSize: this.maxBytes, files: 1 } });
+    this.multipart = new Multipart();
+  }
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    try {
+      return await this.multipart.intercept(context, next);
+    } catch (error) {
+      if (error instanceof PayloadTooLargeException) {
+        throw new PayloadTooLargeException(`the photo is larger than ${this.maxBytes} bytes (ATTACHMENT_MAX_BYTES)`);
+      }
+      throw error;
+    }
+  }
+}
+
+/** The type the bytes are, if the sender's declared type (if any) agrees with it. */
+function requireSupportedImage(photo: UploadedPhoto): AttachmentContentType {
+  const found = imageTypeOf(photo.buffer);
+  const declared = TYPE_ALIASES[photo.mimetype] ?? photo.mimetype;
+  if (!found) {
+    throw new UnsupportedMediaTypeException(`the file is not a JPEG, PNG or WebP image by its content (declared ${photo.mimetype || 'without a type'})`);
+  }
+  if (!UNSPECIFIC_TYPES.has(declared) && declared !== found) {
+    throw new UnsupportedMediaTypeException(`the file was declared ${photo.mimetype} but its content is ${found}`);
+  }
+  return found;
+}
+
+/** Photos as evidence of what was done: stored once per content, cited by hash in progress reports and resolutions. */
+@ApiTags('attachments')
+@ApiBearerAuth()
+@Controller()
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentStore) {}
+
+  @Post('cases/:caseId/attachments')
+  @Roles('community_staff', 'property_company', 'owners_committee')
+  @UseInterceptors(PhotoUpload)
+  @ApiOperation({ summary: 'upload a photo for the case: its community’s staff or the organisation holding its task' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiCreatedResponse({ type: StoredAttachmentDto, description: 'stored, or already stored: the same bytes have the same hash' })
+  @ApiPayloadTooLargeResponse({ description: 'larger than ATTACHMENT_MAX_BYTES' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'not a JPEG, PNG or WebP image by its first bytes, or not the type declared' })
+  upload(
+    @CurrentActor() actor: Actor,
+    @Param('caseId', caseIdPipe) caseId: string,
+    @UploadedFile() photo: UploadedPhoto | undefined,
+  ): Promise<StoredAttachment> {
+    if (!photo) throw new BadRequestException(['a photo is required, as the multipart/form-data field "file"']);
+    if (photo.size === 0) throw new BadRequestException(['the photo is empty']);
+    return this.attachments.store(actor, caseId, photo.buffer, requireSupportedImage(photo));
+  }
+
+  @Get('attachments/:hash')
+  @ApiOperation({ summary: 'a photo: for the organisation that uploaded it, and anyone who may read a case citing it as evidence' })
+  @ApiOkResponse({ content: Object.fromEntries(ATTACHMENT_CONTENT_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) })
+  async download(
+    @CurrentActor() actor: Actor,
+    @Param('hash') hash: string,
+    @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
+  ): Promise<StreamableFile> {
+    if (!SHA256_HEX.test(hash)) throw new BadRequestException('hash must be the lowercase hex SHA-256 of a photo');
+    const photo = await this.attachments.read(actor, hash);
+    // The content of a hash never changes; who may see it is checked on every request.
+    response.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    response.setHeader('ETag', `"${hash}"`);
+    return new StreamableFile(photo.content, {
+      type: photo.contentType,
+      length: photo.size,
+      disposition: `inline; filename="${hash}.${FILE_EXTENSIONS[photo.contentType]}"`,
+    });
+  }
+}

@@ -1,0 +1,196 @@
+import type { INestApplication } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { createHash, randomUUID } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
+import { EVENT_STORE, ExecuteCaseCommand, READ_STORE, readCaseStream, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
+import { systemActor } from '../../libs/domain/src';
+import type { EventStore } from '../../libs/event-store/src';
+import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
+import { createApiApp } from '../../apps/api/src/api-app';
+import { ApiClient, backendEnvironment, E2E_BACKENDS, logLength, sampleComplaint, temporaryDirectory, testConfig, type HttpResult } from '../support/harness';
+
+const MAX_BYTES = 4096;
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const checksum = Buffer.alloc(4);
+  checksum.writeUInt32BE(crc32(typed));
+  return Buffer.concat([length, typed, checksum]);
+}
+
+/** A real PNG of one pixel: another colour, another photo. `padding` bytes of text make it as large as a test needs. */
+function onePixelPng(rgb: [number, number, number], padding = 0): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(1, 0);
+  header.writeUInt32BE(1, 4);
+  header[8] = 8; // bits per channel
+  header[9] = 2; // truecolour
+  const chunks = [pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(Buffer.from([0, ...rgb])))];
+  if (padding > 0) chunks.push(pngChunk('tEXt', Buffer.from(`Comment\0${'x'.repeat(padding)}`, 'latin1')));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks, pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Photos as evidence over real HTTP: stored by content, checked by their bytes, cited by a resolution. Without Temporal: the test dispatches as the workflow would. */
+describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
+  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
+  let config: YixinConfig;
+  let app: INestApplication;
+  let api: ApiClient;
+  let store: EventStore;
+  let readStore: SqlDatabase;
+  let staff: string;
+  let company: string;
+  let foreignCompany: string;
+  let streetOfficer: string;
+  let auditor: string;
+
+  beforeAll(async () => {
+    backendServer = await backendEnvironment(backend);
+    config = testConfig(temporaryDirectory(), `127.0.0.1:${await pickFreePort()}`, { ...backendServer.env, ATTACHMENT_MAX_BYTES: String(MAX_BYTES) });
+    app = await createApiApp(config, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    api = new ApiClient(await app.getUrl());
+    store = app.get(EVENT_STORE);
+    readStore = app.get(READ_STORE);
+    [staff, company, foreignCompany, streetOfficer, auditor] = await Promise.all(
+      ['staff.xiangyuan', 'pc.beichen-aoyuan', 'pc.wocheng-yinxiang', 'street.officer', 'auditor'].map((user) => api.login(user)),
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await backendServer?.stop();
+  });
+
+  async function upload(token: string, caseId: string, bytes: Buffer, type = 'image/png', field = 'file'): Promise<HttpResult> {
+    const form = new FormData();
+    form.append(field, new Blob([bytes], { type }), 'photo.png');
+    const response = await fetch(`${api.baseUrl}/cases/${caseId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  }
+
+  async function download(token: string, hash: string) {
+    const response = await fetch(`${api.baseUrl}/attachments/${hash}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: response.status, type: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  /** Filed by the community's staff and dispatched to 北辰奥园's company, as the case workflow does; signed for if asked. */
+  async function caseWithTask({ signedFor }: { signedFor: boolean }): Promise<string> {
+    const filed = await api.request('POST', '/cases', staff, sampleComplaint());
+    expect(filed.status).toBe(201);
+    const caseId: string = filed.body.caseId;
+    const dispatch = { type: 'DispatchTask' as const, caseId, actor: systemActor(config.centerOrganisationId), at: new Date().toISOString(), taskId: randomUUID() };
+    await app.get(CommandBus).execute(new ExecuteCaseCommand(dispatch));
+    if (signedFor) expect((await api.request('POST', `/cases/${caseId}/task/sign-for`, company)).status).toBe(200);
+    return caseId;
+  }
+
+  const storedCopies = async (hash: string) =>
+    Number((await readStore.query<{ copies: number }>('SELECT COUNT(*) AS copies FROM attachments WHERE hash = ?', [hash]))[0].copies);
+
+  it('stores a photo by the SHA-256 of its bytes, once however often and by whomever it is sent', async () => {
+    const caseId = await caseWithTask({ signedFor: false });
+    const photo = onePixelPng([200, 30, 30]);
+    const first = await upload(company, caseId, photo);
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ hash: sha256(photo), size: photo.length, contentType: 'image/png' });
+    const again = await upload(company, caseId, photo);
+    const byStaff = await upload(staff, caseId, photo, 'application/octet-stream');
+    expect([again.status, byStaff.status]).toEqual([201, 201]);
+    expect(again.body).toEqual(first.body);
+    expect(byStaff.body).toEqual(first.body);
+    expect(await storedCopies(first.body.hash)).toBe(1);
+  });
+
+  it('refuses a file whose bytes are no JPEG, PNG or WebP with 415, whatever type it declares', async () => {
+    const caseId = await caseWithTask({ signedFor: false });
+    const fake = Buffer.from('GIF89a… or a script; it says it is a PNG');
+    const refused = await upload(company, caseId, fake, 'image/png');
+    expect(refused.status).toBe(415);
+    expect(refused.body.message).toMatch(/not a JPEG, PNG or WebP image by its content \(declared image\/png\)/);
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('JFIF')]);
+    const mislabelled = await upload(company, caseId, jpeg, 'image/png');
+    expect(mislabelled.status).toBe(415);
+    expect(mislabelled.body.message).toMatch(/declared image\/png but its content is image\/jpeg/);
+    expect(await storedCopies(sha256(fake))).toBe(0);
+  });
+
+  it('refuses a photo larger than ATTACHMENT_MAX_BYTES with 413, and stores nothing of it', async () => {
+    const caseId = await caseWithTask({ signedFor: false });
+    const large = onePixelPng([1, 2, 3], MAX_BYTES);
+    const refused = await upload(company, caseId, large);
+    expect(refused.status).toBe(413);
+    expect(refused.body.message).toBe(`the photo is larger than ${MAX_BYTES} bytes (ATTACHMENT_MAX_BYTES)`);
+    expect(await storedCopies(sha256(large))).toBe(0);
+    expect((await upload(company, caseId, onePixelPng([1, 2, 3], MAX_BYTES - 200))).status).toBe(201);
+  });
+
+  it('takes photos only from the community’s staff and the organisation holding the task, as the field "file"', async () => {
+    const caseId = await caseWithTask({ signedFor: false });
+    const photo = onePixelPng([10, 20, 30]);
+    expect((await upload(foreignCompany, caseId, photo)).status).toBe(404);
+    expect((await upload(streetOfficer, caseId, photo)).status).toBe(403);
+    expect((await upload(await api.login('staff.hushan'), caseId, photo)).status).toBe(404);
+    const wrongField = await upload(company, caseId, photo, 'image/png', 'photo');
+    expect(wrongField.status).toBe(400);
+    const none = await api.request('POST', `/cases/${caseId}/attachments`, company, {});
+    expect(none.status).toBe(400);
+    expect(none.body.message).toEqual(['a photo is required, as the multipart/form-data field "file"']);
+    expect((await upload(company, randomUUID(), photo)).status).toBe(404);
+    expect(await storedCopies(sha256(photo))).toBe(0);
+  });
+
+  it('resolves a task with photos as evidence: TaskResolved cites them, the community’s staff see them, another company does not', async () => {
+    const caseId = await caseWithTask({ signedFor: true });
+    const [before, after] = [onePixelPng([90, 90, 90]), onePixelPng([0, 160, 60])];
+    const [beforeHash, afterHash] = [sha256(before), sha256(after)];
+    expect((await upload(company, caseId, before)).status).toBe(201);
+    expect((await upload(company, caseId, after)).status).toBe(201);
+
+    // Not cited yet: only the company that uploaded the photos sees them.
+    expect((await download(company, afterHash)).status).toBe(200);
+    expect((await download(staff, afterHash)).status).toBe(404);
+
+    const progress = await api.request('POST', `/cases/${caseId}/task/progress`, company, { note: '已拆下故障主板', evidence: [beforeHash] });
+    expect(progress.status).toBe(200);
+    const resolved = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已更换主板，恢复运行', evidence: [beforeHash, afterHash] });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', appended: ['TaskResolved'] });
+
+    const events = await readCaseStream(store, caseId);
+    const [reported, resolution] = [events.find((event) => event.type === 'ProgressReported')!, events.find((event) => event.type === 'TaskResolved')!];
+    expect([reported.schemaVersion, reported.data.evidence]).toEqual([2, [beforeHash]]);
+    expect([resolution.schemaVersion, resolution.data.evidence]).toEqual([2, [beforeHash, afterHash]]);
+    expect((await api.request('GET', `/cases/${caseId}`, staff)).body.evidence).toEqual([beforeHash, afterHash]);
+
+    const seenByStaff = await download(staff, afterHash);
+    expect(seenByStaff).toEqual({ status: 200, type: 'image/png', bytes: after });
+    expect((await download(auditor, afterHash)).status).toBe(200);
+    expect((await download(foreignCompany, afterHash)).status).toBe(404);
+    expect((await download(await api.login('staff.hushan'), afterHash)).status).toBe(404);
+    expect((await download(staff, 'not-a-hash')).status).toBe(400);
+  });
+
+  it('refuses evidence not uploaded for the case, or more than ten photos, and appends nothing', async () => {
+    const caseId = await caseWithTask({ signedFor: true });
+    const elsewhere = await caseWithTask({ signedFor: false });
+    const photo = onePixelPng([5, 5, 250]);
+    expect((await upload(company, elsewhere, photo)).status).toBe(201);
+    const before = await logLength(store);
+
+    const foreignEvidence = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复', evidence: [sha256(photo)] });
+    expect(foreignEvidence.status).toBe(400);
+    expect(foreignEvidence.body.message).toMatch(new RegExp(`no photo ${sha256(photo)} was uploaded for case ${caseId}`));
+    const tooMany = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复', evidence: Array.from({ length: 11 }, (_, i) => sha256(Buffer.from([i]))) });
+    expect(tooMany.status).toBe(400);
+    const malformed = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复', evidence: ['photo.jpg'] });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toEqual(['each of evidence must be the lowercase hex SHA-256 of an uploaded photo']);
+    expect(await logLength(store)).toBe(before);
+  });
+});
