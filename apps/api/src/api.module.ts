@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { MetricsController } from './observability/metrics.controller';
 import { Open311Module } from './open311/open311.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
 
 function requireJwtSecret(config: YixinConfig): string {
@@ -36,6 +37,7 @@ function requireJwtSecret(config: YixinConfig): string {
     // DependencyHealth logs why a dependency is down; terminus would only repeat it.
     TerminusModule.forRoot({ logger: false }),
     Open311Module,
+    PrivacyModule,
   ],
   controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController, MetricsController],
   providers: [

@@ -12,6 +12,11 @@ import { DirectoryService } from './directory/directory.service';
 import { CommandMetering } from './observability/command-metering';
 import { MeteredEventStore } from './observability/metered-event-store';
 import { Metrics } from './observability/metrics';
+import { PersonalDataKeys } from './privacy/personal-data-keys';
+import { PersonalDataReadLog } from './privacy/personal-data-reads';
+import { PersonalDataService } from './privacy/personal-data.service';
+import { ErasePersonalDataHandler } from './privacy/privacy.commands';
+import { GetPersonalDataReadsHandler } from './privacy/privacy.queries';
 import { openStores, type Stores } from './read-store/stores';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
 
@@ -82,8 +87,13 @@ export class ApplicationModule {
         GetCaseStateAsOfHandler,
         VerifyLogHandler,
         ExportEventsHandler,
+        PersonalDataKeys,
+        PersonalDataReadLog,
+        PersonalDataService,
+        ErasePersonalDataHandler,
+        GetPersonalDataReadsHandler,
       ],
-      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule],
+      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, CqrsModule, PersonalDataKeys],
     };
   }
 }
