@@ -13,7 +13,7 @@ import {
   type SqlDatabase,
   type YixinConfig,
 } from '../../libs/application/src';
-import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
+import { computeEventHash, type EventStore, type RecordedEvent } from '../../libs/event-store/src';
 import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
 import {
@@ -98,8 +98,11 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
     expect(jsonl.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     const exported = (await jsonl.text()).trim().split('\n').map((line) => JSON.parse(line));
     expect(exported.map((event) => [event.revision, event.type, event.hash])).toEqual(closedEvents.map((event) => [event.revision, event.type, event.hash]));
-    expect(exported[0].data.resident).toEqual({ name: '王**', phone: '138****0000' });
-    expect(exported[0].personal_data_masked).toBe(true);
+    // Personal data is exported encrypted, as stored: nothing of it in clear, and every hash recomputes from the export.
+    expect(exported[0].personal_data).toEqual({ encrypted: true, subjectId: expect.stringMatching(/^[0-9a-f]{64}$/), keyId: expect.any(String), erased: false });
+    expect(exported.map((event) => event.personal_data_masked)).toEqual(closedEvents.map(() => false));
+    expect(exported.map((event) => computeEventHash(event))).toEqual(closedEvents.map((event) => event.hash));
+    for (const secret of ['王阿姨', '13800000000', '2单元1502室']) expect(JSON.stringify(exported)).not.toContain(secret);
 
     const csv = await fetch(`${api.baseUrl}/audit/export?format=csv`, { headers: { authorization: `Bearer ${auditor}` } });
     const rows = (await csv.text()).trim().split('\n');
@@ -144,6 +147,15 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
     ], 'no_stream');
     const read = await api.request('GET', `/cases/${caseId}`, staff);
     expect(read.body).toMatchObject({ caseId, urgency: 'normal', category: 'elevator' });
+    // Stored in clear before personal data was encrypted, it stays so: staff see it, the auditor sees it masked.
+    expect(read.body).toMatchObject({ resident: { name: '王阿姨', phone: '13800000000', masked: false }, location: { unit: '2单元1502室' } });
+    const history = await api.request('GET', `/audit/cases/${caseId}/history`, auditor);
+    expect(history.body.events[0]).toMatchObject({
+      personalData: { encrypted: false, masked: true },
+      data: { resident: { name: '王**', phone: '138****0000' }, location: { unit: '***' } },
+    });
+    const reads = await api.request('GET', `/audit/cases/${caseId}/personal-data-reads`, auditor);
+    expect(reads.body.reads).toEqual([{ readAt: expect.any(String), reader: expect.objectContaining({ role: 'community_staff', organisationId: 'xiangyuan' }), subjectId: null }]);
     await eventually(async () => {
       const listed = (await api.request<{ items: Array<{ caseId: string; urgency: string }> }>('GET', '/cases?limit=200', staff)).body.items;
       return listed.find((item) => item.caseId === caseId)?.urgency === 'normal' ? true : undefined;

@@ -3,8 +3,8 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, EVENT_STORE, readCaseStream, type YixinConfig } from '../../libs/application/src';
-import type { Category, Deadline, DeadlineKind, FileComplaint } from '../../libs/domain/src';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, EVENT_STORE, readCaseStream, type ComplaintForm, type YixinConfig } from '../../libs/application/src';
+import type { Category, Deadline, DeadlineKind } from '../../libs/domain/src';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
 import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { caseStateQuery } from '../../workflows/src/case.workflow';
@@ -106,11 +106,11 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
   const types = async (caseId: string) => (await events(caseId)).map((event) => event.type);
   const workflow = (caseId: string) => temporalClient.workflow.getHandle(caseId);
 
-  function complaint(category: Category, description: string): FileComplaint['complaint'] {
+  function complaint(category: Category, description: string): ComplaintForm {
     return { ...sampleComplaint(), category, description };
   }
 
-  async function file(body: FileComplaint['complaint']): Promise<string> {
+  async function file(body: ComplaintForm): Promise<string> {
     const filed = await api.request('POST', '/cases', staff, body);
     expect(filed.status).toBe(201);
     expect(filed.body).toMatchObject({ status: 'filed', revision: 0, appended: ['ComplaintFiled'] });

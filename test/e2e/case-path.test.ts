@@ -90,6 +90,7 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
     // The company holding the task sees the resident; another company sees neither task nor case.
     const asHolder = await api.request('GET', `/cases/${caseId}`, company);
     expect(asHolder.body.resident).toEqual({ name: '王阿姨', phone: '13800000000', masked: false });
+    expect(asHolder.body.location.unit).toBe('2单元1502室');
     expect(await inboxTask(foreignCompany, caseId)).toBeUndefined();
     expect((await api.request('GET', `/cases/${caseId}`, foreignCompany)).status).toBe(404);
 
@@ -129,7 +130,10 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
       expect(Date.parse(entry.recordedAt)).not.toBeNaN();
       expect(entry.actor.userId).toEqual(expect.any(String));
     }
-    expect(entries[0].data.resident).toEqual({ name: '王**', phone: '138****0000' });
+    // The auditor sees that the complaint holds personal data, encrypted, and nothing of it in clear.
+    expect(entries[0].personalData).toEqual({ encrypted: true, subjectId: expect.stringMatching(/^[0-9a-f]{64}$/), keyId: expect.any(String), erased: false });
+    expect(entries[0].data.personalData).toEqual(expect.objectContaining({ ciphertext: expect.any(String), iv: expect.any(String), tag: expect.any(String) }));
+    for (const secret of ['王阿姨', '13800000000', '2单元1502室']) expect(JSON.stringify(entries)).not.toContain(secret);
   });
 
   it('goes back to the company as a redo with a new deadline when the resident is not satisfied', async () => {

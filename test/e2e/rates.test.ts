@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { chinaMonthOf, type UnitRates, type YixinConfig } from '../../libs/application/src';
-import type { FileComplaint } from '../../libs/domain/src';
+import { chinaMonthOf, type ComplaintForm, type UnitRates, type YixinConfig } from '../../libs/application/src';
 import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
 import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig, withDeadlinePolicy } from '../support/harness';
@@ -10,7 +9,7 @@ const FAST_PARKING_SIGN_FOR = { tasks: { parking: { normal: { signFor: { hours: 
 
 let buildings = 0;
 
-function complaint(communityId: string, compoundId: string, category: FileComplaint['complaint']['category']): FileComplaint['complaint'] {
+function complaint(communityId: string, compoundId: string, category: ComplaintForm['category']): ComplaintForm {
   return { ...sampleComplaint(), location: { communityId, compoundId, building: `R${++buildings}幢` }, category, description: '投诉' };
 }
 
@@ -45,7 +44,7 @@ describe('the three rates over HTTP', () => {
     await temporal?.stop();
   });
 
-  async function file(staff: string, body: FileComplaint['complaint']): Promise<string> {
+  async function file(staff: string, body: ComplaintForm): Promise<string> {
     const filed = await api.request('POST', '/cases', tokens[staff], body);
     expect(filed.status).toBe(201);
     return filed.body.caseId;

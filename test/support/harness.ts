@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
-import { loadConfig, readCaseStream, type StoreKind, type YixinConfig } from '../../libs/application/src';
+import { loadConfig, readCaseStream, type ComplaintForm, type StoreKind, type YixinConfig } from '../../libs/application/src';
 import type { EventStore } from '../../libs/event-store/src';
-import { parseDeadlinePolicy, type FileComplaint } from '../../libs/domain/src';
+import { parseDeadlinePolicy } from '../../libs/domain/src';
 import { startTemporalDevServer, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { readToolPaths } from '../../libs/infra/src/tool-paths';
 import { startTestPostgres } from './postgres';
@@ -24,6 +24,7 @@ export function testConfig(dataDir: string, temporalAddress: string, overrides: 
   return loadConfig({
     YIXIN_DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(16).toString('hex'),
+    YIXIN_PII_MASTER_KEY: randomBytes(32).toString('base64'),
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `yixin-test-${randomBytes(4).toString('hex')}`,
     YIXIN_SEED_DEMO_DATA: 'true',
@@ -121,7 +122,7 @@ let buildings = 0;
  * An elevator complaint in 北辰奥园, each in a building of its own: a second complaint at the same
  * place and of the same category would be linked to the first as a duplicate, not dispatched.
  */
-export function sampleComplaint(): FileComplaint['complaint'] {
+export function sampleComplaint(): ComplaintForm {
   const building = `${++buildings}幢`;
   return {
     resident: { name: '王阿姨', phone: '13800000000' },

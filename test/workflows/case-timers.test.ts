@@ -14,6 +14,7 @@ import {
   ExecuteCaseCommand,
   FileComplaintCommand,
   type CaseCommandResult,
+  type ComplaintForm,
   type YixinConfig,
 } from '../../libs/application/src';
 import type { Actor, CaseCommand, FileComplaint } from '../../libs/domain/src';
@@ -96,7 +97,7 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
     }
   }
 
-  async function file(complaint: Partial<FileComplaint['complaint']> = {}, historyLimit?: number): Promise<string> {
+  async function file(complaint: Partial<ComplaintForm> = {}, historyLimit?: number): Promise<string> {
     const filed: CaseCommandResult = await commandBus.execute(
       new FileComplaintCommand(staff, { ...sampleComplaint(), ...complaint }, await now()),
     );

@@ -17,6 +17,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { MetricsController } from './observability/metrics.controller';
 import { Open311Module } from './open311/open311.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
 import { RatesController } from './rates/rates.controller';
 
@@ -44,6 +45,7 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     // DependencyHealth logs why a dependency is down; terminus would only repeat it.
     TerminusModule.forRoot({ logger: false }),
     Open311Module,
+    PrivacyModule,
   ],
   controllers: [
     AuthController,

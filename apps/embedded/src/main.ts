@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     ...process.env,
     YIXIN_DATA_DIR: dataDir,
     JWT_SECRET: process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret')),
+    YIXIN_PII_MASTER_KEY: process.env.YIXIN_PII_MASTER_KEY ?? persistentSecret(join(dataDir, 'pii-master-key'), 'base64'),
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? temporal!.address,
     YIXIN_SEED_DEMO_DATA: process.env.YIXIN_SEED_DEMO_DATA ?? 'true',
   });
@@ -67,9 +68,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', (signal) => void stop(signal));
 }
 
-/** A random signing key kept with the data, so tokens survive a restart and no secret lives in the repo. */
-function persistentSecret(file: string): string {
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+/** A random key kept with the data, so tokens and encrypted data survive a restart and no secret lives in the repo. */
+function persistentSecret(file: string, encoding: BufferEncoding = 'hex'): string {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString(encoding), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
 

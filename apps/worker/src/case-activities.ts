@@ -1,11 +1,16 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { commandOfStep, DomainError, systemActor, type CaseCommand, type FileComplaint } from '../../../libs/domain/src';
-import { ExecuteCaseCommand, readCaseStream, type YixinConfig } from '../../../libs/application/src';
+import { ExecuteCaseCommand, maskPersonalData, readCaseStream, type YixinConfig } from '../../../libs/application/src';
 import type { EventStore, RecordedEvent } from '../../../libs/event-store/src';
 import type { CaseActivities, CaseEventMessage, CarryOutStepInput } from '../../../workflows/src/case-messages';
 
+/**
+ * Temporal keeps what it is sent in its histories for good, beyond the reach of an erasure: it gets
+ * no personal data in clear. Encrypted personal data goes as stored (deleting the key erases that
+ * copy too); older events that hold it in clear go masked. The workflow never reads it.
+ */
 export function toCaseEventMessage(event: RecordedEvent): CaseEventMessage {
-  return { type: event.type, schemaVersion: event.schemaVersion, data: event.data, revision: event.revision };
+  return { type: event.type, schemaVersion: event.schemaVersion, data: maskPersonalData(event.data), revision: event.revision };
 }
 
 /** The case workflow's hands: it reads the case's stream and issues commands through the command bus. */

@@ -18,6 +18,8 @@ const DELIVERIES_IN_FLIGHT = 32;
  * the signal, so a case filed while Temporal is down is delivered when it is back. The workflow
  * ignores revisions it has already applied, which makes redelivery harmless. Events the center
  * appended itself are not sent: the workflow got them back from the activity that appended them.
+ * Nor are erasures of personal data: they cannot move a case on, and sent to a closed case they
+ * would start its finished workflow again. A workflow that misses one fetches it with the next event.
  */
 @Injectable()
 export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -63,7 +65,7 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
           signal: this.stopping.signal,
           handler: (event) =>
             window.push(event.streamId, event.globalPosition, async () => {
-              if (isCentersOwn(event)) return true;
+              if (isCentersOwn(event) || event.type === 'PersonalDataErased') return true;
               const delivered = await retryUntilStopped(() => this.deliver(client, event), this.stopping.signal, onFailure(event));
               return delivered !== undefined;
             }),

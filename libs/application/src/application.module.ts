@@ -14,6 +14,11 @@ import { CommandMetering } from './observability/command-metering';
 import { MeteredEventStore } from './observability/metered-event-store';
 import { Metrics } from './observability/metrics';
 import { GetRateRankingHandler, GetRatesHandler, RateReader } from './rates/rates.queries';
+import { PersonalDataKeys } from './privacy/personal-data-keys';
+import { PersonalDataReadLog } from './privacy/personal-data-reads';
+import { PersonalDataService } from './privacy/personal-data.service';
+import { ErasePersonalDataHandler } from './privacy/privacy.commands';
+import { GetPersonalDataReadsHandler } from './privacy/privacy.queries';
 import { openStores, type Stores } from './read-store/stores';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
 
@@ -88,8 +93,13 @@ export class ApplicationModule {
         RateReader,
         GetRatesHandler,
         GetRateRankingHandler,
+        PersonalDataKeys,
+        PersonalDataReadLog,
+        PersonalDataService,
+        ErasePersonalDataHandler,
+        GetPersonalDataReadsHandler,
       ],
-      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, AttachmentStore, CqrsModule],
+      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, AttachmentStore, CqrsModule, PersonalDataKeys],
     };
   }
 }

@@ -38,3 +38,16 @@ describe('loadConfig: calendar and deadline policy', () => {
   it('reads the calendar file as an absolute path', () =>
     expect(loadConfig({ YIXIN_CALENDAR_FILE: 'calendar-2027.json' }).calendarFile).toBe(join(process.cwd(), 'calendar-2027.json')));
 });
+
+describe('loadConfig: the master key of residents’ personal data', () => {
+  it('reads YIXIN_PII_MASTER_KEY as 32 bytes', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ YIXIN_PII_MASTER_KEY: key.toString('base64') }).piiMasterKey).toEqual(key);
+  });
+
+  it('leaves it unset when absent: only the API needs it, and refuses to start without it', () =>
+    expect(loadConfig({}).piiMasterKey).toBeUndefined());
+
+  it('refuses a key that is not 32 bytes of base64', () =>
+    expect(() => loadConfig({ YIXIN_PII_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/YIXIN_PII_MASTER_KEY must be 32 random bytes in base64/));
+});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from '../../domain/src';
 import { LOG_LEVELS, type LogLevel } from './observability/json-logger';
+import { parseMasterKey } from './privacy/personal-data-crypto';
 
 /** Everything yixin reads from its environment, read once at start. */
 export const STORE_KINDS = ['sqlite', 'postgres', 'kurrentdb'] as const;
@@ -31,6 +32,8 @@ export interface YixinConfig {
   attachmentMaxBytes: number;
   /** The API refuses to start without a secret; other processes do not need one. */
   jwt: { secret?: string; expiresInSeconds: number };
+  /** Wraps the keys of residents' personal data (docs/privacy.md). The API refuses to start without it; other processes do not need it. */
+  piiMasterKey?: Buffer;
   /** The organisation on whose behalf the case workflow acts. */
   centerOrganisationId: string;
   deadlinePolicy: DeadlinePolicy;
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     logLevel: logLevelFrom(env),
     attachmentMaxBytes: positiveInteger(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
     jwt: { secret: env.JWT_SECRET || undefined, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
+    piiMasterKey: env.YIXIN_PII_MASTER_KEY ? parseMasterKey(env.YIXIN_PII_MASTER_KEY) : undefined,
     centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
     deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE ? readDeadlinePolicy(env.YIXIN_DEADLINE_POLICY_FILE) : DEFAULT_DEADLINE_POLICY,
     calendarFile: env.YIXIN_CALENDAR_FILE ? resolve(env.YIXIN_CALENDAR_FILE) : undefined,

@@ -8,10 +8,12 @@ import {
   ExportEventsQuery,
   GetCaseHistoryQuery,
   GetCaseStateAsOfQuery,
+  GetPersonalDataReadsQuery,
   VerifyLogQuery,
   type CaseHistory,
   type CaseStateAsOf,
   type LogVerification,
+  type PersonalDataReads,
 } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
@@ -62,7 +64,7 @@ interface StreamingResponse extends EventEmitter {
   end(): void;
 }
 
-/** Read-only tools of the auditor: replay, state as of a past moment, verification, export. */
+/** Read-only tools of the auditor: replay, state as of a past moment, verification, export, who read residents' data. */
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles('auditor')
@@ -82,6 +84,12 @@ export class AuditController {
     return this.queryBus.execute(new GetCaseStateAsOfQuery(actor, caseId, { at: query.at, revision: query.revision }));
   }
 
+  @Get('cases/:caseId/personal-data-reads')
+  @ApiOkResponse({ description: 'who was shown the case’s resident in full (name, phone, unit), and when, oldest first' })
+  personalDataReads(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string): Promise<PersonalDataReads> {
+    return this.queryBus.execute(new GetPersonalDataReadsQuery(actor, caseId));
+  }
+
   @Get('verify')
   @ApiOkResponse({ description: 'hash chains, contiguous revisions and increasing positions, with every problem and where' })
   verify(@CurrentActor() actor: Actor, @Query() query: VerifyQueryDto): Promise<LogVerification> {
@@ -90,7 +98,7 @@ export class AuditController {
 
   @Get('export')
   @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ description: 'the selected events, streamed, residents’ personal data masked' })
+  @ApiOkResponse({ description: 'the selected events, streamed, residents’ personal data encrypted as stored, or masked where stored in clear' })
   async export(@CurrentActor() actor: Actor, @Query() query: ExportQueryDto, @Res() response: StreamingResponse): Promise<void> {
     const lines: AsyncGenerator<string> = await this.queryBus.execute(
       new ExportEventsQuery(actor, { caseId: query.caseId, from: query.from, to: query.to }, query.format),

@@ -17,7 +17,7 @@ import {
 } from '../../../../libs/domain/src';
 
 /** Mobile numbers (1xxxxxxxxxx) and landlines with area code (0571-12345678). */
-const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+export const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
 /** Text fields must contain something visible. */
 const NOT_BLANK = /\S/;
 

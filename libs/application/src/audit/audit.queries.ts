@@ -3,6 +3,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { foldCase, refuse, type Actor, type CaseState } from '../../../domain/src';
 import type { EventStore } from '../../../event-store/src';
 import { caseStreamId, readCaseStream, toCaseEvent } from '../cases/case-stream';
+import { PersonalDataService } from '../privacy/personal-data.service';
 import { EVENT_STORE } from '../store.tokens';
 import { exportEvents, type ExportFormat, type ExportSelection } from './event-export';
 import { verifyLog, type LogVerification } from './log-verification';
@@ -74,7 +75,7 @@ export class VerifyLogHandler implements IQueryHandler<VerifyLogQuery, LogVerifi
 
 @QueryHandler(ExportEventsQuery)
 export class ExportEventsHandler implements IQueryHandler<ExportEventsQuery, AsyncGenerator<string>> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly personalData: PersonalDataService) {}
 
   async execute({ viewer, selection, format }: ExportEventsQuery): Promise<AsyncGenerator<string>> {
     requireAuditor(viewer);
@@ -83,6 +84,6 @@ export class ExportEventsHandler implements IQueryHandler<ExportEventsQuery, Asy
       from: selection.from,
       to: selection.to,
     };
-    return exportEvents(this.store, streamSelection, format);
+    return exportEvents(this.store, streamSelection, format, (event) => this.personalData.forAuditor(event));
   }
 }

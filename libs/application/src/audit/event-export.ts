@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '../../../event-store/src';
-import { maskPersonalData } from '../cases/case-access';
+import type { PersonalDataInEvent } from '../privacy/personal-data.service';
 
 export type ExportFormat = 'jsonl' | 'csv';
 
@@ -17,12 +17,17 @@ const CSV_COLUMNS = [
 
 const READ_BATCH = 5000;
 
+/** An event's data as auditors may see it, and what it holds of a resident. */
+export type AuditorView = (event: RecordedEvent) => Promise<{ data: Record<string, unknown>; personalData?: PersonalDataInEvent }>;
+
 /**
  * The selected events as JSON Lines or CSV, one line at a time, in log order, with their whole
  * envelope (hashes included, so the export can be verified elsewhere) and residents' personal
- * data masked. The hashes cover the unmasked data: masking is shown by `personal_data_masked`.
+ * data as auditors may see it: encrypted as stored, or masked where it was stored in clear. The
+ * hashes cover the data as stored, so a masked event's does not recompute: `personal_data_masked`
+ * says which; `personal_data` says what an event holds of a resident.
  */
-export async function* exportEvents(store: EventStore, selection: ExportSelection, format: ExportFormat): AsyncGenerator<string> {
+export async function* exportEvents(store: EventStore, selection: ExportSelection, format: ExportFormat, view: AuditorView): AsyncGenerator<string> {
   if (format === 'csv') yield CSV_COLUMNS.join(',') + '\n';
   let after = 0;
   for (;;) {
@@ -31,7 +36,8 @@ export async function* exportEvents(store: EventStore, selection: ExportSelectio
     after = batch[batch.length - 1].globalPosition;
     for (const event of batch) {
       if (!selected(event, selection)) continue;
-      yield format === 'jsonl' ? JSON.stringify(toExported(event)) + '\n' : toCsvLine(event);
+      const { data, personalData } = await view(event);
+      yield format === 'jsonl' ? JSON.stringify(toExported(event, data, personalData)) + '\n' : toCsvLine(event, data);
     }
   }
 }
@@ -44,16 +50,16 @@ function selected(event: RecordedEvent, { streamId, from, to }: ExportSelection)
   return true;
 }
 
-function toExported(event: RecordedEvent) {
-  return { ...event, data: maskPersonalData(event.data), personal_data_masked: 'resident' in event.data };
+function toExported(event: RecordedEvent, data: Record<string, unknown>, personalData: PersonalDataInEvent | undefined) {
+  return { ...event, data, personal_data_masked: personalData?.encrypted === false, ...(personalData ? { personal_data: personalData } : {}) };
 }
 
-function toCsvLine(event: RecordedEvent): string {
+function toCsvLine(event: RecordedEvent, data: Record<string, unknown>): string {
   const { actor } = event.metadata;
   const values = [
     event.globalPosition, event.streamId, event.revision, event.id, event.type, event.recordedAt, actor.userId, actor.role,
     actor.organisationId, event.metadata.tier, event.metadata.correlationId, event.metadata.causationId, event.schemaVersion,
-    event.previousHash, event.hash, JSON.stringify(maskPersonalData(event.data)),
+    event.previousHash, event.hash, JSON.stringify(data),
   ];
   return values.map((value) => csvField(String(value))).join(',') + '\n';
 }

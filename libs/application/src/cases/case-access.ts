@@ -32,7 +32,7 @@ function holdsTask(viewer: Actor, state: CaseState): boolean {
 }
 
 /**
- * A resident's name and phone are for the community's staff, and for the company (or owners'
+ * A resident's name, phone and unit are for the community's staff, and for the company (or owners'
  * committee) while it holds the task.
  */
 export function maySeeResident(viewer: Actor, state: CaseState): boolean {
@@ -51,7 +51,17 @@ function streetOf(state: CaseState, directory: DirectoryService): string | undef
   return state.communityId ? directory.findOrganisation(state.communityId)?.parentId : undefined;
 }
 
-/** Event data with any resident masked: what auditors and exports show. */
+/**
+ * Event data stored before personal data was encrypted (schema version 3 and older: `resident`,
+ * `location.unit`), with the resident masked: what auditors see of it, and all that Temporal is sent.
+ * Later events hold it encrypted, and are left as they are.
+ */
 export function maskPersonalData(data: Record<string, unknown>): Record<string, unknown> {
-  return 'resident' in data ? { ...data, resident: maskResident(data.resident as Resident) } : data;
+  if (!('resident' in data)) return data;
+  const location = data.location as { unit?: string } | undefined;
+  return {
+    ...data,
+    resident: maskResident(data.resident as Resident),
+    ...(location?.unit === undefined ? {} : { location: { ...location, unit: '***' } }),
+  };
 }

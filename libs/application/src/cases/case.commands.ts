@@ -1,19 +1,35 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { refuse, type Actor, type Assignee, type CaseCommand, type CaseState, type FileComplaint } from '../../../domain/src';
+import {
+  refuse,
+  type Actor,
+  type Assignee,
+  type CaseCommand,
+  type CaseLocation,
+  type CaseState,
+  type FileComplaint,
+  type Resident,
+} from '../../../domain/src';
 import { AttachmentStore } from '../attachments/attachment-store';
 import { DirectoryService } from '../directory/directory.service';
+import { PersonalDataService } from '../privacy/personal-data.service';
 import { findOpenCaseAtPlace } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { READ_STORE } from '../store.tokens';
 import { CaseCommandExecutor, type CaseCommandResult } from './case-command-executor';
 
+/** A complaint as staff take it down: the resident's name, phone and unit in clear, not yet encrypted. */
+export type ComplaintForm = Omit<FileComplaint['complaint'], 'personalData' | 'location'> & {
+  resident: Resident;
+  location: CaseLocation & { unit?: string };
+};
+
 /** Community staff file a complaint; the case id is minted here. */
 export class FileComplaintCommand extends Command<CaseCommandResult> {
   constructor(
     readonly actor: Actor,
-    readonly complaint: FileComplaint['complaint'],
+    readonly complaint: ComplaintForm,
     readonly at: string = new Date().toISOString(),
     readonly routingOverride?: FileComplaint['routingOverride'],
   ) {
@@ -34,23 +50,28 @@ export class FileComplaintHandler implements ICommandHandler<FileComplaintComman
     private readonly directory: DirectoryService,
     private readonly executor: CaseCommandExecutor,
     @Inject(READ_STORE) private readonly readStore: SqlDatabase,
+    private readonly personalData: PersonalDataService,
   ) {}
 
-  async execute({ actor, complaint, at, routingOverride }: FileComplaintCommand): Promise<CaseCommandResult> {
-    const compound = this.directory.findCompound(complaint.location.compoundId);
-    if (!compound) refuse('invalid', `unknown compound ${complaint.location.compoundId}`);
+  async execute({ actor, complaint: form, at, routingOverride }: FileComplaintCommand): Promise<CaseCommandResult> {
+    const { resident, location: { unit, ...location }, ...complaint } = form;
+    const compound = this.directory.findCompound(location.compoundId);
+    if (!compound) refuse('invalid', `unknown compound ${location.compoundId}`);
     if (routingOverride) requireKnownAssignee(this.directory, routingOverride);
     const duplicateOf = await findOpenCaseAtPlace(this.readStore, {
       compoundId: compound.id,
-      building: complaint.location.building,
+      building: location.building,
       category: complaint.category,
     });
+    const caseId = randomUUID();
+    // Encrypted before the domain decides: the domain, the log and the workflow only ever hold the ciphertext.
+    const personalData = await this.personalData.encryptForCase(caseId, { ...resident, ...(unit === undefined ? {} : { unit }) }, at);
     return this.executor.execute({
       type: 'FileComplaint',
-      caseId: randomUUID(),
+      caseId,
       actor,
       at,
-      complaint,
+      complaint: { ...complaint, location, personalData },
       compound,
       ...(routingOverride ? { routingOverride } : {}),
       ...(duplicateOf ? { duplicateOf } : {}),

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { foldCase, refuse, type Actor, type CaseState, type ComplaintFiled, type Resident } from '../../../domain/src';
+import { foldCase, refuse, type Actor, type CaseLocation, type CaseState, type ComplaintFiled } from '../../../domain/src';
 import { verifyStreamChain, type ChainVerification, type EventStore, type RecordedEvent } from '../../../event-store/src';
 import { evidenceOf } from '../attachments/attachment-store';
 import { DirectoryService } from '../directory/directory.service';
@@ -8,7 +8,8 @@ import { selectCases, selectInbox, type CaseListFilter, type CaseListPage, type 
 import { selectTimeline, type TimelineEntry } from '../projections/case-timeline.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { EVENT_STORE, READ_STORE } from '../store.tokens';
-import { maskPersonalData, mayReadCase, maskResident, maySeeResident } from './case-access';
+import { PersonalDataService, type PersonalDataInEvent, type ResidentView } from '../privacy/personal-data.service';
+import { mayReadCase } from './case-access';
 import { caseStreamId, readCaseStream, toCaseEvent } from './case-stream';
 
 export interface CaseView {
@@ -19,8 +20,9 @@ export interface CaseView {
   urgency: ComplaintFiled['data']['urgency'];
   description: string;
   channel: ComplaintFiled['data']['channel'];
-  location: ComplaintFiled['data']['location'];
-  resident: Resident & { masked: boolean };
+  /** The unit only with the resident in full. */
+  location: CaseLocation & { unit?: string };
+  resident: ResidentView;
   task: CaseState['task'] | null;
   /** The photos its progress reports and resolutions cite: GET /attachments/:hash. */
   evidence: string[];
@@ -43,6 +45,8 @@ export interface HistoryEntry {
   previousHash: string;
   hash: string;
   data: Record<string, unknown>;
+  /** Present when the event holds a resident's personal data: encrypted (and erased since, or not), or in clear and masked in `data`. */
+  personalData?: PersonalDataInEvent;
 }
 
 export interface CaseHistory {
@@ -89,7 +93,11 @@ export class GetCaseTimelineQuery extends Query<TimelineEntry[]> {
 
 @QueryHandler(GetCaseQuery)
 export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly directory: DirectoryService) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly directory: DirectoryService,
+    private readonly personalData: PersonalDataService,
+  ) {}
 
   async execute({ viewer, caseId }: GetCaseQuery): Promise<CaseView> {
     const events = await readCaseStream(this.store, caseId);
@@ -97,7 +105,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
     const state = foldCase(caseEvents);
     if (events.length === 0 || !mayReadCase(viewer, state, this.directory)) refuse('not_found', `case ${caseId} not found`);
     const filed = caseEvents[0] as ComplaintFiled;
-    const showResident = maySeeResident(viewer, state);
+    const { resident, unit } = await this.personalData.disclose(viewer, caseId, state, filed.data.personalData);
     return {
       caseId,
       status: state.status,
@@ -106,8 +114,8 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
       urgency: filed.data.urgency,
       description: filed.data.description,
       channel: filed.data.channel,
-      location: showResident ? filed.data.location : { ...filed.data.location, unit: undefined },
-      resident: { ...(showResident ? filed.data.resident : maskResident(filed.data.resident)), masked: !showResident },
+      location: { ...filed.data.location, ...(unit === undefined ? {} : { unit }) },
+      resident,
       task: state.task ?? null,
       evidence: evidenceOf(caseEvents),
       redoCount: state.redoCount,
@@ -119,7 +127,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
 
 @QueryHandler(GetCaseHistoryQuery)
 export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery, CaseHistory> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly personalData: PersonalDataService) {}
 
   async execute({ viewer, caseId }: GetCaseHistoryQuery): Promise<CaseHistory> {
     if (viewer.role !== 'auditor') refuse('forbidden', 'only auditors read the full history of a case');
@@ -130,7 +138,7 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
       caseId,
       streamId,
       verification: verifyStreamChain(events),
-      events: events.map((event) => ({
+      events: await Promise.all(events.map(async (event) => ({
         revision: event.revision,
         globalPosition: event.globalPosition,
         eventId: event.id,
@@ -143,8 +151,8 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
         schemaVersion: event.schemaVersion,
         previousHash: event.previousHash,
         hash: event.hash,
-        data: maskPersonalData(event.data),
-      })),
+        ...(await this.personalData.forAuditor(event)),
+      }))),
     };
   }
 }

@@ -99,6 +99,8 @@ export function summarise(event: CaseEvent): string {
       return `办结: ${event.data.reason}${event.data.note ? `, ${event.data.note}` : ''}`;
     case 'CaseReopened':
       return `重新开启: ${event.data.reason}`;
+    case 'PersonalDataErased':
+      return '删除个人信息: the resident’s personal data was erased at their request';
   }
 }
 

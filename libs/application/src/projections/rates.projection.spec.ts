@@ -76,7 +76,7 @@ function complaint(caseNumber: number, filedAt: string, place: { compoundId: str
   };
   append('ComplaintFiled', {
     caseId,
-    resident: { name: '王阿姨', phone: '13800000000' },
+    personalData: { clear: { name: '王阿姨', phone: '13800000000' } },
     location: { communityId: place.communityId, compoundId: place.compoundId, building: `${caseNumber}幢` },
     category: (place.category ?? 'elevator') as 'elevator',
     urgency: 'normal',
@@ -98,8 +98,8 @@ function complaint(caseNumber: number, filedAt: string, place: { compoundId: str
       steps
     ),
     signFor: (at: string) => (append('TaskSignedFor', { taskId, signedForAt: cn(at) }), steps),
-    progress: (at: string) => (append('ProgressReported', { taskId, note: '已联系维保', reportedAt: cn(at) }), steps),
-    resolve: (at: string) => (append('TaskResolved', { taskId, note: '已修复', resolvedAt: cn(at) }), steps),
+    progress: (at: string) => (append('ProgressReported', { taskId, note: '已联系维保', evidence: [], reportedAt: cn(at) }), steps),
+    resolve: (at: string) => (append('TaskResolved', { taskId, note: '已修复', evidence: [], resolvedAt: cn(at) }), steps),
     callBack: (at: string, outcome: 'satisfied' | 'not_satisfied' | 'unreachable') => (
       append('CallBackRecorded', { outcome, ...(outcome === 'unreachable' ? {} : { rating: outcome === 'satisfied' ? 5 : 2 }), calledBackAt: cn(at) }),
       steps

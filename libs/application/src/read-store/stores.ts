@@ -18,6 +18,8 @@ import { DIRECTORY_SCHEMA } from '../directory/directory.service';
 import { REVOKED_TOKENS_SCHEMA } from '../directory/token-revocation';
 import { addUserAccessColumns } from '../directory/user-access';
 import { IDEMPOTENCY_SCHEMA } from '../idempotency/idempotency-store';
+import { PERSONAL_DATA_KEYS_SCHEMA } from '../privacy/personal-data-keys';
+import { PERSONAL_DATA_READS_SCHEMA } from '../privacy/personal-data-reads';
 import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA, PROJECTIONS, resetOutdatedProjections } from '../projections';
 import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlDatabase } from './sql-database';
 
@@ -37,7 +39,7 @@ export async function openStores(config: YixinConfig): Promise<Stores> {
   const stores = await openBackends(config);
   await stores.readStore.executeScript([DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA].join(';\n'));
   await addUserAccessColumns(stores.readStore);
-  await stores.readStore.executeScript([REVOKED_TOKENS_SCHEMA, attachmentSchema(stores.readStore.dialect)].join(';\n'));
+  await stores.readStore.executeScript([REVOKED_TOKENS_SCHEMA, attachmentSchema(stores.readStore.dialect), PERSONAL_DATA_KEYS_SCHEMA, PERSONAL_DATA_READS_SCHEMA].join(';\n'));
   await resetOutdatedProjections(stores.readStore, PROJECTIONS);
   await stores.readStore.executeScript(PROJECTIONS.map((projection) => projection.schema).join(';\n'));
   return stores;

@@ -7,6 +7,7 @@ import type {
   CouncilKind,
   CouncilVote,
   DeadlineKind,
+  EncryptedPersonalData,
   EscalationReason,
   Jurisdiction,
   ReturnReason,
@@ -27,10 +28,11 @@ interface CaseCommandBase {
 
 export interface FileComplaint extends CaseCommandBase {
   type: 'FileComplaint';
+  /** The resident's personal data comes encrypted by the application: the domain never holds it in clear. */
   complaint: Omit<
     ComplaintFiled['data'],
-    'caseId' | 'filedAt' | 'propertyCompanyId' | 'ownersCommitteeId' | 'jurisdiction' | 'routingOverride'
-  >;
+    'caseId' | 'filedAt' | 'propertyCompanyId' | 'ownersCommitteeId' | 'jurisdiction' | 'routingOverride' | 'personalData'
+  > & { personalData: EncryptedPersonalData };
   /** The compound as the directory knows it. */
   compound: {
     id: string;
@@ -197,6 +199,15 @@ export interface ReopenCase extends CaseCommandBase {
   reason: string;
 }
 
+/**
+ * Records on a case that its resident's data key was deleted at their request. The key is shared by
+ * all the resident's cases, in whichever community, so the application checks who may ask.
+ */
+export interface ErasePersonalData extends CaseCommandBase {
+  type: 'ErasePersonalData';
+  subjectId: string;
+}
+
 export type CaseCommand =
   | FileComplaint
   | DispatchTask
@@ -223,6 +234,7 @@ export type CaseCommand =
   | MergeCase
   | UnmergeCase
   | CloseWithRuling
-  | ReopenCase;
+  | ReopenCase
+  | ErasePersonalData;
 
 export type CaseCommandType = CaseCommand['type'];

@@ -9,11 +9,46 @@ export interface Resident {
   phone: string;
 }
 
+/** The resident's personal data: who they are, how to reach them, where exactly they live. */
+export interface PersonalData extends Resident {
+  unit?: string;
+}
+
+/**
+ * Personal data encrypted (AES-256-GCM) under a data key of the resident's own, kept outside the
+ * log: deleting the key erases the data from every case of the resident, and the log, its hashes
+ * and every copy of the event stay as they are (docs/privacy.md). The domain never sees it in clear.
+ */
+export interface EncryptedPersonalData {
+  /** The resident's pseudonym (a keyed hash of the phone number), the same on all their cases. */
+  subjectId: string;
+  /** The data key it was encrypted under; a resident who comes back after an erasure gets a new one. */
+  keyId: string;
+  /** Base64: the encrypted JSON of the PersonalData, its initialisation vector, its authentication tag. */
+  ciphertext: string;
+  iv: string;
+  tag: string;
+}
+
+/**
+ * Complaints filed before schema version 4 hold the resident's data in clear. The log is never
+ * rewritten, so they keep it: no key to delete can erase it.
+ */
+export interface ClearPersonalData {
+  clear: PersonalData;
+}
+
+export type RecordedPersonalData = EncryptedPersonalData | ClearPersonalData;
+
+export function isEncrypted(personalData: RecordedPersonalData): personalData is EncryptedPersonalData {
+  return !('clear' in personalData);
+}
+
+/** Where the complaint arises, down to the building; the unit is personal data. */
 export interface CaseLocation {
   communityId: string;
   compoundId: string;
   building: string;
-  unit?: string;
 }
 
 /** The street and district above the community (the tiers a case can be escalated to) and the street's councils. */
@@ -83,7 +118,8 @@ export interface ComplaintFiled {
   type: 'ComplaintFiled';
   data: {
     caseId: string;
-    resident: Resident;
+    /** The resident's name, phone and unit; encrypted since schema version 4. */
+    personalData: RecordedPersonalData;
     location: CaseLocation;
     category: Category;
     /** Urgent matters are counted in hours (DOMAIN.md); since schema version 2. */
@@ -265,6 +301,12 @@ export interface CaseReopened {
   data: { reason: string; reopenedAt: string };
 }
 
+/** The resident's data key was deleted at their request: what the case holds of them can no longer be read. */
+export interface PersonalDataErased {
+  type: 'PersonalDataErased';
+  data: { subjectId: string; keyId: string; erasedAt: string };
+}
+
 export type CaseEvent =
   | ComplaintFiled
   | CaseLinkedAsDuplicate
@@ -288,6 +330,7 @@ export type CaseEvent =
   | CallBackRecorded
   | TaskRedoOrdered
   | CaseClosed
-  | CaseReopened;
+  | CaseReopened
+  | PersonalDataErased;
 
 export type CaseEventType = CaseEvent['type'];

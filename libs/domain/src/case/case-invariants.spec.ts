@@ -4,7 +4,7 @@ import { chinaDate } from '../calendar/working-calendar';
 import { TIERS, type Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 import * as fixtures from './__fixtures__/case-fixtures';
-import { calendar, CASE_ID, clock, compound, complaint, ids, oneCommandOfEachType } from './__fixtures__/case-fixtures';
+import { calendar, CASE_ID, clock, compound, complaint, ids, oneCommandOfEachType, personalData } from './__fixtures__/case-fixtures';
 import { CATEGORY_CODES, URGENCIES } from './category';
 import type { CaseCommand, CaseCommandType } from './case-commands';
 import {
@@ -163,6 +163,7 @@ const commandSpec = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant('UnmergeCase' as const), actor: communityActor }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('CloseWithRuling' as const), actor: supervisingActor, ruling: text }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('ReopenCase' as const), actor: supervisingActor, reason: text }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('ErasePersonalData' as const), actor: communityActor, subjectId: fc.constantFrom(personalData.subjectId, 'subject-li') }) },
 );
 type CommandSpec = typeof commandSpec extends fc.Arbitrary<infer T> ? T : never;
 
@@ -270,7 +271,8 @@ function commandOf(spec: CommandSpec, state: CaseState, at: string, taskId: stri
     case 'MergeCase':
     case 'UnmergeCase':
     case 'CloseWithRuling':
-    case 'ReopenCase': {
+    case 'ReopenCase':
+    case 'ErasePersonalData': {
       const { actor: _key, ...fields } = spec;
       return { ...base, ...fields } as CaseCommand;
     }
@@ -441,10 +443,14 @@ const tierIndex = (state: CaseState) => TIERS.indexOf(state.tier);
 const isRunning = (state: CaseState) => TASK_RUNNING_STATUSES.includes(state.status);
 const ms = Date.parse;
 
-/** A closed case refuses everything but a reopening by the street or district supervising it. */
+/** A closed case refuses everything but a reopening by the street or district supervising it, and the erasure of its resident's data. */
 function checkClosedCaseAcceptsOnlyReopening({ before, command, after }: Transition): void {
   if (before.status === 'closed') {
-    holds(command.type === 'ReopenCase' && isSupervisor(command.actor), 'a closed case accepts only a reopening by its street or district', command);
+    holds(
+      (command.type === 'ReopenCase' && isSupervisor(command.actor)) || command.type === 'ErasePersonalData',
+      'a closed case accepts only a reopening by its street or district, or an erasure',
+      command,
+    );
   }
   if (after.status !== 'closed') return;
   const at = command.at;
@@ -461,6 +467,10 @@ function checkClosedCaseAcceptsOnlyReopening({ before, command, after }: Transit
       decideCase(attempt, after, clock);
     } catch (error) {
       refusal = error;
+    }
+    if (attempt.type === 'ErasePersonalData') {
+      holds((refusal === undefined) === (after.residentKey?.erasedAt === undefined), 'a closed case’s personal data can still be erased, once', attempt, String(refusal));
+      continue;
     }
     if (reopening) holds(refusal === undefined, 'the supervising street or district can reopen a closed case', attempt, refusal);
     else {
@@ -637,6 +647,16 @@ function checkShape({ after }: Transition): void {
   if (status !== 'closed') holds(after.unreachableCallBacks < 3, 'the third unreachable call-back closes the case', after.unreachableCallBacks);
 }
 
+/** An erasure marks the personal data erased for good, and changes nothing else about the case. */
+function checkErasure({ before, events, after }: Transition): void {
+  if (before.residentKey?.erasedAt) holds(after.residentKey?.erasedAt === before.residentKey.erasedAt, 'erased personal data stays erased', before.residentKey, after.residentKey);
+  if (!events.some((event) => event.type === 'PersonalDataErased')) return;
+  const { residentKey: _before, ...restBefore } = before;
+  const { residentKey: _after, ...restAfter } = after;
+  holds(isDeepStrictEqual(restBefore, restAfter), 'an erasure changes nothing but the personal data', before, after);
+  holds(after.residentKey?.subjectId === before.residentKey?.subjectId && after.residentKey?.erasedAt !== undefined, 'an erasure marks the resident’s data erased', after.residentKey);
+}
+
 /** Replaying the stream from scratch gives the state built step by step. */
 function checkReplay({ events, after, stream }: Transition): void {
   holds(isDeepStrictEqual(foldCase([...stream, ...events]), after), 'folding the stream from scratch gives the same state', foldCase([...stream, ...events]), after);
@@ -651,6 +671,7 @@ function checkAll(transition: Transition): void {
   checkCouncilTimeouts(transition);
   checkCounters(transition);
   checkShape(transition);
+  checkErasure(transition);
   checkReplay(transition);
 }
 

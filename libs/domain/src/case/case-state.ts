@@ -14,6 +14,7 @@ import type {
   RoutingOverride,
   TaskOrigin,
 } from './case-events';
+import { isEncrypted } from './case-events';
 import type { Duration } from './deadline-policy';
 
 export const CASE_STATUSES = [
@@ -84,6 +85,8 @@ export interface CaseState {
   escalatedFor: EscalationReason[];
   council?: CouncilState;
   closedReason?: ClosingReason;
+  /** Whose key the resident's data is encrypted under, and when it was erased; absent when it was filed in clear. */
+  residentKey?: { subjectId: string; keyId: string; erasedAt?: string };
 }
 
 export const initialCaseState: CaseState = {
@@ -98,7 +101,7 @@ export const initialCaseState: CaseState = {
 export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   switch (event.type) {
     case 'ComplaintFiled': {
-      const { caseId, location, category, urgency, propertyCompanyId, ownersCommitteeId, jurisdiction, routingOverride } = event.data;
+      const { caseId, location, category, urgency, propertyCompanyId, ownersCommitteeId, jurisdiction, routingOverride, personalData } = event.data;
       return {
         ...state,
         status: 'filed',
@@ -112,6 +115,7 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
         ownersCommitteeId,
         jurisdiction,
         routingOverride,
+        ...(isEncrypted(personalData) ? { residentKey: { subjectId: personalData.subjectId, keyId: personalData.keyId } } : {}),
       };
     }
     case 'CaseLinkedAsDuplicate':
@@ -229,6 +233,8 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       return { ...state, status: 'closed', closedReason: event.data.reason, paused: undefined };
     case 'CaseReopened':
       return { ...state, status: 'filed', closedReason: undefined, duplicateOf: undefined, task: undefined, council: undefined, unreachableCallBacks: 0 };
+    case 'PersonalDataErased':
+      return { ...state, residentKey: state.residentKey && { ...state.residentKey, erasedAt: event.data.erasedAt } };
   }
 }
 

@@ -30,21 +30,48 @@ const deadlinesOfTaskV1 = {
   resolve: { due: '2026-01-06T02:00:00.000Z', unit: 'hours', remindAt: '2026-01-06T02:00:00.000Z' },
 };
 
+/** Versions 1 to 3 held the resident in clear: version 4 reads it as clear personal data. */
+const { resident: _resident, ...complaintV1WithoutResident } = complaintV1;
+const clearResident = { clear: { name: '张先生', phone: '13700000000' } };
+
 describe('upcastCaseEvent', () => {
   describe('ComplaintFiled', () => {
-    it('reads version 1 as a normal-urgency complaint of version 3, without committee or jurisdiction', () =>
-      expect(upcastCaseEvent('ComplaintFiled', 1, complaintV1)).toStrictEqual({ type: 'ComplaintFiled', data: { ...complaintV1, urgency: 'normal' } }));
-
-    it('reads version 2 as it is: its urgency kept, still without committee or jurisdiction', () =>
-      expect(upcastCaseEvent('ComplaintFiled', 2, { ...complaintV1, urgency: 'urgent' })).toStrictEqual({
+    it('reads version 1 as a normal-urgency complaint, without committee or jurisdiction, its resident in clear', () =>
+      expect(upcastCaseEvent('ComplaintFiled', 1, complaintV1)).toStrictEqual({
         type: 'ComplaintFiled',
-        data: { ...complaintV1, urgency: 'urgent' },
+        data: { ...complaintV1WithoutResident, urgency: 'normal', personalData: clearResident },
       }));
 
-    it('reads version 3 as it is', () => {
-      const v3 = { ...complaintV1, urgency: 'urgent', ownersCommitteeId: 'oc-hushan-huayuan', jurisdiction };
-      expect(upcastCaseEvent('ComplaintFiled', 3, v3)).toStrictEqual({ type: 'ComplaintFiled', data: v3 });
+    it('reads version 2 with its urgency kept, still without committee or jurisdiction', () =>
+      expect(upcastCaseEvent('ComplaintFiled', 2, { ...complaintV1, urgency: 'urgent' })).toStrictEqual({
+        type: 'ComplaintFiled',
+        data: { ...complaintV1WithoutResident, urgency: 'urgent', personalData: clearResident },
+      }));
+
+    it('reads version 3 with its resident and unit as clear personal data: they were stored in clear and stay so', () => {
+      const v3 = {
+        ...complaintV1,
+        location: { ...complaintV1.location, unit: '1单元302室' },
+        urgency: 'urgent',
+        ownersCommitteeId: 'oc-hushan-huayuan',
+        jurisdiction,
+      };
+      const { resident: _r, location: _l, ...rest } = v3;
+      expect(upcastCaseEvent('ComplaintFiled', 3, v3)).toStrictEqual({
+        type: 'ComplaintFiled',
+        data: {
+          ...rest,
+          location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '5幢' },
+          personalData: { clear: { name: '张先生', phone: '13700000000', unit: '1单元302室' } },
+        },
+      });
     });
+
+    it('reads version 3 without a unit as clear personal data without one', () =>
+      expect(upcastCaseEvent('ComplaintFiled', 3, { ...complaintV1, urgency: 'normal' }).data).toMatchObject({
+        personalData: clearResident,
+        location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '5幢' },
+      }));
   });
 
   describe('TaskDispatched', () => {
@@ -145,7 +172,7 @@ describe('upcastCaseEvent', () => {
     it('refuses an unknown event type', () => expect(() => upcastCaseEvent('CaseTeleported', 1, {})).toThrow('unknown case event type CaseTeleported'));
 
     it('refuses a version newer than this code knows', () =>
-      expect(() => upcastCaseEvent('ComplaintFiled', 4, complaintV1)).toThrow('ComplaintFiled has schema version 4, newer than this code knows (3)'));
+      expect(() => upcastCaseEvent('ComplaintFiled', 5, complaintV1)).toThrow('ComplaintFiled has schema version 5, newer than this code knows (4)'));
 
     it('refuses a version older than any upcaster', () =>
       expect(() => upcastCaseEvent('TaskSignedFor', 0, { taskId: 'task-1' })).toThrow('no upcaster for TaskSignedFor from schema version 0'));

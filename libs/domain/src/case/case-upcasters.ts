@@ -6,7 +6,7 @@ import type { CaseEvent, CaseEventType } from './case-events';
  * was renamed is turned into its successor the same way.
  */
 export const CASE_EVENT_SCHEMA_VERSIONS: Record<CaseEventType, number> = {
-  ComplaintFiled: 3,
+  ComplaintFiled: 4,
   CaseLinkedAsDuplicate: 1,
   CaseUnlinked: 1,
   TaskDispatched: 2,
@@ -29,6 +29,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS: Record<CaseEventType, number> = {
   TaskRedoOrdered: 2,
   CaseClosed: 1,
   CaseReopened: 1,
+  PersonalDataErased: 1,
 };
 
 type StoredData = Record<string, unknown>;
@@ -50,6 +51,11 @@ const UPCASTERS: Partial<Record<CaseEventType, Record<number, (data: StoredData)
     1: (data) => ({ ...data, urgency: 'normal' }),
     // Version 3 added the owners' committee and the jurisdiction, which older complaints lack.
     2: (data) => data,
+    // Version 4 encrypts the resident's name, phone and unit; older complaints keep them in clear, as stored.
+    3: ({ resident, location, ...rest }) => {
+      const { unit, ...building } = location as { unit?: string };
+      return { ...rest, location: building, personalData: { clear: { ...(resident as object), ...(unit === undefined ? {} : { unit }) } } };
+    },
   },
   TaskDispatched: {
     1: (data) => {

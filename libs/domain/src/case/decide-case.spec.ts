@@ -10,6 +10,7 @@ import {
   compound,
   districtOfficer,
   oneCommandOfEachType,
+  personalData,
   foreignCompany,
   foreignDistrictOfficer,
   foreignOwnersCommittee,
@@ -94,13 +95,13 @@ describe('any command on a case', () => {
   const LATER = '2026-03-05T02:00:00.000Z';
   const everyCommand = oneCommandOfEachType(LATER);
 
-  it('covers every command type but filing', () => expect(new Set(everyCommand.map((command) => command.type)).size).toBe(25));
+  it('covers every command type but filing', () => expect(new Set(everyCommand.map((command) => command.type)).size).toBe(26));
 
   it.each(everyCommand.map((command) => [command.type, command] as const))('%s on a case never filed is refused as not found', (_type, command) =>
     given().when(command).thenRefused('not_found', /case case-1 does not exist/));
 
-  it.each(everyCommand.filter((command) => command.type !== 'ReopenCase').map((command) => [command.type, command] as const))(
-    '%s on a closed case is refused: only reopening is left',
+  it.each(everyCommand.filter((command) => command.type !== 'ReopenCase' && command.type !== 'ErasePersonalData').map((command) => [command.type, command] as const))(
+    '%s on a closed case is refused: only reopening and erasure are left',
     (_type, command) => given(filed, dispatched, signedFor, resolved, closed()).when(command).thenRefused('conflict', /case case-1 is closed/),
   );
 });
@@ -1056,6 +1057,38 @@ describe('ReopenCase', () => {
   it('refuses a case filed without its street and district', () =>
     given(legacyFiled(), closed('withdrawn')).when(command).thenRefused('forbidden', /only the street or district supervising/));
   it('refuses without a reason', () => given(...closedHistory).when({ ...command, reason: '' }).thenRefused('invalid', /reopening needs a reason/));
+});
+
+describe('ErasePersonalData', () => {
+  const ERASED_AT = '2026-03-20T02:00:00.000Z';
+  const command: Command<'ErasePersonalData'> = { type: 'ErasePersonalData', ...by(staff, ERASED_AT), subjectId: personalData.subjectId };
+  const erased: CaseEvent = { type: 'PersonalDataErased', data: { subjectId: personalData.subjectId, keyId: personalData.keyId, erasedAt: ERASED_AT } };
+
+  it('records the erasure on an open case', () => given(filed, dispatched).when(command).then([erased]));
+  it('records it on a closed case', () => given(filed, dispatched, signedFor, resolved, closed()).when(command).then([erased]));
+  it('records it on a duplicate', () => given(filed, linked).when(command).then([erased]));
+  it('takes it from staff of any community: the resident’s key is shared by all their cases, and the application checks who asks', () =>
+    given(filed).when({ ...command, actor: foreignStaff }).then([erased]));
+
+  it('changes nothing else about the case', () => {
+    const before = foldCase([filed, dispatched, signedFor]);
+    const after = foldCase([filed, dispatched, signedFor, erased]);
+    expect(after).toStrictEqual({ ...before, residentKey: { ...before.residentKey, erasedAt: ERASED_AT } });
+  });
+
+  it('refuses a second erasure', () => given(filed, erased).when(command).thenRefused('conflict', /personal data of case case-1 was already erased at 2026-03-20/));
+  it('refuses another resident', () => given(filed).when({ ...command, subjectId: 'subject-li' }).thenRefused('invalid', /case case-1 is not a case of resident subject-li/));
+  it('refuses a complaint filed in clear, before personal data was encrypted', () =>
+    given(complaintFiled({ personalData: { clear: { name: '王阿姨', phone: '13800000000' } } }))
+      .when(command)
+      .thenRefused('conflict', /filed before personal data was encrypted/));
+  it('refuses a case never filed', () => given().when(command).thenRefused('not_found', /case case-1 does not exist/));
+  it.each([
+    ['the assignee', company],
+    ['the street', streetOfficer],
+    ['the center', center],
+    ['an auditor', { userId: 'u-audit', role: 'auditor', organisationId: ids.district } as Actor],
+  ])('refuses %s', (_who, actor) => given(filed).when({ ...command, actor }).thenRefused('forbidden', /only community staff take a resident’s request/));
 });
 
 describe('actors outside the case', () => {

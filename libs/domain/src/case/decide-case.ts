@@ -2,7 +2,7 @@ import { TIERS, type Actor, type Tier } from '../shared/actor';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import { refuse } from '../shared/domain-error';
 import { OWNERS_MATTERS } from './category';
-import type { CaseCommand, CompoundServices, FileComplaint } from './case-commands';
+import type { CaseCommand, CompoundServices, ErasePersonalData, FileComplaint } from './case-commands';
 import type { Assignee, CaseEvent, DeadlineKind, EscalationReason, TaskDeadlines } from './case-events';
 import { DEADLINE_KINDS, MAX_EVIDENCE, SHA256_HEX } from './case-events';
 import { TASK_RUNNING_STATUSES, type CaseState, type CaseStatus, type OpenDeadline, type TaskState } from './case-state';
@@ -18,6 +18,8 @@ export interface CaseClock {
 export function decideCase(command: CaseCommand, state: CaseState, clock: CaseClock): CaseEvent[] {
   if (command.type === 'FileComplaint') return fileComplaint(command, state);
   if (state.status === 'not_filed') refuse('not_found', `case ${command.caseId} does not exist`);
+  // A resident's right to erasure does not end when their case does.
+  if (command.type === 'ErasePersonalData') return erasePersonalData(command, state);
   if (state.status === 'closed' && command.type !== 'ReopenCase') {
     refuse('conflict', `case ${state.caseId} is closed; only the supervising tier can reopen it`);
   }
@@ -389,6 +391,15 @@ function fileComplaint(command: FileComplaint, state: CaseState): CaseEvent[] {
   if (!command.duplicateOf) return [filed];
   if (command.duplicateOf === command.caseId) refuse('invalid', 'a case cannot be a duplicate of itself');
   return [filed, { type: 'CaseLinkedAsDuplicate', data: { primaryCaseId: command.duplicateOf, linkedAt: command.at } }];
+}
+
+function erasePersonalData(command: ErasePersonalData, state: CaseState): CaseEvent[] {
+  if (command.actor.role !== 'community_staff') refuse('forbidden', 'only community staff take a resident’s request to erase their personal data');
+  const key = state.residentKey;
+  if (!key) refuse('conflict', `case ${state.caseId} was filed before personal data was encrypted: its resident’s data cannot be erased by deleting a key`);
+  if (key.subjectId !== command.subjectId) refuse('invalid', `case ${state.caseId} is not a case of resident ${command.subjectId}`);
+  if (key.erasedAt) refuse('conflict', `the personal data of case ${state.caseId} was already erased at ${key.erasedAt}`);
+  return [{ type: 'PersonalDataErased', data: { subjectId: key.subjectId, keyId: key.keyId, erasedAt: command.at } }];
 }
 
 /** Who gets the task when the center dispatches it, and why. */

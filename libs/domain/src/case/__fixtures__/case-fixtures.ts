@@ -1,7 +1,7 @@
 import { createWorkingCalendar, type CalendarData } from '../../calendar/working-calendar';
 import type { Actor } from '../../shared/actor';
 import type { CaseCommand, FileComplaint } from '../case-commands';
-import type { ComplaintFiled, Jurisdiction } from '../case-events';
+import type { ComplaintFiled, EncryptedPersonalData, Jurisdiction } from '../case-events';
 import { DEFAULT_DEADLINE_POLICY } from '../deadline-policy';
 import type { CaseClock } from '../decide-case';
 
@@ -88,10 +88,19 @@ export const compound: FileComplaint['compound'] = {
 
 export const CASE_ID = 'case-1';
 
+/** The resident's name, phone and unit as the application encrypted them: the domain only carries them. */
+export const personalData: EncryptedPersonalData = {
+  subjectId: 'subject-wang',
+  keyId: 'key-wang-1',
+  ciphertext: 'c2VhbGVkIHBlcnNvbmFsIGRhdGE=',
+  iv: 'aXYtb2YtMTItYnl0',
+  tag: 'dGFnLW9mLTE2LWJ5dGVzLg==',
+};
+
 /** What staff type in: an elevator out of order, a normal matter. */
 export const complaint: FileComplaint['complaint'] = {
-  resident: { name: '王阿姨', phone: '13800000000' },
-  location: { communityId: ids.community, compoundId: ids.compound, building: '3幢', unit: '2单元' },
+  personalData,
+  location: { communityId: ids.community, compoundId: ids.compound, building: '3幢' },
   category: 'elevator',
   urgency: 'normal',
   description: '3幢电梯停运两天，老人上下楼困难',
@@ -144,6 +153,7 @@ export function oneCommandOfEachType(at: string): CaseCommand[] {
     { type: 'UnmergeCase', ...by(staff) },
     { type: 'CloseWithRuling', ...by(streetOfficer), ruling: '裁定' },
     { type: 'ReopenCase', ...by(streetOfficer), reason: '居民反映问题复发' },
+    { type: 'ErasePersonalData', ...by(staff), subjectId: personalData.subjectId },
   ];
 }
 

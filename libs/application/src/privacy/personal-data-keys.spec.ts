@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { openSqliteDatabase } from '../../../event-store/src';
+import type { YixinConfig } from '../config';
+import { SqliteSqlDatabase } from '../read-store/sql-database';
+import { PERSONAL_DATA_KEYS_SCHEMA, PersonalDataKeys } from './personal-data-keys';
+
+const AT = '2026-03-02T00:30:00.000Z';
+const LATER = '2026-03-20T02:00:00.000Z';
+
+/** The key store on a SQLite read store of its own; PostgreSQL runs the same SQL in the end-to-end suites. */
+describe('PersonalDataKeys', () => {
+  let dir: string;
+  let db: SqliteSqlDatabase;
+  const masterKey = randomBytes(32);
+  const keysWith = (piiMasterKey: Buffer | undefined) => new PersonalDataKeys(db, { piiMasterKey } as YixinConfig);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'yixin-keys-'));
+    db = new SqliteSqlDatabase(openSqliteDatabase(join(dir, 'read.sqlite')));
+    await db.executeScript(PERSONAL_DATA_KEYS_SCHEMA);
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives a resident one key for all their cases, stored only wrapped', async () => {
+    const keys = keysWith(masterKey);
+    const subjectId = await keys.subjectIdOf('13800000000');
+    const first = await keys.currentKeyOf(subjectId, AT);
+    const second = await keys.currentKeyOf(subjectId, LATER);
+    expect(second).toEqual(first);
+    expect(first.key).toHaveLength(32);
+    expect(await keys.dataKey(first.keyId)).toEqual(first);
+    const [row] = await db.query<{ wrapped_key: string }>('SELECT wrapped_key FROM personal_data_keys');
+    expect(row.wrapped_key).not.toContain(first.key.toString('base64'));
+  });
+
+  it('keeps residents’ pseudonyms across processes: the pseudonym key is stored, wrapped', async () => {
+    const subjectId = await keysWith(masterKey).subjectIdOf('13800000000');
+    expect(await keysWith(masterKey).subjectIdOf('138 0000 0000')).toBe(subjectId);
+  });
+
+  it('erases a resident’s key for good; a resident who files again gets a new one', async () => {
+    const keys = keysWith(masterKey);
+    const subjectId = await keys.subjectIdOf('13800000000');
+    const before = await keys.currentKeyOf(subjectId, AT);
+    await keys.erase(subjectId, LATER);
+    expect(await keys.dataKey(before.keyId)).toEqual({ keyId: before.keyId, erasedAt: LATER });
+    expect(await keys.erasedAt(before.keyId)).toBe(LATER);
+    const [row] = await db.query<{ wrapped_key: string | null }>('SELECT wrapped_key FROM personal_data_keys WHERE key_id = ?', [before.keyId]);
+    expect(row.wrapped_key).toBeNull();
+
+    await keys.erase(subjectId, '2026-04-01T00:00:00.000Z');
+    expect(await keys.erasedAt(before.keyId)).toBe(LATER);
+
+    const after = await keys.currentKeyOf(subjectId, '2026-04-02T00:00:00.000Z');
+    expect(after.keyId).not.toBe(before.keyId);
+    expect(await keys.erasedAt(after.keyId)).toBeUndefined();
+  });
+
+  it('lists the cases that hold a resident’s data', async () => {
+    const keys = keysWith(masterKey);
+    const { keyId } = await keys.currentKeyOf('subject-1', AT);
+    await keys.recordCase('case-b', 'subject-1', keyId);
+    await keys.recordCase('case-a', 'subject-1', keyId);
+    await keys.recordCase('case-c', 'subject-2', keyId);
+    expect(await keys.casesOf('subject-1')).toEqual(['case-a', 'case-b']);
+  });
+
+  it('says when the master key is missing or not the one the keys were wrapped with', async () => {
+    const keys = keysWith(masterKey);
+    const { keyId } = await keys.currentKeyOf(await keys.subjectIdOf('13800000000'), AT);
+    await expect(keysWith(undefined).checkMasterKey()).rejects.toThrow(/YIXIN_PII_MASTER_KEY must be set/);
+    await expect(keysWith(randomBytes(32)).checkMasterKey()).rejects.toThrow(/YIXIN_PII_MASTER_KEY does not open the keys in the read store/);
+    await expect(keysWith(randomBytes(32)).dataKey(keyId)).rejects.toThrow(/not the master key they were wrapped with/);
+  });
+
+  it('tells an unknown key from an erased one', async () =>
+    expect(keysWith(masterKey).erasedAt('no-such-key')).rejects.toThrow('the key store holds no data key no-such-key'));
+});

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { YIXIN_CONFIG, type YixinConfig } from '../config';
+import type { SqlDatabase } from '../read-store/sql-database';
+import { READ_STORE } from '../store.tokens';
+import { newKey, open, pseudonymOf, seal, type Sealed } from './personal-data-crypto';
+
+/**
+ * The keys of residents' personal data. Not a projection: nothing in the log can rebuild them, and
+ * losing them erases every resident's data. Back them up with the read store (docs/privacy.md).
+ *
+ * - personal_data_keys: one data key per resident (subject) at a time, wrapped under the master key.
+ *   Erasure deletes the wrapped key and keeps the row, so that the data reads as erased rather than
+ *   as lost, and a second erasure finds what the first did. A resident who files again afterwards
+ *   gets a new key: at most one key per subject is not erased.
+ * - personal_data_cases: which cases hold a subject's data, written before the case's first event, so
+ *   that an erasure finds them all at once (a case whose filing was refused is skipped then).
+ * - personal_data_secrets: the key of residents' pseudonyms, wrapped under the master key like the
+ *   data keys, so that rotating the master key leaves every pseudonym in the log valid.
+ */
+export const PERSONAL_DATA_KEYS_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS personal_data_keys (
+    key_id TEXT PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    wrapped_key TEXT,
+    created_at TEXT NOT NULL,
+    erased_at TEXT);
+  CREATE UNIQUE INDEX IF NOT EXISTS personal_data_keys_current ON personal_data_keys (subject_id) WHERE erased_at IS NULL;
+  CREATE TABLE IF NOT EXISTS personal_data_cases (
+    case_id TEXT PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    key_id TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS personal_data_cases_subject ON personal_data_cases (subject_id);
+  CREATE TABLE IF NOT EXISTS personal_data_secrets (
+    name TEXT PRIMARY KEY,
+    wrapped_secret TEXT NOT NULL)`;
+
+const PSEUDONYM_KEY = 'pseudonym-key';
+
+export type DataKey = { keyId: string; key: Buffer } | { keyId: string; erasedAt: string };
+
+interface KeyRow {
+  key_id: string;
+  wrapped_key: string | null;
+  erased_at: string | null;
+}
+
+@Injectable()
+export class PersonalDataKeys {
+  private pseudonymKey?: Promise<Buffer>;
+
+  constructor(@Inject(READ_STORE) private readonly db: SqlDatabase, @Inject(YIXIN_CONFIG) private readonly config: YixinConfig) {}
+
+  /** Fails unless YIXIN_PII_MASTER_KEY is set and opens the keys already stored. */
+  async checkMasterKey(): Promise<void> {
+    await this.loadPseudonymKey();
+  }
+
+  async subjectIdOf(phone: string): Promise<string> {
+    return pseudonymOf(phone, await this.loadPseudonymKey());
+  }
+
+  /** The resident's key for a new case: the one they have, or a new one on their first case (or first since an erasure). */
+  async currentKeyOf(subjectId: string, at: string): Promise<{ keyId: string; key: Buffer }> {
+    const current = await this.currentRow(subjectId);
+    if (current) return this.unwrap(current.key_id, current.wrapped_key!);
+    const keyId = randomUUID();
+    // Two first complaints of one resident at once: the unique index lets one key win, and both use it.
+    await this.db.batch([
+      {
+        sql: 'INSERT INTO personal_data_keys (key_id, subject_id, wrapped_key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        params: [keyId, subjectId, JSON.stringify(seal(newKey(), this.masterKey(), wrappingContext(keyId))), at],
+      },
+    ]);
+    const winner = await this.currentRow(subjectId);
+    if (!winner) throw new Error(`the key of subject ${subjectId} was erased while it was being created`);
+    return this.unwrap(winner.key_id, winner.wrapped_key!);
+  }
+
+  /** The data key, or when it was erased. */
+  async dataKey(keyId: string): Promise<DataKey> {
+    const row = await this.row(keyId);
+    return row.erased_at !== null ? { keyId, erasedAt: row.erased_at } : this.unwrap(keyId, row.wrapped_key!);
+  }
+
+  /** When the key was erased, if it was; reads no key material, so needs no master key. */
+  async erasedAt(keyId: string): Promise<string | undefined> {
+    return (await this.row(keyId)).erased_at ?? undefined;
+  }
+
+  async recordCase(caseId: string, subjectId: string, keyId: string): Promise<void> {
+    await this.db.batch([{ sql: 'INSERT INTO personal_data_cases (case_id, subject_id, key_id) VALUES (?, ?, ?)', params: [caseId, subjectId, keyId] }]);
+  }
+
+  async casesOf(subjectId: string): Promise<string[]> {
+    const rows = await this.db.query<{ case_id: string }>('SELECT case_id FROM personal_data_cases WHERE subject_id = ? ORDER BY case_id', [subjectId]);
+    return rows.map((row) => row.case_id);
+  }
+
+  /** Deletes the subject's key: the data of each of their cases can no longer be decrypted, by anyone. */
+  async erase(subjectId: string, at: string): Promise<void> {
+    await this.db.batch([
+      { sql: 'UPDATE personal_data_keys SET wrapped_key = NULL, erased_at = ? WHERE subject_id = ? AND erased_at IS NULL', params: [at, subjectId] },
+    ]);
+  }
+
+  private async currentRow(subjectId: string): Promise<KeyRow | undefined> {
+    const [row] = await this.db.query<KeyRow>(
+      'SELECT key_id, wrapped_key, erased_at FROM personal_data_keys WHERE subject_id = ? AND erased_at IS NULL',
+      [subjectId],
+    );
+    return row;
+  }
+
+  private async row(keyId: string): Promise<KeyRow> {
+    const [row] = await this.db.query<KeyRow>('SELECT key_id, wrapped_key, erased_at FROM personal_data_keys WHERE key_id = ?', [keyId]);
+    // Not "erased": no erasure happened. The keys were lost, or this read store is not the log's (docs/privacy.md).
+    if (!row) throw new Error(`the key store holds no data key ${keyId}`);
+    return row;
+  }
+
+  private unwrap(keyId: string, wrapped: string): { keyId: string; key: Buffer } {
+    return { keyId, key: this.openWithMasterKey(JSON.parse(wrapped) as Sealed, wrappingContext(keyId)) };
+  }
+
+  private loadPseudonymKey(): Promise<Buffer> {
+    this.pseudonymKey ??= this.readOrCreatePseudonymKey().catch((error: unknown) => {
+      this.pseudonymKey = undefined;
+      throw error;
+    });
+    return this.pseudonymKey;
+  }
+
+  private async readOrCreatePseudonymKey(): Promise<Buffer> {
+    const context = `personal_data_secrets/${PSEUDONYM_KEY}`;
+    await this.db.batch([
+      {
+        sql: 'INSERT INTO personal_data_secrets (name, wrapped_secret) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+        params: [PSEUDONYM_KEY, JSON.stringify(seal(newKey(), this.masterKey(), context))],
+      },
+    ]);
+    const [row] = await this.db.query<{ wrapped_secret: string }>('SELECT wrapped_secret FROM personal_data_secrets WHERE name = ?', [PSEUDONYM_KEY]);
+    return this.openWithMasterKey(JSON.parse(row.wrapped_secret) as Sealed, context);
+  }
+
+  private openWithMasterKey(sealed: Sealed, context: string): Buffer {
+    const masterKey = this.masterKey();
+    try {
+      return open(sealed, masterKey, context);
+    } catch {
+      throw new Error('YIXIN_PII_MASTER_KEY does not open the keys in the read store: it is not the master key they were wrapped with, or they were altered');
+    }
+  }
+
+  private masterKey(): Buffer {
+    const key = this.config.piiMasterKey;
+    if (!key) throw new Error('YIXIN_PII_MASTER_KEY must be set to encrypt or decrypt residents’ personal data (the embedded launcher generates one under the data directory)');
+    return key;
+  }
+}
+
+function wrappingContext(keyId: string): string {
+  return `personal_data_keys/${keyId}`;
+}
