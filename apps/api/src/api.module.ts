@@ -9,6 +9,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CaseActionsController } from './cases/case-actions.controller';
 import { CasesController } from './cases/cases.controller';
+import { SupervisionController } from './cases/supervision.controller';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
@@ -37,7 +38,7 @@ function requireJwtSecret(config: YixinConfig): string {
     TerminusModule.forRoot({ logger: false }),
     Open311Module,
   ],
-  controllers: [AuthController, CasesController, CaseActionsController, AuditController, HealthController, MetricsController],
+  controllers: [AuthController, CasesController, CaseActionsController, SupervisionController, AuditController, HealthController, MetricsController],
   providers: [
     // Global guards run in this order: the rate limit needs the user the AuthGuard found.
     { provide: APP_GUARD, useClass: AuthGuard },

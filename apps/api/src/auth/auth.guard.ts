@@ -2,7 +2,7 @@ import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { ROLES, type Actor, type Role } from '../../../../libs/domain/src';
-import { ALLOWED_ROLES, PUBLIC_ROUTE } from './auth.decorators';
+import { ALLOWED_ROLES, PUBLIC_ROUTE, TOKEN_IN_QUERY } from './auth.decorators';
 
 export interface TokenClaims {
   sub: string;
@@ -18,9 +18,11 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; actor?: Actor }>();
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('a bearer token is required (POST /auth/login)');
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; query: Record<string, unknown>; actor?: Actor }>();
+    const [scheme, bearer] = (request.headers.authorization ?? '').split(' ');
+    const inQuery = this.reflector.getAllAndOverride<boolean>(TOKEN_IN_QUERY, targets) ? request.query.access_token : undefined;
+    const token = scheme === 'Bearer' && bearer ? bearer : typeof inQuery === 'string' ? inQuery : '';
+    if (!token) throw new UnauthorizedException('a bearer token is required (POST /auth/login)');
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);

@@ -1,12 +1,12 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Logger } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { refuse, type Actor, type Assignee, type CaseCommand, type CaseState, type FileComplaint } from '../../../domain/src';
+import { DomainError, refuse, type Actor, type Assignee, type CaseCommand, type CaseState, type FileComplaint } from '../../../domain/src';
 import { DirectoryService } from '../directory/directory.service';
 import { findOpenCaseAtPlace } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { READ_STORE } from '../store.tokens';
-import { CaseCommandExecutor, type CaseCommandResult } from './case-command-executor';
+import { CaseCommandExecutor, ConcurrentCaseUpdateError, type CaseCommandResult } from './case-command-executor';
 
 /** Community staff file a complaint; the case id is minted here. */
 export class FileComplaintCommand extends Command<CaseCommandResult> {
@@ -15,7 +15,27 @@ export class FileComplaintCommand extends Command<CaseCommandResult> {
     readonly complaint: FileComplaint['complaint'],
     readonly at: string = new Date().toISOString(),
     readonly routingOverride?: FileComplaint['routingOverride'],
+    /** An open case at the same place that the case list may not show yet: an earlier complaint of the same batch. */
+    readonly openCaseAtPlace?: string,
   ) {
+    super();
+  }
+}
+
+export interface ComplaintToFile {
+  complaint: FileComplaint['complaint'];
+  routingOverride?: FileComplaint['routingOverride'];
+}
+
+/** Each complaint filed, or why it was not: a refusal of the domain, or a failure (the store unreachable, say). */
+export type BatchFilingOutcome = { filed: CaseCommandResult } | { refused: DomainError | ConcurrentCaseUpdateError } | { failed: unknown };
+
+/**
+ * Complaints recorded together, on a visit round say. Each is filed on its own, in order: one
+ * refused does not hold back the others (see README, batch filing).
+ */
+export class FileComplaintBatchCommand extends Command<BatchFilingOutcome[]> {
+  constructor(readonly actor: Actor, readonly complaints: ComplaintToFile[], readonly at: string) {
     super();
   }
 }
@@ -35,15 +55,16 @@ export class FileComplaintHandler implements ICommandHandler<FileComplaintComman
     @Inject(READ_STORE) private readonly readStore: SqlDatabase,
   ) {}
 
-  async execute({ actor, complaint, at, routingOverride }: FileComplaintCommand): Promise<CaseCommandResult> {
+  async execute({ actor, complaint, at, routingOverride, openCaseAtPlace }: FileComplaintCommand): Promise<CaseCommandResult> {
     const compound = this.directory.findCompound(complaint.location.compoundId);
     if (!compound) refuse('invalid', `unknown compound ${complaint.location.compoundId}`);
     if (routingOverride) requireKnownAssignee(this.directory, routingOverride);
-    const duplicateOf = await findOpenCaseAtPlace(this.readStore, {
-      compoundId: compound.id,
-      building: complaint.location.building,
-      category: complaint.category,
-    });
+    const duplicateOf =
+      (await findOpenCaseAtPlace(this.readStore, {
+        compoundId: compound.id,
+        building: complaint.location.building,
+        category: complaint.category,
+      })) ?? openCaseAtPlace;
     return this.executor.execute({
       type: 'FileComplaint',
       caseId: randomUUID(),
@@ -54,6 +75,36 @@ export class FileComplaintHandler implements ICommandHandler<FileComplaintComman
       ...(routingOverride ? { routingOverride } : {}),
       ...(duplicateOf ? { duplicateOf } : {}),
     });
+  }
+}
+
+@CommandHandler(FileComplaintBatchCommand)
+export class FileComplaintBatchHandler implements ICommandHandler<FileComplaintBatchCommand, BatchFilingOutcome[]> {
+  private readonly logger = new Logger(FileComplaintBatchHandler.name);
+
+  constructor(private readonly commandBus: CommandBus) {}
+
+  async execute({ actor, complaints, at }: FileComplaintBatchCommand): Promise<BatchFilingOutcome[]> {
+    // The case list follows the log by a moment: a complaint at the same place as an earlier one of
+    // the batch is linked to that one's case here, as it would be were they filed a minute apart.
+    const caseAtPlace = new Map<string, string>();
+    const outcomes: BatchFilingOutcome[] = [];
+    for (const { complaint, routingOverride } of complaints) {
+      const place = JSON.stringify([complaint.location.compoundId, complaint.location.building, complaint.category]);
+      try {
+        const filed = await this.commandBus.execute(new FileComplaintCommand(actor, complaint, at, routingOverride, caseAtPlace.get(place)));
+        if (!caseAtPlace.has(place)) caseAtPlace.set(place, filed.state.duplicateOf ?? filed.caseId);
+        outcomes.push({ filed });
+      } catch (error) {
+        if (error instanceof DomainError || error instanceof ConcurrentCaseUpdateError) {
+          outcomes.push({ refused: error });
+        } else {
+          this.logger.error(`a complaint of a batch could not be filed: ${String(error)}`);
+          outcomes.push({ failed: error });
+        }
+      }
+    }
+    return outcomes;
   }
 }
 
