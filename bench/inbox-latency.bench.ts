@@ -19,8 +19,8 @@ export const inboxLatency: Benchmark = {
         const started = performance.now();
         const { body } = await api.request('POST', '/cases', staff, sampleComplaint());
         await eventually(async () => {
-          const inbox = await api.request<Array<{ caseId: string }>>('GET', '/tasks/inbox', company);
-          return inbox.body.some((task) => task.caseId === body.caseId) ? true : undefined;
+          const inbox = await api.request<{ items: Array<{ caseId: string }> }>('GET', '/tasks/inbox?limit=200', company);
+          return inbox.body.items.some((task) => task.caseId === body.caseId) ? true : undefined;
         }, 'the task in the inbox');
         latencies.push(performance.now() - started);
       }

@@ -102,7 +102,16 @@ interface LifeTrace {
 
 function inboxWatcher(ours: Ours, intervalMs: number): ArrivalWatcher {
   return new ArrivalWatcher(
-    async () => (await ours.pollHttp.expect<Array<{ caseId: string }>>(200, 'GET', '/tasks/inbox', ours.company)).map((task) => task.caseId),
+    async () => {
+      // The inbox comes in pages of at most 200, nearest deadline first: a new task is on the last page.
+      const seen: string[] = [];
+      for (let offset = 0, total = 1; offset < total; offset += 200) {
+        const page = await ours.pollHttp.expect<{ total: number; items: Array<{ caseId: string }> }>(200, 'GET', `/tasks/inbox?limit=200&offset=${offset}`, ours.company);
+        total = page.total;
+        seen.push(...page.items.map((task) => task.caseId));
+      }
+      return seen;
+    },
     intervalMs,
   );
 }

@@ -55,7 +55,7 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
     [staff, company, auditor] = await Promise.all(['staff.xiangyuan', 'pc.beichen-aoyuan', 'auditor'].map((user) => api.login(user)));
 
     const inboxHas = (caseId: string) => async () =>
-      ((await api.request<Array<{ caseId: string }>>('GET', '/tasks/inbox', company)).body.some((task) => task.caseId === caseId) ? true : undefined);
+      ((await api.request<{ items: Array<{ caseId: string }> }>('GET', '/tasks/inbox', company)).body.items.some((task) => task.caseId === caseId) ? true : undefined);
     closedCase = (await api.request('POST', '/cases', staff, sampleComplaint())).body.caseId;
     await eventually(inboxHas(closedCase), 'the dispatch');
     await api.request('POST', `/cases/${closedCase}/task/sign-for`, company);

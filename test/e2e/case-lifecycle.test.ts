@@ -166,9 +166,9 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
   }
 
   async function inbox(token: string): Promise<Array<Record<string, any>>> {
-    const answer = await api.request('GET', '/tasks/inbox', token);
+    const answer = await api.request('GET', '/tasks/inbox?limit=200', token);
     expect(answer.status).toBe(200);
-    return answer.body;
+    return answer.body.items;
   }
 
   const inboxTask = async (token: string, caseId: string) => (await inbox(token)).find((task) => task.caseId === caseId);
@@ -525,9 +525,9 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
       const caseId = await file(complaint('maintenance_fund', '申请动用维修基金维修消防泵'));
       await untilEvent(caseId, 'TaskDispatched');
       const task = await eventually(async () => {
-        const answer = await api.request('GET', '/tasks/inbox', ownersCommittee);
+        const answer = await api.request('GET', '/tasks/inbox?limit=200', ownersCommittee);
         expect(answer.status).toBe(200);
-        return (answer.body as Array<Record<string, any>>).find((row) => row.caseId === caseId);
+        return (answer.body.items as Array<Record<string, any>>).find((row) => row.caseId === caseId);
       }, "the task in the owners' committee's inbox");
       expect(task).toMatchObject({ assigneeOrganisationId: 'oc-beichen-aoyuan', status: 'awaiting_sign_for' });
     });

@@ -67,7 +67,7 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
   async function inboxTask(token: string, caseId: string) {
     const inbox = await api.request('GET', '/tasks/inbox', token);
     expect(inbox.status).toBe(200);
-    return (inbox.body as Array<{ caseId: string }>).find((task) => task.caseId === caseId);
+    return (inbox.body.items as Array<{ caseId: string }>).find((task) => task.caseId === caseId);
   }
 
   async function signAndResolve(caseId: string) {

@@ -185,7 +185,7 @@ describe('Open311 GeoReport v2 over HTTP (SQLite)', () => {
 
   async function inboxTask(caseId: string): Promise<{ resolveBy: string } | undefined> {
     const inbox = await api.request('GET', '/tasks/inbox', company);
-    return (inbox.body as Array<{ caseId: string; resolveBy: string }>).find((task) => task.caseId === caseId);
+    return (inbox.body.items as Array<{ caseId: string; resolveBy: string }>).find((task) => task.caseId === caseId);
   }
 
   /** Waits until the search sees (or no longer sees) the case: searches read the case list, a little behind the log. */

@@ -76,8 +76,8 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
   async function fileAndDispatch(complaint: ComplaintForm): Promise<string> {
     const caseId = await file(complaint);
     await eventually(async () => {
-      const inbox = await api.request<Array<{ caseId: string }>>('GET', '/tasks/inbox', company);
-      return inbox.body.some((task) => task.caseId === caseId) ? true : undefined;
+      const inbox = await api.request<{ items: Array<{ caseId: string }> }>('GET', '/tasks/inbox?limit=200', company);
+      return inbox.body.items.some((task) => task.caseId === caseId) ? true : undefined;
     }, 'the dispatch');
     return caseId;
   }

@@ -58,8 +58,8 @@ describe('the three rates over HTTP', () => {
   /** The case's task once it is in the company's inbox (redoCount counts redos). */
   function inInbox(company: string, caseId: string, redoCount = 0) {
     return eventually(async () => {
-      const inbox = await api.request('GET', '/tasks/inbox', tokens[company]);
-      const task = (inbox.body as Array<{ caseId: string; redoCount: number; deadlines: { sign_for?: { due: string } } }>).find(
+      const inbox = await api.request('GET', '/tasks/inbox?limit=200', tokens[company]);
+      const task = (inbox.body.items as Array<{ caseId: string; redoCount: number; deadlines: { sign_for?: { due: string } } }>).find(
         (entry) => entry.caseId === caseId && entry.redoCount === redoCount,
       );
       return task;

@@ -12,6 +12,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CaseActionsController } from './cases/case-actions.controller';
 import { CasesController } from './cases/cases.controller';
+import { SupervisionController } from './cases/supervision.controller';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
@@ -51,6 +52,7 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     AuthController,
     CasesController,
     CaseActionsController,
+    SupervisionController,
     AuditController,
     HealthController,
     MetricsController,

@@ -13,12 +13,22 @@ interface JsonResponse {
   status(code: number): { json(body: unknown): void };
 }
 
-/** Answers a refusal of the domain, or a lost race on a case, in the API's one error format. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+/** A refusal of the domain, or a lost race on a case, in the API's one error format. */
+export function refusalBody(error: DomainError | ConcurrentCaseUpdateError): ErrorBody {
+  const statusCode = error instanceof DomainError ? HTTP_STATUS_OF_DOMAIN_ERROR[error.kind] : HttpStatus.CONFLICT;
+  return { statusCode, error: HttpStatus[statusCode].replace(/_/g, ' ').toLowerCase(), message: error.message };
+}
+
 @Catch(DomainError, ConcurrentCaseUpdateError)
 export class DomainErrorFilter implements ExceptionFilter {
   catch(error: DomainError | ConcurrentCaseUpdateError, host: ArgumentsHost): void {
-    const statusCode = error instanceof DomainError ? HTTP_STATUS_OF_DOMAIN_ERROR[error.kind] : HttpStatus.CONFLICT;
-    const body = { statusCode, error: HttpStatus[statusCode].replace(/_/g, ' ').toLowerCase(), message: error.message };
-    host.switchToHttp().getResponse<JsonResponse>().status(statusCode).json(body);
+    const body = refusalBody(error);
+    host.switchToHttp().getResponse<JsonResponse>().status(body.statusCode).json(body);
   }
 }

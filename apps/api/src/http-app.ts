@@ -1,4 +1,4 @@
-import { HttpException, ValidationPipe, type INestApplication } from '@nestjs/common';
+import { HttpException, ValidationPipe, type INestApplication, type ValidationPipeOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -6,6 +6,14 @@ import { STATUS_CODES } from 'node:http';
 import { Metrics, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { DomainErrorFilter } from './domain-error.filter';
 import { trackRequests } from './observability/request-tracking';
+
+/** How every request body and query is validated (batch filing validates each of its complaints the same way). */
+export const VALIDATION_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  stopAtFirstError: false,
+};
 
 /**
  * What every process serving the API sets up, the same way: request tracking, security headers,
@@ -27,14 +35,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   express.useBodyParser('urlencoded', { limit: config.httpBodyLimitBytes, extended: true });
   app.use(answerBodyErrorsInApiFormat);
   app.use(refuseObjectPrototypeKeys);
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      stopAtFirstError: false,
-    }),
-  );
+  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   app.useGlobalFilters(new DomainErrorFilter());
   const document = SwaggerModule.createDocument(
     app,

@@ -5,8 +5,11 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AttachmentStore } from './attachments/attachment-store';
 import { ExportEventsHandler, GetCaseStateAsOfHandler, VerifyLogHandler } from './audit/audit.queries';
 import { CaseCommandExecutor } from './cases/case-command-executor';
-import { ExecuteCaseCommandHandler, FileComplaintHandler } from './cases/case.commands';
+import { ExecuteCaseCommandHandler, FileComplaintBatchHandler, FileComplaintHandler } from './cases/case.commands';
 import { GetCaseHandler, GetCaseHistoryHandler, GetCaseTimelineHandler, ListCasesHandler, ListInboxHandler } from './cases/case.queries';
+import { ListCouncilAgendaHandler } from './cases/council-agenda.queries';
+import { CaseListChangeFeed, WatchInboxHandler, WatchSupervisionHandler } from './cases/live-updates';
+import { ListSupervisionQueueHandler } from './cases/supervision.queries';
 import { YIXIN_CONFIG, type YixinConfig } from './config';
 import { DEMO_API_KEYS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './directory/demo-directory';
 import { DirectoryService } from './directory/directory.service';
@@ -81,12 +84,18 @@ export class ApplicationModule {
         AttachmentStore,
         CaseCommandExecutor,
         FileComplaintHandler,
+        FileComplaintBatchHandler,
         ExecuteCaseCommandHandler,
         GetCaseHandler,
         GetCaseHistoryHandler,
         GetCaseTimelineHandler,
         ListInboxHandler,
         ListCasesHandler,
+        ListSupervisionQueueHandler,
+        ListCouncilAgendaHandler,
+        CaseListChangeFeed,
+        WatchInboxHandler,
+        WatchSupervisionHandler,
         GetCaseStateAsOfHandler,
         VerifyLogHandler,
         ExportEventsHandler,

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { TokenRevocation, type IssuedToken } from '../../../../libs/application/src';
 import { ROLES, type Actor, type Role } from '../../../../libs/domain/src';
-import { ALLOWED_ROLES, ORGANISATION_ADMINISTRATORS, PUBLIC_ROUTE } from './auth.decorators';
+import { ALLOWED_ROLES, ORGANISATION_ADMINISTRATORS, PUBLIC_ROUTE, TOKEN_IN_QUERY } from './auth.decorators';
 
 /** What login signs; `jti` and `exp` are set by the library from the sign options. */
 export interface TokenClaims {
@@ -32,12 +32,19 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; actor?: Actor; token?: IssuedToken }>();
+    const request = context.switchToHttp().getRequest<{
+      headers: Record<string, string | undefined>;
+      query: Record<string, unknown>;
+      actor?: Actor;
+      token?: IssuedToken;
+    }>();
     const [scheme, bearer] = (request.headers.authorization ?? '').split(' ');
-    if (scheme !== 'Bearer' || !bearer) throw new UnauthorizedException('a bearer token is required (POST /auth/login)');
+    const inQuery = this.reflector.getAllAndOverride<boolean>(TOKEN_IN_QUERY, targets) ? request.query.access_token : undefined;
+    const presented = scheme === 'Bearer' && bearer ? bearer : typeof inQuery === 'string' ? inQuery : '';
+    if (!presented) throw new UnauthorizedException('a bearer token is required (POST /auth/login)');
     let claims: VerifiedClaims;
     try {
-      claims = await this.jwt.verifyAsync<VerifiedClaims>(bearer);
+      claims = await this.jwt.verifyAsync<VerifiedClaims>(presented);
     } catch {
       throw new UnauthorizedException('the bearer token is invalid or expired');
     }

@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SUPERVISION_QUEUES, type SupervisionQueue } from '../../../../libs/application/src';
 import {
   ASSIGNEE_KINDS,
   CALL_BACK_OUTCOMES,
@@ -135,7 +151,25 @@ export class CallBackDto {
   note?: string;
 }
 
-export class ListCasesQueryDto {
+/** limit and offset, the same on every list. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 50;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset = 0;
+}
+
+export class ListCasesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'xiangyuan' })
   @IsOptional()
   @IsString()
@@ -169,20 +203,42 @@ export class ListCasesQueryDto {
   @IsBoolean()
   overdue?: boolean;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
+  @ApiPropertyOptional({
+    example: '北辰 电梯',
+    description: 'words (separated by spaces) that must all appear in the description, the building, or the name of the compound, community or category',
+  })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit = 50;
+  @IsString()
+  @Length(1, 100)
+  @Matches(NOT_BLANK, { message: 'q must not be blank' })
+  q?: string;
+}
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset = 0;
+export class FileComplaintBatchDto {
+  @ApiProperty({
+    type: [FileComplaintDto],
+    minItems: 1,
+    maxItems: 50,
+    description: 'each validated as the body of POST /cases; an invalid one is answered in its place and does not stop the others',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  complaints!: unknown[];
+}
+
+export class ComplaintBatchItemResponse {
+  @ApiProperty({ description: 'position of the complaint in the request' }) index!: number;
+  @ApiPropertyOptional() caseId?: string;
+  @ApiPropertyOptional({ description: '`filed`, or `duplicate` when linked to an open case at the same place' }) status?: string;
+  @ApiPropertyOptional({ description: 'why it was not filed: the API’s error body `{statusCode, error, message}`' })
+  error?: { statusCode: number; error: string; message: string | string[] };
+}
+
+export class SupervisionQueryDto extends PageQueryDto {
+  @ApiProperty({ enum: SUPERVISION_QUEUES })
+  @IsIn(SUPERVISION_QUEUES)
+  queue!: SupervisionQueue;
 }
 
 export class CaseCommandResponse {

@@ -1,17 +1,39 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Query, Sse, ValidationPipe, type MessageEvent } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
 import {
+  FileComplaintBatchCommand,
   FileComplaintCommand,
   GetCaseQuery,
   GetCaseTimelineQuery,
   ListCasesQuery,
   ListInboxQuery,
+  WatchInboxQuery,
+  type BatchFilingOutcome,
+  type ComplaintToFile,
 } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { CurrentActor, Roles, TokenInQuery } from '../auth/auth.decorators';
+import { refusalBody, type ErrorBody } from '../domain-error.filter';
+import { VALIDATION_OPTIONS } from '../http-app';
+import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
 import { caseIdPipe, toResponse } from './case-actions.controller';
-import { CaseCommandResponse, FileComplaintDto, ListCasesQueryDto } from './case.dto';
+import { CaseCommandResponse, ComplaintBatchItemResponse, FileComplaintBatchDto, FileComplaintDto, ListCasesQueryDto, PageQueryDto } from './case.dto';
+
+const complaintValidation = new ValidationPipe(VALIDATION_OPTIONS);
+
+function toComplaint({ routingOverride, ...complaint }: FileComplaintDto): ComplaintToFile {
+  if (!routingOverride) return { complaint };
+  const { organisationId, kind, reason } = routingOverride;
+  return { complaint, routingOverride: { organisationId, kind, reason } };
+}
+
+function outcomeBody(outcome: BatchFilingOutcome): Omit<ComplaintBatchItemResponse, 'index'> {
+  if ('filed' in outcome) return { caseId: outcome.filed.caseId, status: outcome.filed.state.status };
+  if ('refused' in outcome) return { error: refusalBody(outcome.refused) };
+  return { error: { statusCode: 500, error: 'internal server error', message: 'the complaint could not be filed; send it again' } };
+}
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -23,17 +45,37 @@ export class CasesController {
   @Roles('community_staff')
   @ApiCreatedResponse({ type: CaseCommandResponse, description: 'the complaint is recorded; its workflow dispatches it' })
   async file(@CurrentActor() actor: Actor, @Body() body: FileComplaintDto): Promise<CaseCommandResponse> {
-    const { routingOverride, ...complaint } = body;
-    const at = new Date().toISOString();
-    const override = routingOverride && { organisationId: routingOverride.organisationId, kind: routingOverride.kind, reason: routingOverride.reason };
-    return toResponse(await this.commandBus.execute(new FileComplaintCommand(actor, complaint, at, override)));
+    const { complaint, routingOverride } = toComplaint(body);
+    return toResponse(await this.commandBus.execute(new FileComplaintCommand(actor, complaint, new Date().toISOString(), routingOverride)));
+  }
+
+  @Post('cases/batch')
+  @HttpCode(200)
+  @Roles('community_staff')
+  @ApiOkResponse({ type: [ComplaintBatchItemResponse], description: 'one answer per complaint, in order: filed, or why not' })
+  async fileBatch(@CurrentActor() actor: Actor, @Body() body: FileComplaintBatchDto): Promise<ComplaintBatchItemResponse[]> {
+    const answers: ComplaintBatchItemResponse[] = [];
+    const valid: Array<{ index: number; complaint: ComplaintToFile }> = [];
+    for (const [index, item] of body.complaints.entries()) {
+      try {
+        const dto = (await complaintValidation.transform(item, { type: 'body', metatype: FileComplaintDto })) as FileComplaintDto;
+        valid.push({ index, complaint: toComplaint(dto) });
+      } catch (error) {
+        if (!(error instanceof HttpException)) throw error;
+        answers[index] = { index, error: error.getResponse() as ErrorBody };
+      }
+    }
+    const batch = new FileComplaintBatchCommand(actor, valid.map((item) => item.complaint), new Date().toISOString());
+    const outcomes = await this.commandBus.execute(batch);
+    valid.forEach(({ index }, position) => (answers[index] = { index, ...outcomeBody(outcomes[position]) }));
+    return answers;
   }
 
   @Get('cases')
-  @Roles('community_staff', 'street_officer', 'district_officer', 'auditor')
+  @Roles('community_staff', 'owners_committee', 'street_officer', 'district_officer', 'auditor')
+  @ApiOkResponse({ description: '`{total, items}`, newest first; each row with `timeLeftMs` and `overdue`' })
   listCases(@CurrentActor() actor: Actor, @Query() query: ListCasesQueryDto) {
-    const { overdue, ...filter } = query;
-    return this.queryBus.execute(new ListCasesQuery(actor, { ...filter, overdueAt: overdue ? new Date().toISOString() : undefined }));
+    return this.queryBus.execute(new ListCasesQuery(actor, query, new Date().toISOString()));
   }
 
   @Get('cases/:caseId/timeline')
@@ -49,8 +91,22 @@ export class CasesController {
 
   @Get('tasks/inbox')
   @Roles('property_company', 'owners_committee')
-  @ApiOkResponse({ description: 'the open tasks of the caller’s organisation, oldest first, with their deadlines' })
-  inbox(@CurrentActor() actor: Actor) {
-    return this.queryBus.execute(new ListInboxQuery(actor));
+  @ApiOkResponse({
+    description: '`{total, items}`: the running tasks of the caller’s organisation, the nearest deadline first, with `timeLeftMs` and `overdue`',
+  })
+  inbox(@CurrentActor() actor: Actor, @Query() page: PageQueryDto) {
+    return this.queryBus.execute(new ListInboxQuery(actor, page, new Date().toISOString()));
+  }
+
+  @Sse('tasks/inbox/stream')
+  @TokenInQuery()
+  @Roles('property_company', 'owners_committee')
+  @ApiQuery({ name: 'access_token', required: false, description: 'the bearer token, for EventSource, which cannot send headers' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
+  @ApiOkResponse({
+    description: 'server-sent events: `case` (an inbox row) whenever a task of the caller’s organisation changes, `removed` when one goes to someone else',
+  })
+  async inboxStream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
+    return toServerSentEvents(await this.queryBus.execute(new WatchInboxQuery(actor, resumePosition(lastEventId))));
   }
 }

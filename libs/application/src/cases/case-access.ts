@@ -1,5 +1,6 @@
-import type { Actor, CaseState, Resident } from '../../../domain/src';
+import { refuse, type Actor, type CaseState, type Resident } from '../../../domain/src';
 import type { DirectoryService } from '../directory/directory.service';
+import type { CaseListFilter } from '../projections/case-list.projection';
 
 /**
  * Who may read a case. Enforced where cases are read, so every entry point (HTTP, CLI, jobs)
@@ -24,6 +25,37 @@ export function mayReadCase(viewer: Actor, state: CaseState, directory: Director
       return true;
     case 'council_member':
       return state.council !== undefined && state.council.councilId === viewer.organisationId;
+  }
+}
+
+/** The communities or compounds whose cases a role lists; neither means all of them. */
+export function caseListScope(viewer: Actor, directory: DirectoryService): Pick<CaseListFilter, 'communityIds' | 'compoundIds'> {
+  switch (viewer.role) {
+    case 'community_staff':
+      return { communityIds: [viewer.organisationId] };
+    case 'owners_committee': {
+      const committee = directory.findOrganisation(viewer.organisationId);
+      return { compoundIds: committee?.kind === 'owners_committee' && committee.parentId ? [committee.parentId] : [] };
+    }
+    case 'street_officer':
+    case 'district_officer':
+      return { communityIds: jurisdictionOf(viewer, directory) };
+    case 'auditor':
+      return {};
+    default:
+      refuse('forbidden', `the role ${viewer.role} has no case list`);
+  }
+}
+
+/** The communities a street or district officer supervises. */
+export function jurisdictionOf(viewer: Actor, directory: DirectoryService): string[] {
+  switch (viewer.role) {
+    case 'street_officer':
+      return directory.communitiesOf([viewer.organisationId]);
+    case 'district_officer':
+      return directory.communitiesOf(directory.childrenOf(viewer.organisationId, 'street'));
+    default:
+      refuse('forbidden', 'only street and district officers supervise a jurisdiction');
   }
 }
 

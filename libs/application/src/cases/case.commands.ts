@@ -1,7 +1,8 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Logger } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import {
+  DomainError,
   refuse,
   type Actor,
   type Assignee,
@@ -17,7 +18,7 @@ import { PersonalDataService } from '../privacy/personal-data.service';
 import { findOpenCaseAtPlace } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { READ_STORE } from '../store.tokens';
-import { CaseCommandExecutor, type CaseCommandResult } from './case-command-executor';
+import { CaseCommandExecutor, ConcurrentCaseUpdateError, type CaseCommandResult } from './case-command-executor';
 
 /** A complaint as staff take it down: the resident's name, phone and unit in clear, not yet encrypted. */
 export type ComplaintForm = Omit<FileComplaint['complaint'], 'personalData' | 'location'> & {
@@ -32,7 +33,27 @@ export class FileComplaintCommand extends Command<CaseCommandResult> {
     readonly complaint: ComplaintForm,
     readonly at: string = new Date().toISOString(),
     readonly routingOverride?: FileComplaint['routingOverride'],
+    /** An open case at the same place that the case list may not show yet: an earlier complaint of the same batch. */
+    readonly openCaseAtPlace?: string,
   ) {
+    super();
+  }
+}
+
+export interface ComplaintToFile {
+  complaint: ComplaintForm;
+  routingOverride?: FileComplaint['routingOverride'];
+}
+
+/** Each complaint filed, or why it was not: a refusal of the domain, or a failure (the store unreachable, say). */
+export type BatchFilingOutcome = { filed: CaseCommandResult } | { refused: DomainError | ConcurrentCaseUpdateError } | { failed: unknown };
+
+/**
+ * Complaints recorded together, on a visit round say. Each is filed on its own, in order: one
+ * refused does not hold back the others (see README, batch filing).
+ */
+export class FileComplaintBatchCommand extends Command<BatchFilingOutcome[]> {
+  constructor(readonly actor: Actor, readonly complaints: ComplaintToFile[], readonly at: string) {
     super();
   }
 }
@@ -53,16 +74,17 @@ export class FileComplaintHandler implements ICommandHandler<FileComplaintComman
     private readonly personalData: PersonalDataService,
   ) {}
 
-  async execute({ actor, complaint: form, at, routingOverride }: FileComplaintCommand): Promise<CaseCommandResult> {
+  async execute({ actor, complaint: form, at, routingOverride, openCaseAtPlace }: FileComplaintCommand): Promise<CaseCommandResult> {
     const { resident, location: { unit, ...location }, ...complaint } = form;
     const compound = this.directory.findCompound(location.compoundId);
     if (!compound) refuse('invalid', `unknown compound ${location.compoundId}`);
     if (routingOverride) requireKnownAssignee(this.directory, routingOverride);
-    const duplicateOf = await findOpenCaseAtPlace(this.readStore, {
-      compoundId: compound.id,
-      building: location.building,
-      category: complaint.category,
-    });
+    const duplicateOf =
+      (await findOpenCaseAtPlace(this.readStore, {
+        compoundId: compound.id,
+        building: location.building,
+        category: complaint.category,
+      })) ?? openCaseAtPlace;
     const caseId = randomUUID();
     // Encrypted before the domain decides: the domain, the log and the workflow only ever hold the ciphertext.
     const personalData = await this.personalData.encryptForCase(caseId, { ...resident, ...(unit === undefined ? {} : { unit }) }, at);
@@ -76,6 +98,36 @@ export class FileComplaintHandler implements ICommandHandler<FileComplaintComman
       ...(routingOverride ? { routingOverride } : {}),
       ...(duplicateOf ? { duplicateOf } : {}),
     });
+  }
+}
+
+@CommandHandler(FileComplaintBatchCommand)
+export class FileComplaintBatchHandler implements ICommandHandler<FileComplaintBatchCommand, BatchFilingOutcome[]> {
+  private readonly logger = new Logger(FileComplaintBatchHandler.name);
+
+  constructor(private readonly commandBus: CommandBus) {}
+
+  async execute({ actor, complaints, at }: FileComplaintBatchCommand): Promise<BatchFilingOutcome[]> {
+    // The case list follows the log by a moment: a complaint at the same place as an earlier one of
+    // the batch is linked to that one's case here, as it would be were they filed a minute apart.
+    const caseAtPlace = new Map<string, string>();
+    const outcomes: BatchFilingOutcome[] = [];
+    for (const { complaint, routingOverride } of complaints) {
+      const place = JSON.stringify([complaint.location.compoundId, complaint.location.building, complaint.category]);
+      try {
+        const filed = await this.commandBus.execute(new FileComplaintCommand(actor, complaint, at, routingOverride, caseAtPlace.get(place)));
+        if (!caseAtPlace.has(place)) caseAtPlace.set(place, filed.state.duplicateOf ?? filed.caseId);
+        outcomes.push({ filed });
+      } catch (error) {
+        if (error instanceof DomainError || error instanceof ConcurrentCaseUpdateError) {
+          outcomes.push({ refused: error });
+        } else {
+          this.logger.error(`a complaint of a batch could not be filed: ${String(error)}`);
+          outcomes.push({ failed: error });
+        }
+      }
+    }
+    return outcomes;
   }
 }
 

@@ -4,12 +4,22 @@ import { foldCase, refuse, type Actor, type CaseLocation, type CaseState, type C
 import { verifyStreamChain, type ChainVerification, type EventStore, type RecordedEvent } from '../../../event-store/src';
 import { evidenceOf } from '../attachments/attachment-store';
 import { DirectoryService } from '../directory/directory.service';
-import { selectCases, selectInbox, type CaseListFilter, type CaseListPage, type CaseListRow } from '../projections/case-list.projection';
+import {
+  selectCases,
+  selectInbox,
+  withTimeLeft,
+  type CaseListFilter,
+  type CaseListPage,
+  type CaseListRow,
+  type PageRequest,
+  type TimeLeft,
+} from '../projections/case-list.projection';
 import { selectTimeline, type TimelineEntry } from '../projections/case-timeline.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { EVENT_STORE, READ_STORE } from '../store.tokens';
 import { PersonalDataService, type PersonalDataInEvent, type ResidentView } from '../privacy/personal-data.service';
-import { mayReadCase } from './case-access';
+import { caseListScope, mayReadCase } from './case-access';
+import { searchTerms } from './case-search';
 import { caseStreamId, readCaseStream, toCaseEvent } from './case-stream';
 
 export interface CaseView {
@@ -70,16 +80,26 @@ export class GetCaseHistoryQuery extends Query<CaseHistory> {
   }
 }
 
-/** A property company's open tasks. */
-export class ListInboxQuery extends Query<CaseListRow[]> {
-  constructor(readonly viewer: Actor) {
+/** A case list row with the time its running clock has left as of the query. */
+export type TimedCaseListRow = CaseListRow & TimeLeft;
+
+/** The open tasks of a property company or owners' committee, the nearest deadline first. */
+export class ListInboxQuery extends Query<CaseListPage<TimedCaseListRow>> {
+  constructor(readonly viewer: Actor, readonly page: PageRequest, readonly now: string) {
     super();
   }
 }
 
-/** Cases visible to the viewer, newest first, filtered and paged. */
-export class ListCasesQuery extends Query<CaseListPage> {
-  constructor(readonly viewer: Actor, readonly filter: Omit<CaseListFilter, 'communityIds'>) {
+export type CaseListCriteria = Omit<CaseListFilter, 'communityIds' | 'compoundIds' | 'search' | 'overdueAt'> & {
+  /** Words that must all be found in the description, the building, or the names of the compound, community or category. */
+  q?: string;
+  /** Only cases whose running clock is past a deadline. */
+  overdue?: boolean;
+};
+
+/** Cases visible to the viewer, newest first, filtered, searched and paged. */
+export class ListCasesQuery extends Query<CaseListPage<TimedCaseListRow>> {
+  constructor(readonly viewer: Actor, readonly criteria: CaseListCriteria, readonly now: string) {
     super();
   }
 }
@@ -157,24 +177,37 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
   }
 }
 
+/** Whose inbox a viewer has: its organisation's, if it is one that holds tasks. */
+export function requireInboxHolder(viewer: Actor): string {
+  if (viewer.role !== 'property_company' && viewer.role !== 'owners_committee') {
+    refuse('forbidden', 'only property companies and owners committees have a task inbox');
+  }
+  return viewer.organisationId;
+}
+
 @QueryHandler(ListInboxQuery)
-export class ListInboxHandler implements IQueryHandler<ListInboxQuery, CaseListRow[]> {
+export class ListInboxHandler implements IQueryHandler<ListInboxQuery, CaseListPage<TimedCaseListRow>> {
   constructor(@Inject(READ_STORE) private readonly db: SqlDatabase) {}
 
-  async execute({ viewer }: ListInboxQuery): Promise<CaseListRow[]> {
-    if (viewer.role !== 'property_company' && viewer.role !== 'owners_committee') {
-      refuse('forbidden', 'only property companies and owners committees have a task inbox');
-    }
-    return selectInbox(this.db, viewer.organisationId);
+  async execute({ viewer, page, now }: ListInboxQuery): Promise<CaseListPage<TimedCaseListRow>> {
+    const { total, items } = await selectInbox(this.db, requireInboxHolder(viewer), page);
+    return { total, items: items.map((row) => withTimeLeft(row, now)) };
   }
 }
 
 @QueryHandler(ListCasesQuery)
-export class ListCasesHandler implements IQueryHandler<ListCasesQuery, CaseListPage> {
+export class ListCasesHandler implements IQueryHandler<ListCasesQuery, CaseListPage<TimedCaseListRow>> {
   constructor(@Inject(READ_STORE) private readonly db: SqlDatabase, private readonly directory: DirectoryService) {}
 
-  async execute({ viewer, filter }: ListCasesQuery): Promise<CaseListPage> {
-    return selectCases(this.db, { ...filter, communityIds: communitiesInScope(viewer, this.directory) });
+  async execute({ viewer, criteria, now }: ListCasesQuery): Promise<CaseListPage<TimedCaseListRow>> {
+    const { q, overdue, ...filter } = criteria;
+    const { total, items } = await selectCases(this.db, {
+      ...filter,
+      ...caseListScope(viewer, this.directory),
+      search: q === undefined ? undefined : searchTerms(q, this.directory),
+      overdueAt: overdue ? now : undefined,
+    });
+    return { total, items: items.map((row) => withTimeLeft(row, now)) };
   }
 }
 
@@ -190,21 +223,5 @@ export class GetCaseTimelineHandler implements IQueryHandler<GetCaseTimelineQuer
     const state = foldCase((await readCaseStream(this.store, caseId)).map(toCaseEvent));
     if (state.status === 'not_filed' || !mayReadCase(viewer, state, this.directory)) refuse('not_found', `case ${caseId} not found`);
     return selectTimeline(this.db, caseId);
-  }
-}
-
-/** The communities whose cases a role lists; undefined means all of them. */
-function communitiesInScope(viewer: Actor, directory: DirectoryService): string[] | undefined {
-  switch (viewer.role) {
-    case 'community_staff':
-      return [viewer.organisationId];
-    case 'street_officer':
-      return directory.communitiesOf([viewer.organisationId]);
-    case 'district_officer':
-      return directory.communitiesOf(directory.childrenOf(viewer.organisationId, 'street'));
-    case 'auditor':
-      return undefined;
-    default:
-      refuse('forbidden', `the role ${viewer.role} has no case list`);
   }
 }

@@ -76,6 +76,10 @@ export class DirectoryService {
     return [...this.organisations.values()].filter((o) => o.parentId === parentId && o.kind === kind).map((o) => o.id);
   }
 
+  organisationsOfKind(kind: Organisation['kind']): Organisation[] {
+    return [...this.organisations.values()].filter((o) => o.kind === kind);
+  }
+
   communitiesOf(streetIds: string[]): string[] {
     return streetIds.flatMap((street) => this.childrenOf(street, 'community'));
   }

@@ -1,13 +1,24 @@
-import { evolveCase, initialCaseState, TASK_RUNNING_STATUSES, type CaseState, type OpenDeadline } from '../../../domain/src';
+import {
+  evolveCase,
+  initialCaseState,
+  TASK_RUNNING_STATUSES,
+  type Assignee,
+  type CaseEvent,
+  type CaseState,
+  type CouncilKind,
+  type CouncilVote,
+  type OpenDeadline,
+} from '../../../domain/src';
 import type { RecordedEvent } from '../../../event-store/src';
 import { caseIdOfStream, toCaseEvent } from '../cases/case-stream';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { upsertRow, type Projection } from './projection';
 
 /**
- * One row per case: the case lists with their filters and, through the assignee, each property
- * company's inbox. Holds no personal data of residents. Rows evolve with the domain's own
- * `evolveCase`, so the list cannot disagree with what the deciders see.
+ * One row per case: the case lists with their filters and search, each assignee's inbox, the
+ * supervisors' queues, the councils' agendas, and the changes that live streams push. Holds no
+ * personal data of residents. Rows evolve with the domain's own `evolveCase`, so the list cannot
+ * disagree with what the deciders see.
  */
 export interface CaseListRow {
   caseId: string;
@@ -28,11 +39,23 @@ export interface CaseListRow {
   resolveBy: string | null;
   clockPaused: boolean;
   duplicateOf: string | null;
+  /** The council the case is before, or that has just decided it (until its decision is dispatched). */
   councilId: string | null;
+  /** What that council was asked, its session and its decision; null when `councilId` is. */
+  council: CouncilAgendaItem | null;
   redoCount: number;
   filedAt: string;
   updatedAt: string;
   revision: number;
+}
+
+export interface CouncilAgendaItem {
+  kind: CouncilKind;
+  question: string;
+  decideBy: string;
+  referredAt: string;
+  session: { sessionId: string; scheduledFor: string; members: string[] } | null;
+  decision: { text: string; assignee: Assignee; dueBy: string; vote: CouncilVote | null; decidedAt: string } | null;
 }
 
 interface StoredCaseRow {
@@ -43,14 +66,25 @@ interface StoredCaseRow {
   category: string;
   urgency: string;
   description: string;
+  /** Description and building, normalised for search (see `normaliseForSearch`). */
+  search_text: string;
   status: string;
   tier: string;
   assignee_organisation_id: string | null;
+  /** Who held the task before it last changed hands, and the global position of that change. */
+  previous_assignee_organisation_id: string | null;
+  reassigned_position: number | null;
   next_deadline: string | null;
   resolve_by: string | null;
+  council_id: string | null;
+  decide_by: string | null;
+  /** The latest council referral with its session and decision (CouncilAgendaItem); null if never referred. */
+  council_json: string | null;
   filed_at: string;
   updated_at: string;
   revision: number;
+  /** Global position of the last event applied: the change feed's cursor (see selectChangesAfter). */
+  changed_position: number;
   state_json: string;
 }
 
@@ -58,7 +92,7 @@ const IN_CHUNK = 500;
 
 export const caseListProjection: Projection = {
   name: 'case_list',
-  version: 2,
+  version: 3,
   tables: ['case_list'],
   schema: `
     CREATE TABLE IF NOT EXISTS case_list (
@@ -69,19 +103,32 @@ export const caseListProjection: Projection = {
       category TEXT NOT NULL,
       urgency TEXT NOT NULL,
       description TEXT NOT NULL,
+      search_text TEXT NOT NULL,
       status TEXT NOT NULL,
       tier TEXT NOT NULL,
       assignee_organisation_id TEXT,
+      previous_assignee_organisation_id TEXT,
+      reassigned_position BIGINT,
       next_deadline TEXT,
       resolve_by TEXT,
+      council_id TEXT,
+      decide_by TEXT,
+      council_json TEXT,
       filed_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
       revision BIGINT NOT NULL,
+      changed_position BIGINT NOT NULL,
       state_json TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS case_list_inbox ON case_list (assignee_organisation_id, status, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_community ON case_list (community_id, filed_at);
+    CREATE INDEX IF NOT EXISTS case_list_compound ON case_list (compound_id, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_filed ON case_list (filed_at);
-    CREATE INDEX IF NOT EXISTS case_list_place ON case_list (compound_id, building, category, status)`,
+    CREATE INDEX IF NOT EXISTS case_list_place ON case_list (compound_id, building, category, status);
+    CREATE INDEX IF NOT EXISTS case_list_next_deadline ON case_list (next_deadline);
+    CREATE INDEX IF NOT EXISTS case_list_tier ON case_list (tier, filed_at);
+    CREATE INDEX IF NOT EXISTS case_list_status ON case_list (status, filed_at);
+    CREATE INDEX IF NOT EXISTS case_list_council ON case_list (council_id, decide_by);
+    CREATE INDEX IF NOT EXISTS case_list_changes ON case_list (changed_position)`,
 
   async apply(events, db) {
     const caseEvents = events.filter((event) => caseIdOfStream(event.streamId) !== undefined);
@@ -114,28 +161,65 @@ function evolveRow(row: StoredCaseRow | undefined, event: RecordedEvent): Stored
         category,
         urgency,
         description,
+        search_text: normaliseForSearch(`${description} ${location.building}`),
+        previous_assignee_organisation_id: null,
+        reassigned_position: null,
+        council_json: null,
         filed_at: filedAt,
       } as StoredCaseRow,
       state,
       event,
+      caseEvent,
     );
   }
   if (!row || row.revision >= event.revision) return undefined;
-  return withState(row, evolveCase(JSON.parse(row.state_json) as CaseState, caseEvent), event);
+  return withState(row, evolveCase(JSON.parse(row.state_json) as CaseState, caseEvent), event, caseEvent);
 }
 
-function withState(row: StoredCaseRow, state: CaseState, event: RecordedEvent): StoredCaseRow {
+function withState(row: StoredCaseRow, state: CaseState, event: RecordedEvent, caseEvent: CaseEvent): StoredCaseRow {
+  const assignee = state.task?.assigneeOrganisationId ?? null;
+  const handedOver = row.assignee_organisation_id != null && row.assignee_organisation_id !== assignee;
+  const council = evolveCouncil(row.council_json === null ? null : (JSON.parse(row.council_json) as CouncilAgendaItem), caseEvent);
+  const beforeCouncil = (state.status === 'before_council' || state.status === 'council_decided') && state.council !== undefined;
   return {
     ...row,
     status: state.status,
     tier: state.tier,
-    assignee_organisation_id: state.task?.assigneeOrganisationId ?? null,
+    assignee_organisation_id: assignee,
+    previous_assignee_organisation_id: handedOver ? row.assignee_organisation_id : row.previous_assignee_organisation_id,
+    reassigned_position: handedOver ? event.globalPosition : row.reassigned_position,
     next_deadline: nextDeadline(state),
     resolve_by: state.task?.deadlines.resolve?.due ?? null,
+    council_id: beforeCouncil ? state.council!.councilId : null,
+    decide_by: beforeCouncil ? utc(state.council!.decideBy) : null,
+    council_json: council === null ? null : JSON.stringify(council),
     updated_at: event.recordedAt,
     revision: event.revision,
+    changed_position: event.globalPosition,
     state_json: JSON.stringify(state),
   };
+}
+
+/** The case state keeps what the deciders need of a council; the agenda also shows when the session sits and how the vote went. */
+function evolveCouncil(council: CouncilAgendaItem | null, event: CaseEvent): CouncilAgendaItem | null {
+  switch (event.type) {
+    case 'CaseReferredToCouncil': {
+      const { council: kind, question, decideBy, referredAt } = event.data;
+      return { kind, question, decideBy, referredAt, session: null, decision: null };
+    }
+    case 'CouncilSessionConvened': {
+      const { sessionId, scheduledFor, members } = event.data;
+      return council && { ...council, session: { sessionId, scheduledFor, members } };
+    }
+    case 'CouncilDecisionRecorded': {
+      const { decision, assignee, dueBy, vote, decidedAt } = event.data;
+      return council && { ...council, decision: { text: decision, assignee, dueBy, vote: vote ?? null, decidedAt } };
+    }
+    case 'CaseReopened':
+      return null;
+    default:
+      return council;
+  }
 }
 
 async function loadRows(db: SqlDatabase, caseIds: string[]): Promise<Map<string, StoredCaseRow>> {
@@ -154,8 +238,21 @@ async function loadRows(db: SqlDatabase, caseIds: string[]): Promise<Map<string,
 /** Only running clocks have a next deadline: a paused or returned task has none to miss. */
 function nextDeadline(state: CaseState): string | null {
   if (!TASK_RUNNING_STATUSES.includes(state.status) || state.paused || !state.task) return null;
-  const dues = Object.values(state.task.deadlines).map((open) => open.due);
-  return dues.length === 0 ? null : dues.reduce((earliest, due) => (Date.parse(due) < Date.parse(earliest) ? due : earliest));
+  const dues = Object.values(state.task.deadlines).map((open) => Date.parse(open.due));
+  return dues.length === 0 ? null : new Date(Math.min(...dues)).toISOString();
+}
+
+/** Instants that SQL compares and orders as text are stored in UTC: a council's `dueBy` may come with an offset. */
+function utc(instant: string): string {
+  return new Date(instant).toISOString();
+}
+
+/**
+ * Text as search compares it: NFKC folds full-width letters and digits (３幢) into their usual
+ * forms, lower case makes Latin letters match either way; Chinese is unchanged.
+ */
+export function normaliseForSearch(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
 }
 
 function toCaseListRow(row: StoredCaseRow): CaseListRow {
@@ -177,7 +274,8 @@ function toCaseListRow(row: StoredCaseRow): CaseListRow {
     resolveBy: row.resolve_by,
     clockPaused: state.paused !== undefined,
     duplicateOf: state.duplicateOf ?? null,
-    councilId: state.status === 'before_council' ? (state.council?.councilId ?? null) : null,
+    councilId: row.council_id,
+    council: row.council_id !== null && row.council_json !== null ? (JSON.parse(row.council_json) as CouncilAgendaItem) : null,
     redoCount: state.redoCount,
     filedAt: row.filed_at,
     updatedAt: row.updated_at,
@@ -185,13 +283,62 @@ function toCaseListRow(row: StoredCaseRow): CaseListRow {
   };
 }
 
-export async function selectInbox(db: SqlDatabase, organisationId: string): Promise<CaseListRow[]> {
-  const rows = await db.query<StoredCaseRow>(
-    `SELECT * FROM case_list WHERE assignee_organisation_id = ? AND status IN (${TASK_RUNNING_STATUSES.map(() => '?').join(', ')})
-     ORDER BY filed_at`,
-    [organisationId, ...TASK_RUNNING_STATUSES],
+/** How long the running clock has until its next deadline: computed when asked, not stored. */
+export interface TimeLeft {
+  /** Negative once overdue; null when no clock runs (no task, paused, waiting on someone else). */
+  timeLeftMs: number | null;
+  overdue: boolean;
+}
+
+export function withTimeLeft<Row extends CaseListRow>(row: Row, now: string): Row & TimeLeft {
+  const timeLeftMs = row.nextDeadline === null ? null : Date.parse(row.nextDeadline) - Date.parse(now);
+  return { ...row, timeLeftMs, overdue: timeLeftMs !== null && timeLeftMs < 0 };
+}
+
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}
+
+export interface CaseListPage<Row = CaseListRow> {
+  /** How many rows match, over all pages. */
+  total: number;
+  items: Row[];
+}
+
+interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+function isIn(column: string, values: readonly string[]): SqlCondition {
+  return values.length === 0 ? { sql: '1 = 0', params: [] } : { sql: `${column} IN (${values.map(() => '?').join(', ')})`, params: [...values] };
+}
+
+/** Paused clocks (no next deadline) after every running one. */
+const BY_NEXT_DEADLINE = 'CASE WHEN next_deadline IS NULL THEN 1 ELSE 0 END, next_deadline';
+
+async function selectPage(db: SqlDatabase, conditions: SqlCondition[], order: SqlCondition, page: PageRequest): Promise<CaseListPage> {
+  const where = conditions.length > 0 ? `WHERE ${conditions.map((condition) => condition.sql).join(' AND ')}` : '';
+  const params = conditions.flatMap((condition) => condition.params);
+  const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM case_list ${where}`, params);
+  const rows = await db.query<StoredCaseRow>(`SELECT * FROM case_list ${where} ORDER BY ${order.sql} LIMIT ? OFFSET ?`, [
+    ...params,
+    ...order.params,
+    page.limit,
+    page.offset,
+  ]);
+  return { total: Number(total), items: rows.map(toCaseListRow) };
+}
+
+/** An organisation's running tasks, the nearest deadline first. */
+export function selectInbox(db: SqlDatabase, organisationId: string, page: PageRequest): Promise<CaseListPage> {
+  return selectPage(
+    db,
+    [{ sql: 'assignee_organisation_id = ?', params: [organisationId] }, isIn('status', TASK_RUNNING_STATUSES)],
+    { sql: `${BY_NEXT_DEADLINE}, filed_at, case_id`, params: [] },
+    page,
   );
-  return rows.map(toCaseListRow);
 }
 
 /** Statuses of a case that no longer takes duplicates: closed, or itself a duplicate. */
@@ -210,52 +357,145 @@ export async function findOpenCaseAtPlace(
   return row?.case_id;
 }
 
+/**
+ * One word of a search, with what it matches besides the text of the case: the compounds,
+ * communities and categories whose names contain it (names live in the directory, so they are
+ * matched when searching, never copied into rows where a renaming would leave them stale).
+ */
+export interface SearchTerm {
+  /** Normalised with `normaliseForSearch`. */
+  text: string;
+  compoundIds: string[];
+  communityIds: string[];
+  categories: string[];
+}
+
 export interface CaseListFilter {
   /** The viewer's scope: only these communities (undefined: all). */
   communityIds?: string[];
+  /** The viewer's scope: only these compounds (undefined: all). */
+  compoundIds?: string[];
   communityId?: string;
   compoundId?: string;
   status?: string;
   tier?: string;
   category?: string;
+  /** Every term must match. */
+  search?: SearchTerm[];
   /** Cases whose running clock has a deadline past `now`. */
   overdueAt?: string;
   limit: number;
   offset: number;
 }
 
-export interface CaseListPage {
-  total: number;
-  items: CaseListRow[];
-}
-
-export async function selectCases(db: SqlDatabase, filter: CaseListFilter): Promise<CaseListPage> {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
+export function selectCases(db: SqlDatabase, filter: CaseListFilter): Promise<CaseListPage> {
+  const conditions: SqlCondition[] = [];
   const equal = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    conditions.push(`${column} = ?`);
-    params.push(value);
+    if (value !== undefined) conditions.push({ sql: `${column} = ?`, params: [value] });
   };
-  if (filter.communityIds !== undefined) {
-    conditions.push(filter.communityIds.length === 0 ? '1 = 0' : `community_id IN (${filter.communityIds.map(() => '?').join(', ')})`);
-    params.push(...filter.communityIds);
-  }
+  if (filter.communityIds !== undefined) conditions.push(isIn('community_id', filter.communityIds));
+  if (filter.compoundIds !== undefined) conditions.push(isIn('compound_id', filter.compoundIds));
   equal('community_id', filter.communityId);
   equal('compound_id', filter.compoundId);
   equal('status', filter.status);
   equal('tier', filter.tier);
   equal('category', filter.category);
-  if (filter.overdueAt !== undefined) {
-    conditions.push('next_deadline < ?');
-    params.push(filter.overdueAt);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM case_list ${where}`, params);
-  const rows = await db.query<StoredCaseRow>(`SELECT * FROM case_list ${where} ORDER BY filed_at DESC, case_id LIMIT ? OFFSET ?`, [
-    ...params,
-    filter.limit,
-    filter.offset,
-  ]);
-  return { total: Number(total), items: rows.map(toCaseListRow) };
+  for (const term of filter.search ?? []) conditions.push(matching(term));
+  if (filter.overdueAt !== undefined) conditions.push({ sql: 'next_deadline < ?', params: [filter.overdueAt] });
+  return selectPage(db, conditions, { sql: 'filed_at DESC, case_id', params: [] }, filter);
+}
+
+/**
+ * A substring match, which is what Chinese needs: words are not separated by spaces, and the most
+ * common searches (电梯, 漏水) are two characters, too short for a trigram index. LIKE works the
+ * same on SQLite and PostgreSQL; it scans the rows the other conditions leave (the viewer's scope).
+ */
+function matching(term: SearchTerm): SqlCondition {
+  const pattern = `%${term.text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const alternatives = [
+    { sql: `search_text LIKE ? ESCAPE '\\'`, params: [pattern] },
+    ...(term.compoundIds.length > 0 ? [isIn('compound_id', term.compoundIds)] : []),
+    ...(term.communityIds.length > 0 ? [isIn('community_id', term.communityIds)] : []),
+    ...(term.categories.length > 0 ? [isIn('category', term.categories)] : []),
+  ];
+  return { sql: `(${alternatives.map((alternative) => alternative.sql).join(' OR ')})`, params: alternatives.flatMap((alternative) => alternative.params) };
+}
+
+export const SUPERVISION_QUEUES = ['overdue', 'escalated', 'disputed'] as const;
+export type SupervisionQueue = (typeof SUPERVISION_QUEUES)[number];
+
+const ESCALATED_TIERS = ['street', 'district'];
+const DISPUTED_STATUSES = ['returned', 'before_council'];
+
+/**
+ * Each queue as a condition on the table, the same condition on a listed row (for rows pushed to
+ * a live stream), and its order.
+ */
+const QUEUES: Record<
+  SupervisionQueue,
+  { where(now: string): SqlCondition; holds(row: CaseListRow, now: string): boolean; order(officerTier: string): SqlCondition }
+> = {
+  // Running clocks past a deadline, the longest overdue first.
+  overdue: {
+    where: (now) => ({ sql: 'next_deadline < ?', params: [now] }),
+    holds: (row, now) => row.nextDeadline !== null && row.nextDeadline < now,
+    order: () => ({ sql: 'next_deadline, case_id', params: [] }),
+  },
+  // Open cases handled above the community, the officer's own tier first, then by the nearest deadline.
+  escalated: {
+    where: () => ({ sql: `${isIn('tier', ESCALATED_TIERS).sql} AND status <> 'closed'`, params: ESCALATED_TIERS }),
+    holds: (row) => ESCALATED_TIERS.includes(row.tier) && row.status !== 'closed',
+    order: (officerTier) => ({ sql: `CASE WHEN tier = ? THEN 0 ELSE 1 END, ${BY_NEXT_DEADLINE}, filed_at, case_id`, params: [officerTier] }),
+  },
+  // Returned by the assignee or before a council, the longest waiting first.
+  disputed: {
+    where: () => isIn('status', DISPUTED_STATUSES),
+    holds: (row) => DISPUTED_STATUSES.includes(row.status),
+    order: () => ({ sql: 'updated_at, case_id', params: [] }),
+  },
+};
+
+export function selectSupervisionQueue(
+  db: SqlDatabase,
+  query: { communityIds: string[]; queue: SupervisionQueue; officerTier: string; now: string } & PageRequest,
+): Promise<CaseListPage> {
+  const { where, order } = QUEUES[query.queue];
+  return selectPage(db, [isIn('community_id', query.communityIds), where(query.now)], order(query.officerTier), query);
+}
+
+/** The supervision queues a case is in now. */
+export function supervisionQueuesOf(row: CaseListRow, now: string): SupervisionQueue[] {
+  return SUPERVISION_QUEUES.filter((queue) => QUEUES[queue].holds(row, now));
+}
+
+/** The cases before a council or just decided by it, the nearest decide-by first. */
+export function selectCouncilAgenda(db: SqlDatabase, councilId: string, page: PageRequest): Promise<CaseListPage> {
+  return selectPage(db, [{ sql: 'council_id = ?', params: [councilId] }], { sql: 'decide_by, case_id', params: [] }, page);
+}
+
+/** A row of the case list as it was changed by the event at `position`. */
+export interface CaseListChange {
+  position: number;
+  row: CaseListRow;
+  /** The organisation whose task went to someone else (or to no one) since the position read from. */
+  previousAssignee: string | null;
+}
+
+/**
+ * The rows changed after `position`, in the order they changed. Rows are written in the order of
+ * the log, each with the position of its last event, so no change is skipped by reading on from
+ * the last position seen; a row changed several times meanwhile is read once, as it is now.
+ */
+export async function selectChangesAfter(db: SqlDatabase, position: number, limit: number): Promise<CaseListChange[]> {
+  const rows = await db.query<StoredCaseRow>('SELECT * FROM case_list WHERE changed_position > ? ORDER BY changed_position LIMIT ?', [position, limit]);
+  return rows.map((row) => ({
+    position: Number(row.changed_position),
+    row: toCaseListRow(row),
+    previousAssignee: row.reassigned_position !== null && Number(row.reassigned_position) > position ? row.previous_assignee_organisation_id : null,
+  }));
+}
+
+export async function latestChangePosition(db: SqlDatabase): Promise<number> {
+  const [row] = await db.query<{ position: number | null }>('SELECT max(changed_position) AS position FROM case_list');
+  return Number(row?.position ?? 0);
 }

@@ -1,0 +1,52 @@
+import { Controller, Get, Headers, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Observable } from 'rxjs';
+import { ListCouncilAgendaQuery, ListSupervisionQueueQuery, WatchSupervisionQuery } from '../../../../libs/application/src';
+import type { Actor } from '../../../../libs/domain/src';
+import { CurrentActor, Roles, TokenInQuery } from '../auth/auth.decorators';
+import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
+import { PageQueryDto, SupervisionQueryDto } from './case.dto';
+
+/** What the tiers above the community and the two councils have before them. */
+@ApiTags('supervision and councils')
+@ApiBearerAuth()
+@Controller()
+export class SupervisionController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Get('supervision')
+  @Roles('street_officer', 'district_officer')
+  @ApiOkResponse({
+    description:
+      '`{total, items}` of the jurisdiction: `overdue` (running clocks past a deadline, most overdue first), ' +
+      '`escalated` (open cases at the street or district tier, the caller’s tier first), ' +
+      '`disputed` (returned, or before a council; longest waiting first); each row with `timeLeftMs`, `overdue` and `queues`',
+  })
+  queue(@CurrentActor() actor: Actor, @Query() { queue, ...page }: SupervisionQueryDto) {
+    return this.queryBus.execute(new ListSupervisionQueueQuery(actor, queue, page, new Date().toISOString()));
+  }
+
+  @Sse('supervision/stream')
+  @TokenInQuery()
+  @Roles('street_officer', 'district_officer')
+  @ApiQuery({ name: 'access_token', required: false, description: 'the bearer token, for EventSource, which cannot send headers' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
+  @ApiOkResponse({
+    description: 'server-sent events: `case` (a supervision row, with the queues it is in now) whenever a case of the jurisdiction changes',
+  })
+  async supervisionStream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
+    return toServerSentEvents(await this.queryBus.execute(new WatchSupervisionQuery(actor, resumePosition(lastEventId))));
+  }
+
+  @Get('councils/agenda')
+  @Roles('council_member')
+  @ApiOkResponse({
+    description:
+      '`{total, items}`: cases before the caller’s council or decided by it and not yet dispatched, ' +
+      'with `council` (question, decideBy, session, decision), the nearest decide-by first',
+  })
+  agenda(@CurrentActor() actor: Actor, @Query() page: PageQueryDto) {
+    return this.queryBus.execute(new ListCouncilAgendaQuery(actor, page, new Date().toISOString()));
+  }
+}
