@@ -12,7 +12,7 @@ const compounds: Array<{ id: string; name: string; communityId: string }> = [
   { id: 'hushan-huayuan', name: '湖山花园', communityId: 'hushan' },
   { id: 'hushan-xinyuan', name: '湖山新苑', communityId: 'hushan' },
   { id: 'xiushui-jiayuan', name: '秀水家园', communityId: 'xiushui' },
-  { id: 'shanshuiyuan', name: '山水苑', communityId: 'shanshuiyuan' },
+  { id: 'shanshuiyuan-xiaoqu', name: '山水苑', communityId: 'shanshuiyuan' },
 ];
 
 export const DEMO_ORGANISATIONS: Organisation[] = [
