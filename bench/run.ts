@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -11,8 +11,9 @@ import { inboxLatency } from './inbox-latency.bench';
 import { wholeLife } from './whole-life.bench';
 
 /**
- * `npm run bench [name…]`: runs the benchmarks, prints their figures beside their baselines and
- * writes them to docs/benchmarks.md with the date and the commit. Never a pass/fail.
+ * `npm run bench [name…]`: runs the benchmarks (all, or those named), prints their figures beside
+ * their baselines and writes them to docs/benchmarks.md, each section replacing the one of the same
+ * title and marked with its date and commit. Never a pass/fail.
  */
 const BENCHMARKS: Record<string, Benchmark> = {
   'event-log-sqlite': sqliteEventLog,
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const chosen = process.argv.slice(2);
   const names = chosen.length > 0 ? chosen : Object.keys(BENCHMARKS);
-  const sections: string[] = [];
+  const sections = new Map<string, string>();
+  const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  const dirty = execSync('git status --porcelain', { encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
   for (const name of names) {
     const benchmark = BENCHMARKS[name];
     if (!benchmark) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
@@ -33,12 +36,31 @@ async function main(): Promise<void> {
     const figures = await benchmark.run();
     const table = renderTable(figures);
     console.log(table);
-    sections.push(`## ${benchmark.title}\n\n${table}\n`);
+    const measured = `Measured on ${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty}, ${cpus().length} cores.`;
+    sections.set(benchmark.title, `## ${benchmark.title}\n\n${measured}\n\n${table}\n`);
   }
-  const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-  const dirty = execSync('git status --porcelain', { encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
-  const header = `# Benchmarks\n\nWritten by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty}, on this machine (${cpus().length} cores). Figures are measurements, never test assertions.\n`;
-  if (chosen.length === 0) writeFileSync(join(__dirname, '..', 'docs', 'benchmarks.md'), [header, ...sections].join('\n'));
+  writeBenchmarksDocument(sections);
+}
+
+const DOCUMENT = join(__dirname, '..', 'docs', 'benchmarks.md');
+const HEADER = '# Benchmarks\n\nWritten by `npm run bench`; each section by its own latest run. Figures are measurements, never test assertions.\n';
+
+/** Replaces the sections measured now, keeps the others as they were, in the order of BENCHMARKS. */
+function writeBenchmarksDocument(measured: Map<string, string>): void {
+  const kept = new Map<string, string>();
+  const previous = existsSync(DOCUMENT) ? readFileSync(DOCUMENT, 'utf8') : '';
+  for (const section of previous.split(/^(?=## )/m).filter((part) => part.startsWith('## '))) {
+    kept.set(section.slice(3, section.indexOf('\n')).trim(), section.trimEnd() + '\n');
+  }
+  for (const [title, section] of measured) kept.set(title, section);
+  const order = Object.values(BENCHMARKS).map((benchmark) => benchmark.title);
+  const titles = [...kept.keys()].sort((a, b) => rank(order, a) - rank(order, b));
+  writeFileSync(DOCUMENT, [HEADER, ...titles.map((title) => kept.get(title)!)].join('\n'));
+}
+
+function rank(order: string[], title: string): number {
+  const index = order.indexOf(title);
+  return index < 0 ? order.length : index;
 }
 
 function renderTable(figures: Figure[]): string {
