@@ -321,8 +321,8 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
       dueBy,
       vote: { for: 5, against: 1, abstain: 0 },
     };
-    await expectRefused(company, caseId, 'task/sign-for', undefined, 409, /has no task/);
-    await expectRefused(ownersCouncil, caseId, 'council/session', session, 403, /secretariat of council property-council/);
+    await expectRefused(company, caseId, 'task/sign-for', undefined, 404, /does not exist/);
+    await expectRefused(ownersCouncil, caseId, 'council/session', session, 404, /does not exist/);
     await expectRefused(propertyCouncil, caseId, 'council/decision', decision, 409, /no session/);
     await expectRefused(propertyCouncil, caseId, 'council/session', { scheduledFor: fromNow(-HOUR) }, 400, /past/);
     await expectDone(propertyCouncil, caseId, 'council/session', session, ['CouncilSessionConvened'], 'before_council');
@@ -382,7 +382,7 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
       const caseId = await file(complaint('water_leak', '地下车库顶板渗水'));
       await untilInInbox(company, caseId);
       await expectRefused(company, caseId, 'task/return', { reason: 'wrongly_routed', note: ' ' }, 400);
-      await expectRefused(otherCompany, caseId, 'task/return', { reason: 'wrongly_routed', note: '不归我们管' }, 403, /not assigned to your organisation/);
+      await expectRefused(otherCompany, caseId, 'task/return', { reason: 'wrongly_routed', note: '不归我们管' }, 404, /does not exist/);
       await expectDone(company, caseId, 'task/return', { reason: 'wrongly_routed', note: '该车库由卧城印象物业代管' }, ['TaskReturned'], 'returned');
       await untilNotInInbox(company, caseId);
 
@@ -407,7 +407,7 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
       await untilInInbox(otherCompany, caseId, (task) => task.taskId === second.taskId);
       expect(await inboxTask(company, caseId)).toBeUndefined();
       expect((await api.request('GET', `/cases/${caseId}`, company)).status).toBe(404);
-      await expectRefused(company, caseId, 'task/sign-for', undefined, 403, /not assigned to your organisation/);
+      await expectRefused(company, caseId, 'task/sign-for', undefined, 404, /does not exist/);
 
       await signForAndResolve(caseId, otherCompany);
       await callBackSatisfied(caseId);
@@ -489,7 +489,7 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
       expect(asCommittee).toMatchObject({ status: 'awaiting_sign_for', category: 'maintenance_fund', task: { assigneeOrganisationId: 'oc-beichen-aoyuan' } });
       await workflowCaughtUp(caseId);
       expect(await inboxTask(company, caseId)).toBeUndefined();
-      await expectRefused(company, caseId, 'task/sign-for', undefined, 403, /not assigned to your organisation/);
+      await expectRefused(company, caseId, 'task/sign-for', undefined, 404, /does not exist/);
       await expectRefused(ownersCommittee, caseId, 'task/return', { reason: 'needs_owners_decision', note: '需业主表决' }, 400, /owners committee is the one/);
 
       await signForAndResolve(caseId, ownersCommittee);
@@ -565,7 +565,7 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
     expect(await types(duplicateId)).toEqual(['ComplaintFiled', 'CaseLinkedAsDuplicate']);
     expect(await caseView(duplicateId)).toMatchObject({ status: 'duplicate', task: null });
     expect(await inboxTask(company, duplicateId)).toBeUndefined();
-    await expectRefused(company, duplicateId, 'task/sign-for', undefined, 409, /has no task/);
+    await expectRefused(company, duplicateId, 'task/sign-for', undefined, 404, /does not exist/);
     await expectRefused(company, duplicateId, 'unmerge', undefined, 403);
     await expectRefused(staff, primaryId, 'unmerge', undefined, 409, /cannot be unmerged while awaiting sign for/);
 
@@ -621,7 +621,7 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
     expect([initial.sign_for!.unit, initial.first_reply!.unit, initial.resolve!.unit]).toEqual(['hours', 'working_days', 'hours']);
 
     // Paused: nothing moves yet, and the inbox shows no running deadline.
-    await expectRefused(otherCompany, caseId, 'clock/pause', { reason: '等待居民' }, 403);
+    await expectRefused(otherCompany, caseId, 'clock/pause', { reason: '等待居民' }, 404);
     await expectRefused(staff, caseId, 'clock/resume', undefined, 409, /is not paused/);
     await expectDone(staff, caseId, 'clock/pause', { reason: '居民出差，约定下周一入户' }, ['ClockPaused'], 'awaiting_sign_for');
     await expectRefused(company, caseId, 'clock/pause', { reason: '再次暂停' }, 409, /already paused/);

@@ -96,8 +96,8 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
 
     const before = await eventCount();
     const foreignSign = await api.request('POST', `/cases/${caseId}/task/sign-for`, foreignCompany);
-    expect(foreignSign.status).toBe(403);
-    expect(foreignSign.body.message).toMatch(/not assigned to your organisation/);
+    expect(foreignSign.status).toBe(404);
+    expect(foreignSign.body.message).toMatch(/does not exist/);
     const resolveUnsigned = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已处理' });
     expect(resolveUnsigned.status).toBe(409);
     expect(resolveUnsigned.body.message).toMatch(/must be signed for/);

@@ -16,7 +16,6 @@ describe('structured logs, correlation ids and metrics', () => {
   let app: INestApplication;
   let api: ApiClient;
   let staff: string;
-  let company: string;
 
   const logged = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
 
@@ -25,7 +24,7 @@ describe('structured logs, correlation ids and metrics', () => {
     app = await createApiApp(config, { logger: new JsonLogger('info', (line) => lines.push(line)) });
     await app.listen(0, '127.0.0.1');
     api = new ApiClient(await app.getUrl());
-    [staff, company] = await Promise.all(['staff.xiangyuan', 'pc.beichen-aoyuan'].map((user) => api.login(user)));
+    staff = await api.login('staff.xiangyuan');
   });
 
   afterAll(() => app?.close());
@@ -91,8 +90,8 @@ describe('structured logs, correlation ids and metrics', () => {
       location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' },
     });
     expect(otherCommunity.status).toBe(403);
-    // No worker runs here: the case is never dispatched, so it has no task to sign for.
-    expect((await api.request('POST', `/cases/${filed.body.caseId}/task/sign-for`, company)).status).toBe(409);
+    // No worker runs here: the case is never dispatched, so its clock never ran and cannot resume.
+    expect((await api.request('POST', `/cases/${filed.body.caseId}/clock/resume`, staff)).status).toBe(409);
     expect((await api.request('POST', '/cases', staff, { description: 'no command: refused by validation' })).status).toBe(400);
 
     const scrape = await api.request<string>('GET', '/metrics');
@@ -107,7 +106,7 @@ describe('structured logs, correlation ids and metrics', () => {
     expect(metrics).toMatch(/^yixin_commands_total\{command="FileComplaint",outcome="ok"\} 2$/m);
     expect(metrics).toMatch(/^yixin_commands_total\{command="FileComplaint",outcome="invalid"\} 1$/m);
     expect(metrics).toMatch(/^yixin_commands_total\{command="FileComplaint",outcome="forbidden"\} 1$/m);
-    expect(metrics).toMatch(/^yixin_commands_total\{command="SignForTask",outcome="conflict"\} 1$/m);
+    expect(metrics).toMatch(/^yixin_commands_total\{command="ResumeClock",outcome="conflict"\} 1$/m);
     expect(metrics).toMatch(/^yixin_events_appended_total\{type="ComplaintFiled"\} 2$/m);
     expect(metrics).not.toMatch(/^yixin_events_appended_total\{type="TaskSignedFor"\}/m);
   });

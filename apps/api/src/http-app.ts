@@ -44,6 +44,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
       .setDescription('One center, two councils: residents’ property complaints from filing to closure')
       .setVersion('0.1.0')
       .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'query', name: 'access_token' }, 'access_token')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -1,7 +1,8 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UserAdministration, type AdministeredUser } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
+import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, OrganisationAdmin } from '../auth/auth.decorators';
 import { AdministeredUserDto, CreateUserDto, ListUsersQueryDto, PasswordDto, UpdateUserDto } from './admin-users.dto';
 
@@ -10,7 +11,8 @@ import { AdministeredUserDto, CreateUserDto, ListUsersQueryDto, PasswordDto, Upd
  * every organisation under the district. Another organisation's user is not found.
  */
 @ApiTags('administration')
-@ApiBearerAuth()
+@ApiSignedIn()
+@ApiErrors(400)
 @OrganisationAdmin()
 @Controller('admin/users')
 export class AdminUsersController {
@@ -19,6 +21,8 @@ export class AdminUsersController {
   @Get()
   @ApiOkResponse({ type: AdministeredUserDto, isArray: true })
   @ApiOperation({ summary: 'the users of your organisation (or of `organisationId`, for district administrators)' })
+  @ApiError(403, 'not an administrator, or an organisation you do not administer')
+  @ApiError(404, 'no such organisation')
   list(@CurrentActor() administrator: Actor, @Query() query: ListUsersQueryDto): Promise<AdministeredUser[]> {
     return this.users.listUsers(administrator, query.organisationId);
   }
@@ -26,6 +30,10 @@ export class AdminUsersController {
   @Post()
   @ApiCreatedResponse({ type: AdministeredUserDto })
   @ApiOperation({ summary: 'a new user, who signs in with the password given' })
+  @ApiError(403, 'not an administrator, or an organisation you do not administer')
+  @ApiError(404, 'no such organisation')
+  @ApiError(409, 'the username is taken')
+  @ApiAuthenticatedWrite()
   create(@CurrentActor() administrator: Actor, @Body() body: CreateUserDto): Promise<AdministeredUser> {
     const { username, displayName, role, password, organisationId, isAdministrator } = body;
     return this.users.createUser(administrator, { username, displayName, role, password, organisationId, isAdministrator });
@@ -34,6 +42,9 @@ export class AdminUsersController {
   @Patch(':username')
   @ApiOkResponse({ type: AdministeredUserDto })
   @ApiOperation({ summary: 'rename, disable or enable a user, or give or take their administration' })
+  @ApiError(404, 'no such user among those you administer')
+  @ApiError(409, 'administrators cannot disable themselves or give up their own administration')
+  @ApiAuthenticatedWrite()
   update(@CurrentActor() administrator: Actor, @Param('username') username: string, @Body() body: UpdateUserDto): Promise<AdministeredUser> {
     const { displayName, disabled, isAdministrator } = body;
     if (displayName === undefined && disabled === undefined && isAdministrator === undefined) {
@@ -44,7 +55,10 @@ export class AdminUsersController {
 
   @Post(':username/password')
   @HttpCode(204)
+  @ApiOperation({ summary: 'reset a user’s password' })
   @ApiNoContentResponse({ description: 'the password is replaced and the user is signed out everywhere' })
+  @ApiError(404, 'no such user among those you administer')
+  @ApiAuthenticatedWrite()
   async resetPassword(@CurrentActor() administrator: Actor, @Param('username') username: string, @Body() body: PasswordDto): Promise<void> {
     await this.users.resetPassword(administrator, username, body.password);
   }

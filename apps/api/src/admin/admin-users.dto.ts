@@ -5,7 +5,7 @@ import { ROLES, type Role } from '../../../../libs/domain/src';
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 const NOT_BLANK = /\S/;
 /** The workflow acts as `system`; no person signs in as it. */
-const PERSON_ROLES = ROLES.filter((role) => role !== 'system');
+export const PERSON_ROLES = ROLES.filter((role) => role !== 'system');
 
 export class AdministeredUserDto {
   @ApiProperty({ example: 'staff2.xiangyuan' }) username!: string;

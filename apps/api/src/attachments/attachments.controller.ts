@@ -17,18 +17,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPayloadTooLargeResponse,
-  ApiProperty,
-  ApiTags,
-  ApiUnsupportedMediaTypeResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import {
   ATTACHMENT_CONTENT_TYPES,
@@ -40,6 +29,7 @@ import {
   type YixinConfig,
 } from '../../../../libs/application/src';
 import { SHA256_HEX, type Actor } from '../../../../libs/domain/src';
+import { ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { caseIdPipe } from '../cases/case-actions.controller';
 
@@ -101,7 +91,8 @@ function requireSupportedImage(photo: UploadedPhoto): AttachmentContentType {
 
 /** Photos as evidence of what was done: stored once per content, cited by hash in progress reports and resolutions. */
 @ApiTags('attachments')
-@ApiBearerAuth()
+@ApiSignedIn()
+@ApiErrors(400, 404)
 @Controller()
 export class AttachmentsController {
   constructor(private readonly attachments: AttachmentStore) {}
@@ -113,8 +104,10 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ type: StoredAttachmentDto, description: 'stored, or already stored: the same bytes have the same hash' })
-  @ApiPayloadTooLargeResponse({ description: 'larger than ATTACHMENT_MAX_BYTES' })
-  @ApiUnsupportedMediaTypeResponse({ description: 'not a JPEG, PNG or WebP image by its first bytes, or not the type declared' })
+  @ApiError(403, 'neither the case’s community staff nor the organisation holding its task')
+  @ApiError(409, 'the case is closed: it takes no more evidence')
+  @ApiError(413, 'larger than ATTACHMENT_MAX_BYTES')
+  @ApiErrors(415, 429)
   upload(
     @CurrentActor() actor: Actor,
     @Param('caseId', caseIdPipe) caseId: string,

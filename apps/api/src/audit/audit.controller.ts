@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { EventEmitter, once } from 'node:events';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Min } from 'class-validator';
 import {
@@ -16,7 +16,9 @@ import {
   type PersonalDataReads,
 } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
+import { ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { CaseHistoryDto, CaseStateAsOfDto, LogVerificationDto, PersonalDataReadsDto } from './audit-views.dto';
 
 const caseIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('caseId must be a UUID') });
 
@@ -66,39 +68,53 @@ interface StreamingResponse extends EventEmitter {
 
 /** Read-only tools of the auditor: replay, state as of a past moment, verification, export, who read residents' data. */
 @ApiTags('audit')
-@ApiBearerAuth()
+@ApiSignedIn()
+@ApiErrors(400)
 @Roles('auditor')
 @Controller('audit')
 export class AuditController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('cases/:caseId/history')
-  @ApiOkResponse({ description: 'every event of the case with its envelope, and the verdict on its hash chain' })
+  @ApiOperation({ summary: 'replay a case: every event with its envelope, and the verdict on its hash chain' })
+  @ApiOkResponse({ type: CaseHistoryDto })
+  @ApiErrors(404)
   history(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string): Promise<CaseHistory> {
     return this.queryBus.execute(new GetCaseHistoryQuery(actor, caseId));
   }
 
   @Get('cases/:caseId/state')
-  @ApiOkResponse({ description: 'the case folded from its events up to `at` and/or `revision`' })
+  @ApiOperation({ summary: 'the case as it stood at a past moment and/or revision, folded from its events up to there' })
+  @ApiOkResponse({ type: CaseStateAsOfDto })
+  @ApiErrors(404)
   stateAsOf(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Query() query: AsOfQueryDto): Promise<CaseStateAsOf> {
     return this.queryBus.execute(new GetCaseStateAsOfQuery(actor, caseId, { at: query.at, revision: query.revision }));
   }
 
   @Get('cases/:caseId/personal-data-reads')
-  @ApiOkResponse({ description: 'who was shown the case’s resident in full (name, phone, unit), and when, oldest first' })
+  @ApiOperation({ summary: 'who was shown the case’s resident in full (name, phone, unit), and when' })
+  @ApiOkResponse({ type: PersonalDataReadsDto })
+  @ApiErrors(404)
   personalDataReads(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string): Promise<PersonalDataReads> {
     return this.queryBus.execute(new GetPersonalDataReadsQuery(actor, caseId));
   }
 
   @Get('verify')
-  @ApiOkResponse({ description: 'hash chains, contiguous revisions and increasing positions, with every problem and where' })
+  @ApiOperation({ summary: 'verify one case or the whole log: hashes, chains, contiguous revisions, increasing positions' })
+  @ApiOkResponse({ type: LogVerificationDto })
   verify(@CurrentActor() actor: Actor, @Query() query: VerifyQueryDto): Promise<LogVerification> {
     return this.queryBus.execute(new VerifyLogQuery(actor, query.caseId));
   }
 
   @Get('export')
-  @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ description: 'the selected events, streamed, residents’ personal data encrypted as stored, or masked where stored in clear' })
+  @ApiOperation({ summary: 'the selected events with their whole envelope, streamed as JSON Lines or CSV' })
+  @ApiOkResponse({
+    description: 'residents’ personal data encrypted as stored, or masked where stored in clear',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string', description: 'one event per line, with `personal_data`' } },
+      'text/csv': { schema: { type: 'string', description: 'a header line, then one event per line' } },
+    },
+  })
   async export(@CurrentActor() actor: Actor, @Query() query: ExportQueryDto, @Res() response: StreamingResponse): Promise<void> {
     const lines: AsyncGenerator<string> = await this.queryBus.execute(
       new ExportEventsQuery(actor, { caseId: query.caseId, from: query.from, to: query.to }, query.format),

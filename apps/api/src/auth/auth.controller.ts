@@ -1,14 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import {
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiProperty,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,6 +12,8 @@ import {
   type YixinConfig,
 } from '../../../../libs/application/src';
 import type { Role } from '../../../../libs/domain/src';
+import { PERSON_ROLES } from '../admin/admin-users.dto';
+import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { LoginRateLimit } from '../rate-limit/rate-limit';
 import { CurrentToken, Public } from './auth.decorators';
 import type { TokenClaims } from './auth.guard';
@@ -40,7 +34,7 @@ export class LoginResponse {
   @ApiProperty() accessToken!: string;
   @ApiProperty() expiresInSeconds!: number;
   @ApiProperty() userId!: string;
-  @ApiProperty() role!: Role;
+  @ApiProperty({ enum: PERSON_ROLES }) role!: Role;
   @ApiProperty() organisationId!: string;
   @ApiProperty() displayName!: string;
   @ApiProperty({ description: 'manages the users of its organisation (/admin/users)' }) isAdministrator!: boolean;
@@ -60,9 +54,11 @@ export class AuthController {
   @LoginRateLimit()
   @Post('login')
   @HttpCode(200)
+  @ApiOperation({ summary: 'sign in: a bearer token for every other route' })
   @ApiOkResponse({ type: LoginResponse })
-  @ApiUnauthorizedResponse({ description: 'unknown user or wrong password' })
-  @ApiTooManyRequestsResponse({ description: 'too many login attempts from this address within a minute' })
+  @ApiErrors(400, 413)
+  @ApiError(401, 'unknown user or wrong password, or a disabled account')
+  @ApiError(429, 'too many login attempts from this address within a minute: retry after the seconds in `Retry-After`')
   async login(@Body() { username, password }: LoginDto): Promise<LoginResponse> {
     const found = await this.directory.findUserWithPasswordHash(username);
     if (!found || !(await verifyPassword(password, found.passwordHash))) {
@@ -86,7 +82,9 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @ApiBearerAuth()
+  @ApiSignedIn()
+  @ApiAuthenticatedWrite()
+  @ApiOperation({ summary: 'sign out: revoke the token of this request' })
   @ApiNoContentResponse({ description: 'the token of the request is revoked; the user’s other tokens stay valid' })
   async logout(@CurrentToken() token: IssuedToken): Promise<void> {
     await this.revocation.revoke(token);

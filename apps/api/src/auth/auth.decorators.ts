@@ -1,6 +1,7 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Actor, Role } from '../../../../libs/domain/src';
 import type { IssuedToken } from '../../../../libs/application/src';
+import { ApiError } from '../api-errors';
 
 export const PUBLIC_ROUTE = 'yixin:public';
 export const ALLOWED_ROLES = 'yixin:roles';
@@ -16,11 +17,13 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
  */
 export const TokenInQuery = () => SetMetadata(TOKEN_IN_QUERY, true);
 
-/** Only these roles may call the route; handlers check the finer scope themselves. */
-export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+/** Only these roles may call the route; handlers check the finer scope themselves. Documented where it is enforced, so the two agree. */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ALLOWED_ROLES, roles), ApiError(403, `this route is for ${roles.join(', ')}`));
 
 /** Only administrators of an organisation may call the route, whatever their role; the handler checks which organisation. */
-export const OrganisationAdmin = () => SetMetadata(ORGANISATION_ADMINISTRATORS, true);
+export const OrganisationAdmin = () =>
+  applyDecorators(SetMetadata(ORGANISATION_ADMINISTRATORS, true), ApiError(403, 'this route is for administrators of an organisation'));
 
 /** The authenticated caller, as the domain sees them. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {

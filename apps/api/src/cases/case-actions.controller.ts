@@ -1,9 +1,10 @@
-import { BadRequestException, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { applyDecorators, BadRequestException, Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { ExecuteCaseCommand, type CaseCommandResult } from '../../../../libs/application/src';
-import type { Actor, CaseCommand, Duration, FileComplaint } from '../../../../libs/domain/src';
+import type { Actor, CaseCommand, Duration, FileComplaint, Role } from '../../../../libs/domain/src';
+import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import {
   CouncilDecisionDto,
@@ -35,6 +36,10 @@ type Action = ActionCommand extends infer C ? (C extends ActionCommand ? Omit<C,
 const ASSIGNEES = ['property_company', 'owners_committee'] as const;
 const TIER_HANDLERS = ['community_staff', 'street_officer', 'district_officer'] as const;
 
+/** Who may ask for an action; the domain then checks that it is their case, their task, their tier. */
+const ActionFor = (...roles: Role[]) =>
+  applyDecorators(Roles(...roles), ApiError(403, 'not your task, or the case is handled by another tier or organisation'));
+
 function requireDuration(dto: DurationDto): Duration {
   const duration = toDuration(dto);
   if (!duration) throw new BadRequestException(['extension must have exactly one of hours or workingDays']);
@@ -46,9 +51,10 @@ function requireDuration(dto: DurationDto): Duration {
  * checks who may do it and when, so the roles here only keep others from reaching it.
  */
 @ApiTags('case actions')
-@ApiBearerAuth()
+@ApiSignedIn()
 @ApiOkResponse({ type: CaseCommandResponse })
-@ApiConflictResponse({ description: 'the case is not in a state that allows it, or another command changed the case meanwhile' })
+@ApiErrors(400, 404, 409)
+@ApiAuthenticatedWrite()
 @Controller('cases/:caseId')
 export class CaseActionsController {
   constructor(private readonly commandBus: CommandBus) {}
@@ -60,7 +66,7 @@ export class CaseActionsController {
 
   @Post('task/sign-for')
   @HttpCode(200)
-  @Roles(...ASSIGNEES)
+  @ActionFor(...ASSIGNEES)
   @ApiOperation({ summary: '签收: the assignee takes the task on' })
   signFor(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'SignForTask' });
@@ -68,7 +74,7 @@ export class CaseActionsController {
 
   @Post('task/progress')
   @HttpCode(200)
-  @Roles(...ASSIGNEES)
+  @ActionFor(...ASSIGNEES)
   @ApiOperation({ summary: 'a progress report; the first one meets the first-reply deadline' })
   progress(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
     return this.act(actor, caseId, { type: 'ReportProgress', note: body.note, evidence: body.evidence ?? [] });
@@ -76,7 +82,7 @@ export class CaseActionsController {
 
   @Post('task/resolve')
   @HttpCode(200)
-  @Roles(...ASSIGNEES)
+  @ActionFor(...ASSIGNEES)
   @ApiOperation({ summary: '办结: the assignee reports the task done, with photos as evidence if it has them' })
   resolve(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
     return this.act(actor, caseId, { type: 'ResolveTask', note: body.note, evidence: body.evidence ?? [] });
@@ -84,7 +90,7 @@ export class CaseActionsController {
 
   @Post('task/return')
   @HttpCode(200)
-  @Roles(...ASSIGNEES)
+  @ActionFor(...ASSIGNEES)
   @ApiOperation({ summary: '退单: wrongly routed goes back to the community; disputed goes to the property council' })
   returnTask(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReturnTaskDto) {
     return this.act(actor, caseId, { type: 'ReturnTask', reason: body.reason, note: body.note });
@@ -92,7 +98,7 @@ export class CaseActionsController {
 
   @Post('task/extension-request')
   @HttpCode(200)
-  @Roles(...ASSIGNEES)
+  @ActionFor(...ASSIGNEES)
   @ApiOperation({ summary: '延期申请: before the resolve deadline' })
   requestExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ExtensionDto) {
     return this.act(actor, caseId, { type: 'RequestExtension', extension: requireDuration(body.extension), reason: body.reason });
@@ -100,21 +106,23 @@ export class CaseActionsController {
 
   @Post('extension/grant')
   @HttpCode(200)
-  @Roles(...TIER_HANDLERS)
+  @ActionFor(...TIER_HANDLERS)
+  @ApiOperation({ summary: 'the handling tier grants the assignee’s extension request' })
   grantExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'GrantExtension' });
   }
 
   @Post('extension/refuse')
   @HttpCode(200)
-  @Roles(...TIER_HANDLERS)
+  @ActionFor(...TIER_HANDLERS)
+  @ApiOperation({ summary: 'the handling tier refuses the assignee’s extension request' })
   refuseExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'RefuseExtension', reason: body.reason });
   }
 
   @Post('deadline/extend')
   @HttpCode(200)
-  @Roles(...TIER_HANDLERS)
+  @ActionFor(...TIER_HANDLERS)
   @ApiOperation({ summary: 'the handling tier extends the resolve deadline on its own initiative' })
   extend(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ExtensionDto) {
     return this.act(actor, caseId, { type: 'ExtendDeadline', extension: requireDuration(body.extension), reason: body.reason });
@@ -122,7 +130,7 @@ export class CaseActionsController {
 
   @Post('clock/pause')
   @HttpCode(200)
-  @Roles('community_staff', ...ASSIGNEES)
+  @ActionFor('community_staff', ...ASSIGNEES)
   @ApiOperation({ summary: 'stop the clock while the case waits for the resident' })
   pause(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'PauseClock', reason: body.reason });
@@ -130,7 +138,7 @@ export class CaseActionsController {
 
   @Post('clock/resume')
   @HttpCode(200)
-  @Roles('community_staff', ...ASSIGNEES)
+  @ActionFor('community_staff', ...ASSIGNEES)
   @ApiOperation({ summary: 'restart the clock; open deadlines move back by the paused time' })
   resume(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'ResumeClock' });
@@ -138,7 +146,7 @@ export class CaseActionsController {
 
   @Post('return/reject')
   @HttpCode(200)
-  @Roles(...TIER_HANDLERS)
+  @ActionFor(...TIER_HANDLERS)
   @ApiOperation({ summary: 'an unjustified return goes back to its assignee with the original deadlines' })
   rejectReturn(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'RejectReturn', reason: body.reason });
@@ -146,7 +154,7 @@ export class CaseActionsController {
 
   @Post('redispatch')
   @HttpCode(200)
-  @Roles(...TIER_HANDLERS)
+  @ActionFor(...TIER_HANDLERS)
   @ApiOperation({ summary: '改派: the handling tier gives the task to another assignee' })
   redispatch(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: RedispatchDto) {
     const { organisationId, kind } = body.assignee;
@@ -155,7 +163,7 @@ export class CaseActionsController {
 
   @Post('council-referral')
   @HttpCode(200)
-  @Roles(...TIER_HANDLERS)
+  @ActionFor(...TIER_HANDLERS)
   @ApiOperation({ summary: 'refer the case to the property council or the owners’-committee council' })
   referToCouncil(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilReferralDto) {
     return this.act(actor, caseId, { type: 'ReferToCouncil', council: body.council, question: body.question });
@@ -163,7 +171,7 @@ export class CaseActionsController {
 
   @Post('council/session')
   @HttpCode(200)
-  @Roles('council_member')
+  @ActionFor('council_member')
   @ApiOperation({ summary: 'the council’s secretariat convenes a session with the council’s members' })
   convene(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilSessionDto) {
     return this.act(actor, caseId, { type: 'ConveneCouncilSession', sessionId: randomUUID(), members: [], scheduledFor: body.scheduledFor });
@@ -171,7 +179,7 @@ export class CaseActionsController {
 
   @Post('council/decision')
   @HttpCode(200)
-  @Roles('council_member')
+  @ActionFor('council_member')
   @ApiOperation({ summary: 'who does what by when, by vote or consensus; then dispatched like a task' })
   decide(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilDecisionDto) {
     const { decision, assignee, dueBy, vote } = body;
@@ -186,7 +194,7 @@ export class CaseActionsController {
 
   @Post('call-back')
   @HttpCode(200)
-  @Roles('community_staff')
+  @ActionFor('community_staff')
   @ApiOperation({ summary: '回访: satisfied closes the case, not satisfied redoes it, unreachable three times closes it' })
   callBack(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CallBackDto) {
     const { outcome, rating, note } = body;
@@ -200,7 +208,7 @@ export class CaseActionsController {
 
   @Post('withdraw')
   @HttpCode(200)
-  @Roles('community_staff')
+  @ActionFor('community_staff')
   @ApiOperation({ summary: 'the resident withdraws the complaint; the case closes with that reason' })
   withdraw(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: NoteDto) {
     return this.act(actor, caseId, { type: 'WithdrawComplaint', note: body.note });
@@ -208,7 +216,7 @@ export class CaseActionsController {
 
   @Post('merge')
   @HttpCode(200)
-  @Roles('community_staff')
+  @ActionFor('community_staff')
   @ApiOperation({ summary: '并案: link this case to the open case it duplicates' })
   merge(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: MergeDto) {
     return this.act(actor, caseId, { type: 'MergeCase', primaryCaseId: body.primaryCaseId });
@@ -216,7 +224,7 @@ export class CaseActionsController {
 
   @Post('unmerge')
   @HttpCode(200)
-  @Roles('community_staff')
+  @ActionFor('community_staff')
   @ApiOperation({ summary: 'undo a merge; the case is dispatched on its own' })
   unmerge(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'UnmergeCase' });
@@ -224,7 +232,7 @@ export class CaseActionsController {
 
   @Post('ruling')
   @HttpCode(200)
-  @Roles('street_officer', 'district_officer')
+  @ActionFor('street_officer', 'district_officer')
   @ApiOperation({ summary: 'the supervising tier closes the case with a ruling' })
   rule(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: RulingDto) {
     return this.act(actor, caseId, { type: 'CloseWithRuling', ruling: body.ruling });
@@ -232,7 +240,7 @@ export class CaseActionsController {
 
   @Post('reopen')
   @HttpCode(200)
-  @Roles('street_officer', 'district_officer')
+  @ActionFor('street_officer', 'district_officer')
   @ApiOperation({ summary: 'the supervising street or district reopens a closed case' })
   reopen(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'ReopenCase', reason: body.reason });

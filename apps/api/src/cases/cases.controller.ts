@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Query, Sse, ValidationPipe, type MessageEvent } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import {
   FileComplaintBatchCommand,
@@ -14,12 +14,14 @@ import {
   type ComplaintToFile,
 } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
+import { ApiAuthenticatedWrite, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles, TokenInQuery } from '../auth/auth.decorators';
 import { refusalBody, type ErrorBody } from '../domain-error.filter';
 import { VALIDATION_OPTIONS } from '../http-app';
 import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
 import { caseIdPipe, toResponse } from './case-actions.controller';
 import { CaseCommandResponse, ComplaintBatchItemResponse, FileComplaintBatchDto, FileComplaintDto, ListCasesQueryDto, PageQueryDto } from './case.dto';
+import { CaseListPageDto, CaseViewDto, TimelineEntryDto } from './case-views.dto';
 
 const complaintValidation = new ValidationPipe(VALIDATION_OPTIONS);
 
@@ -36,14 +38,17 @@ function outcomeBody(outcome: BatchFilingOutcome): Omit<ComplaintBatchItemRespon
 }
 
 @ApiTags('cases')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller()
 export class CasesController {
   constructor(private readonly commandBus: CommandBus, private readonly queryBus: QueryBus) {}
 
   @Post('cases')
   @Roles('community_staff')
+  @ApiOperation({ summary: '受理: community staff file a complaint in their own community' })
   @ApiCreatedResponse({ type: CaseCommandResponse, description: 'the complaint is recorded; its workflow dispatches it' })
+  @ApiErrors(400)
+  @ApiAuthenticatedWrite()
   async file(@CurrentActor() actor: Actor, @Body() body: FileComplaintDto): Promise<CaseCommandResponse> {
     const { complaint, routingOverride } = toComplaint(body);
     return toResponse(await this.commandBus.execute(new FileComplaintCommand(actor, complaint, new Date().toISOString(), routingOverride)));
@@ -52,7 +57,10 @@ export class CasesController {
   @Post('cases/batch')
   @HttpCode(200)
   @Roles('community_staff')
+  @ApiOperation({ summary: 'file the complaints of a visit round: each filed or refused on its own' })
   @ApiOkResponse({ type: [ComplaintBatchItemResponse], description: 'one answer per complaint, in order: filed, or why not' })
+  @ApiErrors(400)
+  @ApiAuthenticatedWrite()
   async fileBatch(@CurrentActor() actor: Actor, @Body() body: FileComplaintBatchDto): Promise<ComplaintBatchItemResponse[]> {
     const answers: ComplaintBatchItemResponse[] = [];
     const valid: Array<{ index: number; complaint: ComplaintToFile }> = [];
@@ -73,27 +81,34 @@ export class CasesController {
 
   @Get('cases')
   @Roles('community_staff', 'owners_committee', 'street_officer', 'district_officer', 'auditor')
-  @ApiOkResponse({ description: '`{total, items}`, newest first; each row with `timeLeftMs` and `overdue`' })
+  @ApiOperation({ summary: 'the cases of your community, compound or jurisdiction (auditors: all), newest first, searched, filtered and paged' })
+  @ApiOkResponse({ type: CaseListPageDto })
+  @ApiErrors(400)
   listCases(@CurrentActor() actor: Actor, @Query() query: ListCasesQueryDto) {
     return this.queryBus.execute(new ListCasesQuery(actor, query, new Date().toISOString()));
   }
 
   @Get('cases/:caseId/timeline')
-  @ApiOkResponse({ description: 'who did what when, from the timeline read model' })
+  @ApiOperation({ summary: 'who did what when, at which tier: for anyone whose scope covers the case' })
+  @ApiOkResponse({ type: [TimelineEntryDto], description: 'from the timeline read model, which follows the log by a moment' })
+  @ApiErrors(400, 404)
   timeline(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.queryBus.execute(new GetCaseTimelineQuery(actor, caseId));
   }
 
   @Get('cases/:caseId')
+  @ApiOperation({ summary: 'the case now: for anyone whose scope covers it; the resident in full only for those who need it' })
+  @ApiOkResponse({ type: CaseViewDto })
+  @ApiErrors(400, 404)
   getCase(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.queryBus.execute(new GetCaseQuery(actor, caseId));
   }
 
   @Get('tasks/inbox')
   @Roles('property_company', 'owners_committee')
-  @ApiOkResponse({
-    description: '`{total, items}`: the running tasks of the caller’s organisation, the nearest deadline first, with `timeLeftMs` and `overdue`',
-  })
+  @ApiOperation({ summary: 'the running tasks of your organisation, the nearest deadline first, with the time left' })
+  @ApiOkResponse({ type: CaseListPageDto })
+  @ApiErrors(400)
   inbox(@CurrentActor() actor: Actor, @Query() page: PageQueryDto) {
     return this.queryBus.execute(new ListInboxQuery(actor, page, new Date().toISOString()));
   }
@@ -101,11 +116,11 @@ export class CasesController {
   @Sse('tasks/inbox/stream')
   @TokenInQuery()
   @Roles('property_company', 'owners_committee')
-  @ApiQuery({ name: 'access_token', required: false, description: 'the bearer token, for EventSource, which cannot send headers' })
+  @ApiSecurity('access_token')
+  @ApiOperation({ summary: 'live updates of your inbox (server-sent events): `case` with an inbox row, `removed` when a task goes elsewhere' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
-  @ApiOkResponse({
-    description: 'server-sent events: `case` (an inbox row) whenever a task of the caller’s organisation changes, `removed` when one goes to someone else',
-  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ content: { 'text/event-stream': { schema: { type: 'string' } } }, description: 'a stream of events, with a heartbeat comment every 15 s' })
   async inboxStream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
     return toServerSentEvents(await this.queryBus.execute(new WatchInboxQuery(actor, resumePosition(lastEventId))));
   }

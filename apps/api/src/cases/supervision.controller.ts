@@ -1,23 +1,28 @@
 import { Controller, Get, Headers, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { ListCouncilAgendaQuery, ListSupervisionQueueQuery, WatchSupervisionQuery } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
+import { ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles, TokenInQuery } from '../auth/auth.decorators';
 import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
 import { PageQueryDto, SupervisionQueryDto } from './case.dto';
+import { AgendaPageDto, SupervisionPageDto } from './case-views.dto';
 
 /** What the tiers above the community and the two councils have before them. */
 @ApiTags('supervision and councils')
-@ApiBearerAuth()
+@ApiSignedIn()
+@ApiErrors(400)
 @Controller()
 export class SupervisionController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get('supervision')
   @Roles('street_officer', 'district_officer')
+  @ApiOperation({ summary: 'supervision queues of your jurisdiction: overdue, escalated, disputed' })
   @ApiOkResponse({
+    type: SupervisionPageDto,
     description:
       '`{total, items}` of the jurisdiction: `overdue` (running clocks past a deadline, most overdue first), ' +
       '`escalated` (open cases at the street or district tier, the caller’s tier first), ' +
@@ -30,9 +35,12 @@ export class SupervisionController {
   @Sse('supervision/stream')
   @TokenInQuery()
   @Roles('street_officer', 'district_officer')
-  @ApiQuery({ name: 'access_token', required: false, description: 'the bearer token, for EventSource, which cannot send headers' })
+  @ApiSecurity('access_token')
+  @ApiOperation({ summary: 'live updates of your supervision queues (server-sent events)' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
+  @ApiProduces('text/event-stream')
   @ApiOkResponse({
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
     description: 'server-sent events: `case` (a supervision row, with the queues it is in now) whenever a case of the jurisdiction changes',
   })
   async supervisionStream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
@@ -41,7 +49,9 @@ export class SupervisionController {
 
   @Get('councils/agenda')
   @Roles('council_member')
+  @ApiOperation({ summary: 'your council’s agenda: the cases before it, with sessions and decisions' })
   @ApiOkResponse({
+    type: AgendaPageDto,
     description:
       '`{total, items}`: cases before the caller’s council or decided by it and not yet dispatched, ' +
       'with `council` (question, decideBy, session, decision), the nearest decide-by first',

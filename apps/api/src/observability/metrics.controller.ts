@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { Metrics } from '../../../../libs/application/src';
 import { Public } from '../auth/auth.decorators';
@@ -12,8 +12,11 @@ export class MetricsController {
   @Public()
   @Get()
   @Header('content-type', Registry.PROMETHEUS_CONTENT_TYPE)
-  @ApiProduces(Registry.PROMETHEUS_CONTENT_TYPE)
-  @ApiOkResponse({ description: 'Prometheus metrics of this process, in the text exposition format' })
+  @ApiOperation({ summary: 'this process’s metrics, for Prometheus to scrape' })
+  @ApiOkResponse({
+    description: 'Prometheus metrics of this process, in the text exposition format',
+    content: { [Registry.PROMETHEUS_CONTENT_TYPE]: { schema: { type: 'string' } } },
+  })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

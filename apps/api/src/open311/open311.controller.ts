@@ -1,6 +1,18 @@
-import { All, Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, UseFilters, UseInterceptors } from '@nestjs/common';
+import { All, applyDecorators, Body, Controller, Get, HttpStatus, Inject, Param, Post, Query, Req, UseFilters, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiExcludeEndpoint, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   apiKeyActor,
   DirectoryService,
@@ -11,9 +23,19 @@ import {
   type PublicCase,
   type YixinConfig,
 } from '../../../../libs/application/src';
+import { CATEGORY_CODES } from '../../../../libs/domain/src';
 import { Public } from '../auth/auth.decorators';
 import { Open311Error, Open311ErrorFilter, Open311FormatInterceptor } from './open311-errors';
-import { CONTENT_TYPES, OPEN311_PATH, type Open311Document } from './open311-format';
+import { CONTENT_TYPES, OPEN311_PATH, type Open311Document, type Open311Format } from './open311-format';
+import {
+  Open311DiscoveryDto,
+  Open311ErrorDto,
+  Open311FiledRequestDto,
+  Open311RequestFormDto,
+  Open311ServiceDefinitionDto,
+  Open311ServiceDto,
+  Open311ServiceRequestDto,
+} from './open311-views.dto';
 import { isServiceCode, serviceDefinition, serviceList } from './service-catalog';
 import { SERVICE_NOTICE, toServiceRequest } from './service-request';
 import { ServiceRequestForm } from './service-request-form';
@@ -21,6 +43,14 @@ import { readServiceRequestSelection } from './service-request-search';
 
 /** When this endpoint last changed, for discovery's `changeset`. */
 const CHANGESET = '2026-11-29T00:00:00Z';
+
+/** A refusal in GeoReport v2's format: a list of errors. */
+const Open311Refusal = (status: HttpStatus, description: string) => ApiResponse({ status, description, type: Open311ErrorDto, isArray: true });
+
+const FORMATS: Open311Format[] = ['json', 'xml'];
+
+/** Every answer comes in the format the path's extension asks for. */
+const Open311Operation = (summary: string) => applyDecorators(ApiOperation({ summary }), ApiProduces(...Object.values(CONTENT_TYPES)));
 
 interface DiscoveryRequest {
   protocol: string;
@@ -33,6 +63,8 @@ interface DiscoveryRequest {
  */
 @ApiTags('open311')
 @ApiProduces(...Object.values(CONTENT_TYPES))
+@ApiParam({ name: 'format', enum: FORMATS, description: 'the format of the answer, JSON or XML' })
+@Open311Refusal(HttpStatus.NOT_FOUND, 'no such resource, or a format other than json or xml')
 @Public()
 @UseFilters(Open311ErrorFilter)
 @UseInterceptors(Open311FormatInterceptor)
@@ -46,6 +78,8 @@ export class Open311Controller {
   ) {}
 
   @Get('discovery.:format')
+  @Open311Operation('the endpoint, its specification and formats')
+  @ApiOkResponse({ type: Open311DiscoveryDto })
   discovery(@Req() request: DiscoveryRequest): Open311Document {
     return {
       root: 'discovery',
@@ -67,17 +101,29 @@ export class Open311Controller {
   }
 
   @Get('services.:format')
+  @Open311Operation('one service per category of complaint')
+  @ApiOkResponse({ type: [Open311ServiceDto] })
   services(): Open311Document {
     return { root: 'services', body: serviceList() };
   }
 
   @Get('services/:serviceCode.:format')
+  @Open311Operation('the attributes a request for the service needs')
+  @ApiParam({ name: 'serviceCode', enum: CATEGORY_CODES })
+  @ApiOkResponse({ type: Open311ServiceDefinitionDto })
   service(@Param('serviceCode') serviceCode: string): Open311Document {
     if (!isServiceCode(serviceCode)) throw new Open311Error(HttpStatus.NOT_FOUND, [`service_code ${serviceCode} not found`]);
     return { root: 'service_definition', body: serviceDefinition(serviceCode) };
   }
 
   @Post('requests.:format')
+  @Open311Operation('file a complaint with a community’s api_key, as its staff would')
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: Open311RequestFormDto })
+  @ApiCreatedResponse({ type: [Open311FiledRequestDto] })
+  @Open311Refusal(HttpStatus.BAD_REQUEST, 'every problem with the fields, one error each')
+  @Open311Refusal(HttpStatus.FORBIDDEN, 'api_key is missing or invalid')
+  @Open311Refusal(HttpStatus.PAYLOAD_TOO_LARGE, 'the body is larger than HTTP_BODY_LIMIT_BYTES')
   async file(@Body() body: unknown): Promise<Open311Document> {
     const form = ServiceRequestForm.read(body);
     const key = form.apiKey === undefined ? undefined : await this.directory.findApiKey(form.apiKey);
@@ -92,6 +138,14 @@ export class Open311Controller {
   }
 
   @Get('requests.:format')
+  @Open311Operation('service requests, newest first: at most 1000, the last 90 days unless start_date / end_date say otherwise')
+  @ApiQuery({ name: 'end_date', required: false, description: 'filed at or before: a W3C date-time with a time zone' })
+  @ApiQuery({ name: 'start_date', required: false, description: 'filed at or after: a W3C date-time with a time zone' })
+  @ApiQuery({ name: 'status', required: false, description: '`open`, `closed`, or both comma-separated' })
+  @ApiQuery({ name: 'service_code', required: false, description: 'comma-separated categories' })
+  @ApiQuery({ name: 'service_request_id', required: false, description: 'comma-separated case ids; overrides every other parameter' })
+  @ApiOkResponse({ type: [Open311ServiceRequestDto] })
+  @Open311Refusal(HttpStatus.BAD_REQUEST, 'every problem with the parameters, one error each')
   async requests(@Query() query: Record<string, unknown>): Promise<Open311Document> {
     const selection = readServiceRequestSelection(query, new Date());
     const found =
@@ -102,6 +156,8 @@ export class Open311Controller {
   }
 
   @Get('requests/:serviceRequestId.:format')
+  @Open311Operation('one service request, as a one-element list')
+  @ApiOkResponse({ type: [Open311ServiceRequestDto] })
   async request(@Param('serviceRequestId') serviceRequestId: string): Promise<Open311Document> {
     const found = await this.queryBus.execute(new GetPublicCasesQuery([serviceRequestId]));
     if (found.length === 0) throw new Open311Error(HttpStatus.NOT_FOUND, [`service_request_id ${serviceRequestId} not found`]);

@@ -1,9 +1,10 @@
 import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { ErasePersonalDataCommand, type ErasureResult, type ErasureSubject } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
+import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { PHONE } from '../cases/case.dto';
 
@@ -28,7 +29,7 @@ export class ErasureResponse implements ErasureResult {
 }
 
 @ApiTags('privacy')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller('privacy')
 export class PrivacyController {
   constructor(private readonly commandBus: CommandBus) {}
@@ -36,8 +37,12 @@ export class PrivacyController {
   @Post('erasure')
   @HttpCode(200)
   @Roles('community_staff')
+  @ApiOperation({ summary: 'erase a resident’s name, phone and unit from all their cases, at their request' })
   @ApiOkResponse({ type: ErasureResponse, description: 'the resident’s data key is deleted; each of their cases records the erasure' })
-  @ApiNotFoundResponse({ description: 'no case of the caller’s community holds encrypted personal data of this resident' })
+  @ApiErrors(400)
+  @ApiError(404, 'no case of the caller’s community holds encrypted personal data of this resident')
+  @ApiError(409, 'another command changed one of the resident’s cases while the erasure was recorded: send it again')
+  @ApiAuthenticatedWrite()
   erase(@CurrentActor() actor: Actor, @Body() body: ErasureRequestDto): Promise<ErasureResponse> {
     return this.commandBus.execute(new ErasePersonalDataCommand(actor, erasureSubject(body)));
   }

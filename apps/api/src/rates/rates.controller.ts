@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import {
@@ -14,7 +14,9 @@ import {
   type RatesReport,
 } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
+import { ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RateRankingDto, RatesReportDto } from './rates-views.dto';
 
 export class RatesQueryDto {
   @ApiProperty({ description: 'the month, China time', example: '2026-03' })
@@ -38,21 +40,25 @@ export class RankingQueryDto extends RatesQueryDto {
 
 /** The three rates (三率) and the monthly red and black lists (红黑榜); definitions in docs/rates.md. */
 @ApiTags('rates')
-@ApiBearerAuth()
+@ApiSignedIn()
+@ApiErrors(400)
 @Controller('rates')
 export class RatesController {
   constructor(private readonly queryBus: QueryBus) {}
 
   @Get()
   @Roles('community_staff', 'property_company', 'street_officer', 'district_officer', 'auditor')
-  @ApiOkResponse({ description: 'each unit the caller may see: counts, the three rates, weighted score and rank' })
+  @ApiOperation({ summary: 'the month’s three rates (三率) of each unit of a level that you may see, with score and rank' })
+  @ApiOkResponse({ type: RatesReportDto })
+  @ApiError(403, 'a property company sees its own row, at level=property_company only')
   rates(@CurrentActor() actor: Actor, @Query() query: RatesQueryDto): Promise<RatesReport> {
     return this.queryBus.execute(new GetRatesQuery(actor, query.month, query.level, new Date().toISOString()));
   }
 
   @Get('ranking')
   @Roles('street_officer', 'district_officer', 'auditor')
-  @ApiOkResponse({ description: '红榜 (the best, best first) and 黑榜 (the worst, worst first)' })
+  @ApiOperation({ summary: 'the month’s red and black lists (红黑榜) among the units you supervise' })
+  @ApiOkResponse({ type: RateRankingDto })
   ranking(@CurrentActor() actor: Actor, @Query() query: RankingQueryDto): Promise<RateRanking> {
     return this.queryBus.execute(new GetRateRankingQuery(actor, query.month, query.level, query.size, new Date().toISOString()));
   }

@@ -18,6 +18,7 @@ import { PersonalDataService } from '../privacy/personal-data.service';
 import { findOpenCaseAtPlace } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { READ_STORE } from '../store.tokens';
+import { mayReadCase } from './case-access';
 import { CaseCommandExecutor, ConcurrentCaseUpdateError, type CaseCommandResult } from './case-command-executor';
 
 /** A complaint as staff take it down: the resident's name, phone and unit in clear, not yet encrypted. */
@@ -143,8 +144,20 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     if (command.type === 'ResolveTask' || command.type === 'ReportProgress') {
       await this.attachments.requireUploadedFor(command.caseId, command.evidence ?? []);
     }
-    return this.executor.execute(command, { commandId, complete: (read, state) => withDirectoryFacts(this.directory, read, state) });
+    return this.executor.execute(command, {
+      commandId,
+      complete: (read, state) => withDirectoryFacts(this.directory, requireInScope(this.directory, read, state), state),
+    });
   }
+}
+
+/**
+ * A case outside the actor's scope does not exist for them: refused as not theirs (403), it would
+ * tell them that it exists, whose it is and, when the domain checks its state first, where it stands.
+ */
+function requireInScope(directory: DirectoryService, command: CaseCommand, state: CaseState): CaseCommand {
+  if (!mayReadCase(command.actor, state, directory)) refuse('not_found', `case ${command.caseId} does not exist`);
+  return command;
 }
 
 /**
