@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Query, Sse, ValidationPipe, type MessageEvent } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import {
   FileComplaintBatchCommand,
@@ -119,7 +119,6 @@ export class CasesController {
   @ApiSecurity('access_token')
   @ApiOperation({ summary: 'live updates of your inbox (server-sent events): `case` with an inbox row, `removed` when a task goes elsewhere' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
-  @ApiProduces('text/event-stream')
   @ApiOkResponse({ content: { 'text/event-stream': { schema: { type: 'string' } } }, description: 'a stream of events, with a heartbeat comment every 15 s' })
   async inboxStream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
     return toServerSentEvents(await this.queryBus.execute(new WatchInboxQuery(actor, resumePosition(lastEventId))));

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { ListCouncilAgendaQuery, ListSupervisionQueueQuery, WatchSupervisionQuery } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
@@ -38,7 +38,6 @@ export class SupervisionController {
   @ApiSecurity('access_token')
   @ApiOperation({ summary: 'live updates of your supervision queues (server-sent events)' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
-  @ApiProduces('text/event-stream')
   @ApiOkResponse({
     content: { 'text/event-stream': { schema: { type: 'string' } } },
     description: 'server-sent events: `case` (a supervision row, with the queues it is in now) whenever a case of the jurisdiction changes',
