@@ -5,7 +5,6 @@ import type { EventStore, NewEvent } from '../libs/event-store/src';
 import { sampleComplaint } from '../test/support/harness';
 
 const staff = { userId: 'user-staff-xiangyuan', role: 'community_staff', organisationId: 'xiangyuan' };
-const company = { userId: 'user-pc-beichen-aoyuan', role: 'property_company', organisationId: 'pc-beichen-aoyuan' };
 const center = { userId: 'case-workflow', role: 'system', organisationId: 'shushan-center' };
 
 function envelope(event: CaseEvent, actor: typeof staff, commandId: string, index: number): NewEvent {
@@ -19,24 +18,26 @@ function envelope(event: CaseEvent, actor: typeof staff, commandId: string, inde
 }
 
 /** A complaint as the API stores it: the resident encrypted, under a key the benchmarks never need. */
-function filedComplaint(caseId: string, filedAt: string): ComplaintFiled['data'] {
+function filedComplaint(caseId: string, filedAt: string, propertyCompanyId: string): ComplaintFiled['data'] {
   const { resident, location: { unit, ...location }, ...complaint } = sampleComplaint();
   const sealed = seal(Buffer.from(JSON.stringify({ ...resident, unit })), newKey(), caseId);
   const personalData = { subjectId: 'b'.repeat(64), keyId: randomUUID(), ...sealed };
-  return { ...complaint, location, personalData, caseId, propertyCompanyId: 'pc-beichen-aoyuan', filedAt };
+  return { ...complaint, location, personalData, caseId, propertyCompanyId, filedAt };
 }
 
 /**
  * The events of one realistic case: filed, dispatched, signed for, resolved, then `redos` rounds
  * of an unsatisfied call-back and a redo, and finally a satisfied call-back that closes it
- * (6 + 4 × redos events).
+ * (6 + 4 × redos events). `companyId` is the property company that gets the task; its first two
+ * or three events are a case whose task is still open.
  */
-export function caseLifeEvents(caseId: string, redos: number, start = Date.parse('2026-03-02T01:00:00Z')): NewEvent[] {
+export function caseLifeEvents(caseId: string, redos: number, start = Date.parse('2026-03-02T01:00:00Z'), companyId = 'pc-beichen-aoyuan'): NewEvent[] {
+  const company = { userId: `user-${companyId}`, role: 'property_company', organisationId: companyId };
   const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
   const taskId = `${caseId}-task`;
   const events: NewEvent[] = [];
   const add = (event: CaseEvent, actor: typeof staff) => events.push(envelope(event, actor, `${caseId}/${events.length}`, 0));
-  add({ type: 'ComplaintFiled', data: filedComplaint(caseId, at(0)) }, staff);
+  add({ type: 'ComplaintFiled', data: filedComplaint(caseId, at(0), companyId) }, staff);
   const deadline = (minute: number) => ({ due: at(minute), unit: 'hours' as const, remindAt: at(minute + 60) });
   const deadlines = (from: number) => ({ sign_for: deadline(from + 120), first_reply: deadline(from + 480), resolve: deadline(from + 1440) });
   add(
@@ -44,7 +45,7 @@ export function caseLifeEvents(caseId: string, redos: number, start = Date.parse
       type: 'TaskDispatched',
       data: {
         taskId,
-        assigneeOrganisationId: 'pc-beichen-aoyuan',
+        assigneeOrganisationId: companyId,
         assigneeKind: 'property_company',
         origin: 'complaint',
         deadlines: deadlines(0),
@@ -61,7 +62,7 @@ export function caseLifeEvents(caseId: string, redos: number, start = Date.parse
   handle();
   for (let redo = 1; redo <= redos; redo++) {
     add({ type: 'CallBackRecorded', data: { outcome: 'not_satisfied', rating: 2, note: '仍有异响', calledBackAt: at(++minute) } }, staff);
-    add({ type: 'TaskRedoOrdered', data: { taskId, assigneeOrganisationId: 'pc-beichen-aoyuan', redoCount: redo, deadlines: deadlines(minute), orderedAt: at(++minute) } }, center);
+    add({ type: 'TaskRedoOrdered', data: { taskId, assigneeOrganisationId: companyId, redoCount: redo, deadlines: deadlines(minute), orderedAt: at(++minute) } }, center);
     handle();
   }
   add({ type: 'CallBackRecorded', data: { outcome: 'satisfied', rating: 5, calledBackAt: at(++minute) } }, staff);

@@ -7,8 +7,10 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Benchmark, Figure } from './bench-kit';
 import { postgresEventLog } from './event-log-postgres.bench';
 import { sqliteEventLog } from './event-log.bench';
+import { httpFiling } from './http-filing.bench';
 import { inboxLatency } from './inbox-latency.bench';
 import { wholeLife } from './whole-life.bench';
+import { inboxQuery } from './inbox-query.bench';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all, or those named), prints their figures beside
@@ -20,6 +22,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'event-log-postgres': postgresEventLog,
   'inbox-latency': inboxLatency,
   'whole-life': wholeLife,
+  'http-filing': httpFiling,
+  'inbox-query': inboxQuery,
 };
 
 async function main(): Promise<void> {
