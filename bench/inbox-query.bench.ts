@@ -100,7 +100,7 @@ function latencyFigure(name: string, latencies: number[], extra: Partial<Figure>
 function rawInboxSelect(db: Database.Database, page: PageRequest): () => Promise<unknown[]> {
   const select = db.prepare(
     `SELECT * FROM case_list WHERE assignee_organisation_id = ? AND status IN (${TASK_RUNNING_STATUSES.map(() => '?').join(', ')})
-     ORDER BY CASE WHEN next_deadline IS NULL THEN 1 ELSE 0 END, next_deadline, filed_at, case_id LIMIT ? OFFSET ?`,
+     ORDER BY inbox_order, filed_at, case_id LIMIT ? OFFSET ?`,
   );
   return async () => select.all(COMPANY, ...TASK_RUNNING_STATUSES, page.limit, page.offset);
 }
