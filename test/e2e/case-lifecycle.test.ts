@@ -568,6 +568,8 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
     await expectRefused(company, duplicateId, 'task/sign-for', undefined, 404, /does not exist/);
     await expectRefused(company, duplicateId, 'unmerge', undefined, 403);
     await expectRefused(staff, primaryId, 'unmerge', undefined, 409, /cannot be unmerged while awaiting sign for/);
+    await expectRefused(staff, primaryId, 'merge', { primaryCaseId: '00000000-0000-4000-8000-000000000000' }, 400, /does not exist/);
+    await expectRefused(staff, primaryId, 'merge', { primaryCaseId: duplicateId }, 409, /is duplicate/);
 
     await expectDone(staff, duplicateId, 'unmerge', undefined, ['CaseUnlinked'], 'filed');
     const dispatched = dataOf(await untilEvent(duplicateId, 'TaskDispatched'), 'TaskDispatched');

@@ -3,6 +3,7 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
+  foldCase,
   refuse,
   type Actor,
   type Assignee,
@@ -17,9 +18,11 @@ import { DirectoryService } from '../directory/directory.service';
 import { PersonalDataService } from '../privacy/personal-data.service';
 import { findOpenCaseAtPlace } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
-import { READ_STORE } from '../store.tokens';
+import type { EventStore } from '../../../event-store/src';
+import { EVENT_STORE, READ_STORE } from '../store.tokens';
 import { mayReadCase } from './case-access';
 import { CaseCommandExecutor, ConcurrentCaseUpdateError, type CaseCommandResult } from './case-command-executor';
+import { readCaseStream, toCaseEvent } from './case-stream';
 
 /** A complaint as staff take it down: the resident's name, phone and unit in clear, not yet encrypted. */
 export type ComplaintForm = Omit<FileComplaint['complaint'], 'personalData' | 'location'> & {
@@ -138,16 +141,35 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
     private readonly directory: DirectoryService,
     private readonly executor: CaseCommandExecutor,
     private readonly attachments: AttachmentStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ command, commandId }: ExecuteCaseCommand): Promise<CaseCommandResult> {
     if (command.type === 'ResolveTask' || command.type === 'ReportProgress') {
       await this.attachments.requireUploadedFor(command.caseId, command.evidence ?? []);
     }
+    if (command.type === 'MergeCase') await this.requireOpenCaseToMergeInto(command.actor, command.caseId, command.primaryCaseId);
     return this.executor.execute(command, {
       commandId,
       complete: (read, state) => withDirectoryFacts(this.directory, requireInScope(this.directory, read, state), state),
     });
+  }
+
+  /**
+   * A case is merged only into an open case the merging staff may see, and never into a duplicate.
+   * The merged case's own scope is checked first, so that a foreign one answers as if it did not exist.
+   */
+  private async requireOpenCaseToMergeInto(actor: Actor, caseId: string, primaryCaseId: string): Promise<void> {
+    const fold = async (id: string) => foldCase((await readCaseStream(this.store, id)).map(toCaseEvent));
+    const merged = await fold(caseId);
+    if (merged.status === 'not_filed' || !mayReadCase(actor, merged, this.directory)) refuse('not_found', `case ${caseId} does not exist`);
+    const primary = await fold(primaryCaseId);
+    if (primary.status === 'not_filed' || !mayReadCase(actor, primary, this.directory)) {
+      refuse('invalid', `case ${primaryCaseId} to merge into does not exist`);
+    }
+    if (primary.status === 'closed' || primary.status === 'duplicate') {
+      refuse('conflict', `case ${primaryCaseId} is ${primary.status}: merge into the open case it stands for`);
+    }
   }
 }
 
