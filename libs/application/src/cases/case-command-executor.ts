@@ -42,7 +42,8 @@ export class CaseCommandExecutor {
   ): Promise<CaseCommandResult> {
     const commandId = options.commandId ?? randomUUID();
     const streamId = caseStreamId(command.caseId);
-    const history = await readCaseStream(this.store, command.caseId);
+    // A filing names a case id just made: there is nothing to read, and the append expects no stream.
+    const history = command.type === 'FileComplaint' ? [] : await readCaseStream(this.store, command.caseId);
     const state = foldCase(history.map(toCaseEvent));
     const lastRevision = history.length - 1;
 

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { Pool, types, type PoolClient } from 'pg';
+import { SqliteGroupCommit } from '../../../event-store/src';
 
 /**
  * The read store: where projections, checkpoints of projections and the directory live. The same
@@ -23,18 +24,23 @@ export interface SqlDatabase {
 export class SqliteSqlDatabase implements SqlDatabase {
   readonly dialect = 'sqlite';
   private readonly statements = new Map<string, Statement<unknown[]>>();
+  private readonly groupCommit: SqliteGroupCommit;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.groupCommit = SqliteGroupCommit.of(db);
+  }
 
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     return this.prepare(sql).all(...(params as unknown[])) as Row[];
   }
 
   async batch(statements: readonly SqlStatement[]): Promise<void> {
-    // better-sqlite3 runs the whole transaction synchronously: nothing else interleaves with it.
-    this.db.transaction(() => {
-      for (const { sql, params = [] } of statements) this.prepare(sql).run(...(params as unknown[]));
-    })();
+    // A savepoint of the connection's group transaction, run synchronously: nothing else interleaves with it.
+    await this.groupCommit.write(
+      this.db.transaction(() => {
+        for (const { sql, params = [] } of statements) this.prepare(sql).run(...(params as unknown[]));
+      }),
+    );
   }
 
   async executeScript(script: string): Promise<void> {

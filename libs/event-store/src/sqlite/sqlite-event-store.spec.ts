@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { alterOneByteOfJson, describeEventStoreContract, event } from '../contract/event-store.contract';
 import { openSqliteDatabase } from './sqlite-database';
-import { ensureCheckpointTable, saveCheckpointSync, SqliteCheckpointStore, SqliteEventStore } from './sqlite-event-store';
+import { SqliteCheckpointStore, SqliteEventStore } from './sqlite-event-store';
 
 describeEventStoreContract('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yixin-event-store-'));
@@ -78,8 +78,8 @@ describe('SQLite specifics', () => {
     const subscription = subscriber.subscribe({
       after: 0,
       signal: controller.signal,
-      handler: async (e) => {
-        delivered.push(e.id);
+      handler: async (events) => {
+        delivered.push(...events.map((e) => e.id));
       },
     });
     try {
@@ -96,19 +96,42 @@ describe('SQLite specifics', () => {
     expect(delivered).toEqual(['c']);
   });
 
-  it('saveCheckpointSync joins the caller’s transaction: a rolled-back projection leaves no checkpoint', () => {
-    ensureCheckpointTable(db);
-    db.exec('CREATE TABLE seen (event_id TEXT NOT NULL)');
-    const project = db.transaction((eventId: string, position: number) => {
-      db.prepare('INSERT INTO seen (event_id) VALUES (?)').run(eventId);
-      saveCheckpointSync(db, 'projection', position);
-      if (eventId === 'poison') throw new Error('projection failed');
-    });
+  it('appends of one turn share a commit: none is visible to another connection, or to a reader of the global log, before it', async () => {
+    await store.append('case-a', [event('a0')], 'no_stream');
+    const otherConnection = SqliteEventStore.open(filename);
+    try {
+      const appended = Promise.all([store.append('case-b', [event('b0')], 'no_stream'), store.append('case-c', [event('c0')], 'no_stream')]);
+      const seenBeforeCommit = {
+        here: (await store.readAll(0, 10)).map(({ id }) => id),
+        elsewhere: (await otherConnection.readAll(0, 10)).map(({ id }) => id),
+      };
+      await appended;
+      expect(seenBeforeCommit).toEqual({ here: ['a0'], elsewhere: ['a0'] });
+      expect((await otherConnection.readAll(0, 10)).map(({ id }) => id)).toEqual(['a0', 'b0', 'c0']);
+    } finally {
+      await otherConnection.close();
+    }
+  });
 
-    project('a', 1);
-    expect(() => project('poison', 2)).toThrow(/projection failed/);
+  it('a refused append in a group leaves the others of the group to commit', async () => {
+    await store.append('case-a', [event('a0')], 'no_stream');
+    const results = await Promise.allSettled([
+      store.append('case-b', [event('b0')], 'no_stream'),
+      store.append('case-a', [event('a-stale')], 'no_stream'),
+      store.append('case-c', [event('c0'), event('c1')], 'no_stream'),
+    ]);
+    expect(results.map(({ status }) => status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(db.prepare('SELECT event_id FROM events ORDER BY global_position').pluck().all()).toEqual(['a0', 'b0', 'c0', 'c1']);
+  });
 
-    expect(db.prepare('SELECT event_id FROM seen').pluck().all()).toEqual(['a']);
-    expect(db.prepare('SELECT position FROM checkpoints WHERE name = ?').pluck().get('projection')).toBe(1);
+  it('checkpoints commit with the group they were saved in', async () => {
+    const checkpoints = new SqliteCheckpointStore(db);
+    await Promise.all([checkpoints.save('bridge', 7), store.append('case-a', [event('a0')], 'no_stream')]);
+    const otherConnection = openSqliteDatabase(filename);
+    try {
+      expect(otherConnection.prepare('SELECT position FROM checkpoints WHERE name = ?').pluck().get('bridge')).toBe(7);
+    } finally {
+      otherConnection.close();
+    }
   });
 });

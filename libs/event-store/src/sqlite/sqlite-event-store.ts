@@ -29,11 +29,13 @@ import {
 } from '../stored-events';
 import { runSubscription, WakeSignal } from '../subscription';
 import { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 
 export interface SqliteEventStoreOptions {
   /**
    * How often an idle subscription looks for events appended by other processes; appends made in
-   * this process wake it at once. Default 100.
+   * this process wake it at once. Default 25: the worker of `npm start` learns of every filing this
+   * way, and a look that finds nothing is one index probe.
    */
   pollIntervalMs?: number;
 }
@@ -66,8 +68,9 @@ const noLimit = -1;
 /**
  * The event log in one SQLite file. SQLite has a single writer, so global positions are assigned
  * in commit order and a reader never sees a later position before an earlier one: the global log
- * has no gaps. Every append runs in an IMMEDIATE transaction, which takes the write lock before
- * reading the stream, so concurrent writers (threads or processes) cannot fork a stream.
+ * has no gaps. Every append runs in an IMMEDIATE transaction (shared with the other writes of its
+ * turn, see SqliteGroupCommit), which takes the write lock before reading the stream, so concurrent
+ * writers (threads or processes) cannot fork a stream.
  *
  * Ownership: a store built with `new` uses the caller's Database and leaves it open on close();
  * a store from `SqliteEventStore.open` opened the file itself and closes it.
@@ -85,12 +88,13 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult
   >;
+  private readonly groupCommit: SqliteGroupCommit;
 
   constructor(
     private readonly db: Database.Database,
     options: SqliteEventStoreOptions = {},
   ) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 25;
     this.notificationKey = db.memory ? db.name : resolve(db.name);
     db.exec(schema);
     this.selectById = db.prepare('SELECT * FROM events WHERE event_id = ?');
@@ -116,6 +120,7 @@ export class SqliteEventStore implements EventStore {
     this.appendTransaction = db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
       this.appendWithinTransaction(streamId, events, expected),
     );
+    this.groupCommit = SqliteGroupCommit.of(db);
   }
 
   /** Opens (or creates) the file and returns a store that closes it on close(). */
@@ -133,7 +138,7 @@ export class SqliteEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     assertAppendable(streamId, events);
-    const result = this.appendTransaction.immediate(streamId, events, expected);
+    const result = await this.groupCommit.write(() => this.appendTransaction(streamId, events, expected));
     if (result.written) {
       appendNotifier.emit(this.notificationKey);
     }
@@ -216,20 +221,19 @@ export function ensureCheckpointTable(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
 }
 
-/** Records a checkpoint synchronously, so it can join a caller's `db.transaction` with the rows it covers. */
-export function saveCheckpointSync(db: Database.Database, name: string, position: number): void {
-  db.prepare(
-    'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
-  ).run(name, position);
-}
-
 /** Checkpoints in the same SQLite database as the log (and the read models), never closed by this class. */
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly selectPosition: Database.Statement<[string], { position: number }>;
+  private readonly upsertPosition: Database.Statement<[string, number]>;
+  private readonly groupCommit: SqliteGroupCommit;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     ensureCheckpointTable(db);
     this.selectPosition = db.prepare('SELECT position FROM checkpoints WHERE name = ?');
+    this.upsertPosition = db.prepare(
+      'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+    );
+    this.groupCommit = SqliteGroupCommit.of(db);
   }
 
   async load(name: string): Promise<number> {
@@ -237,6 +241,6 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async save(name: string, position: number): Promise<void> {
-    saveCheckpointSync(this.db, name, position);
+    await this.groupCommit.write(() => this.upsertPosition.run(name, position));
   }
 }
