@@ -42,8 +42,8 @@ export async function subscriptionLags(writer: EventStore, reader: EventStore, t
   const subscription = reader.subscribe({
     after: start,
     signal: stop.signal,
-    handler: async (event) => {
-      lags.push(Date.now() - Date.parse(event.recordedAt));
+    handler: async (events) => {
+      for (const event of events) lags.push(Date.now() - Date.parse(event.recordedAt));
     },
   });
   const events = caseLifeEvents(randomUUID(), total / 4).slice(0, total);

@@ -63,12 +63,15 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
           after: await this.checkpoints.load(BRIDGE_CHECKPOINT),
           streamPrefix: CASE_STREAM_PREFIX,
           signal: this.stopping.signal,
-          handler: (event) =>
-            window.push(event.streamId, event.globalPosition, async () => {
-              if (isCentersOwn(event) || event.type === 'PersonalDataErased') return true;
-              const delivered = await retryUntilStopped(() => this.deliver(client, event), this.stopping.signal, onFailure(event));
-              return delivered !== undefined;
-            }),
+          handler: async (events) => {
+            for (const event of events) {
+              await window.push(event.streamId, event.globalPosition, async () => {
+                if (isCentersOwn(event) || event.type === 'PersonalDataErased') return true;
+                const delivered = await retryUntilStopped(() => this.deliver(client, event), this.stopping.signal, onFailure(event));
+                return delivered !== undefined;
+              });
+            }
+          },
         }),
       this.stopping.signal,
       (error) => this.logger.error(`the bridge's subscription failed; resuming from its checkpoint: ${String(error)}`),

@@ -43,6 +43,19 @@ describe('DeliveryWindow', () => {
     expect(saved).toEqual([12]);
   });
 
+  it('saves the latest position passed once per interval, not once per delivery', async () => {
+    const saved: number[] = [];
+    const window = new DeliveryWindow(8, async (position) => void saved.push(position), 50);
+    const deliveries = [manual(), manual(), manual()];
+    for (const [index, delivery] of deliveries.entries()) await window.push(`case-${index}`, index + 1, delivery.deliver);
+    for (const delivery of deliveries) {
+      delivery.finish();
+      await settle();
+    }
+    await window.drain();
+    expect(saved).toEqual([3]);
+  });
+
   it('does not pass a delivery that gave up, so it is delivered again after a restart', async () => {
     const saved: number[] = [];
     const window = new DeliveryWindow(8, async (position) => void saved.push(position));

@@ -1,7 +1,9 @@
 /**
  * Deliveries in flight at once: many across cases, one after another within a case. The checkpoint
  * passes a position only when every delivery up to it is done, so a restart redelivers whatever was
- * still in flight (the workflow ignores what it has already applied).
+ * still in flight (the workflow ignores what it has already applied). It is saved at most once per
+ * `saveIntervalMs`, at the latest position passed: each save is a write to the store, and a restart
+ * redelivers no more than that interval's worth of events.
  */
 export class DeliveryWindow {
   private readonly pending: Array<{ position: number; done: boolean }> = [];
@@ -9,10 +11,13 @@ export class DeliveryWindow {
   private inFlight = 0;
   private roomFreed: () => void = () => {};
   private saving: Promise<void> = Promise.resolve();
+  private latestPassed = 0;
+  private saveScheduled = false;
 
   constructor(
     private readonly capacity: number,
     private readonly saveCheckpoint: (position: number) => Promise<void>,
+    private readonly saveIntervalMs = 100,
   ) {}
 
   /**
@@ -46,8 +51,16 @@ export class DeliveryWindow {
     let passed: number | undefined;
     while (this.pending[0]?.done) passed = this.pending.shift()!.position;
     if (passed === undefined) return;
-    const position = passed;
+    this.latestPassed = passed;
+    if (this.saveScheduled) return;
+    this.saveScheduled = true;
     // In order, and a failed save is made good by the next one, which writes a later position.
-    this.saving = this.saving.then(() => this.saveCheckpoint(position)).catch(() => undefined);
+    this.saving = this.saving
+      .then(() => new Promise((resolve) => setTimeout(resolve, this.saveIntervalMs)))
+      .then(() => {
+        this.saveScheduled = false;
+        return this.saveCheckpoint(this.latestPassed);
+      })
+      .catch(() => undefined);
   }
 }

@@ -68,7 +68,8 @@ export interface AppendResult {
   written: boolean;
 }
 
-export type EventHandler = (event: RecordedEvent) => Promise<void>;
+/** Handles a batch of one or more events, in delivery order; the next batch comes once it resolves. */
+export type EventBatchHandler = (events: RecordedEvent[]) => Promise<void>;
 
 export interface ReadStreamOptions {
   /** Forwards (default) from the first revision; backwards from the last. */
@@ -83,11 +84,11 @@ export interface SubscribeOptions {
   after: number;
   /** Only events of streams whose id starts with this (filtered by the server where it can). */
   streamPrefix?: string;
-  handler: EventHandler;
+  handler: EventBatchHandler;
   /** Ends the subscription. */
   signal: AbortSignal;
-  /** Called when the handler throws; the subscription retries the same event after a pause. */
-  onError?: (error: unknown, event: RecordedEvent) => void;
+  /** Called when the handler throws; the subscription retries the same batch after a pause. */
+  onError?: (error: unknown, events: RecordedEvent[]) => void;
 }
 
 export interface EventStore {
@@ -98,7 +99,7 @@ export interface EventStore {
   streamRevision(streamId: string): Promise<number>;
   /** Up to `limit` events of the global log with position > `after`, in commit order. */
   readAll(after: number, limit: number): Promise<RecordedEvent[]>;
-  /** Catches up from `after`, then delivers new events as they are committed, one at a time. */
+  /** Catches up from `after`, then delivers new events as they are committed, in batches (a handler at a time). */
   subscribe(options: SubscribeOptions): Promise<void>;
   /** The event with this id, if stored. */
   findEvent(eventId: string): Promise<RecordedEvent | undefined>;

@@ -46,7 +46,7 @@ describe('runSubscription', () => {
     const delivered: number[] = [];
 
     await runSubscription(
-      { after: 0, streamPrefix: 'case-', signal: controller.signal, handler: async (e) => void delivered.push(e.globalPosition) },
+      { after: 0, streamPrefix: 'case-', signal: controller.signal, handler: async (events) => void delivered.push(...events.map((e) => e.globalPosition)) },
       log,
     );
 
@@ -71,8 +71,8 @@ describe('runSubscription', () => {
       {
         after: 0,
         signal: controller.signal,
-        handler: async (e) => {
-          delivered.push(e.id);
+        handler: async (events) => {
+          delivered.push(...events.map((e) => e.id));
           controller.abort();
         },
       },

@@ -68,13 +68,11 @@ export async function runSubscription(
       await wake.wait(pollIntervalMs, signal);
       continue;
     }
-    for (const event of batch) {
-      const wanted = streamPrefix === undefined || event.streamId.startsWith(streamPrefix);
-      if (wanted && !(await deliverUntilHandled(event, { handler, signal, onError }))) {
-        return;
-      }
-      cursor = event.globalPosition;
+    const wanted = streamPrefix === undefined ? batch : batch.filter((event) => event.streamId.startsWith(streamPrefix));
+    if (wanted.length > 0 && !(await deliverUntilHandled(wanted, { handler, signal, onError }))) {
+      return;
     }
+    cursor = batch[batch.length - 1].globalPosition;
   }
 }
 
@@ -83,17 +81,17 @@ export function retryDelayMs(failures: number): number {
   return Math.min(firstRetryDelayMs * 2 ** failures, maxRetryDelayMs);
 }
 
-/** Hands the event to the handler until it succeeds, backing off between failures; false if aborted first. */
+/** Hands the batch to the handler until it succeeds, backing off between failures; false if aborted first. */
 export async function deliverUntilHandled(
-  event: RecordedEvent,
+  events: RecordedEvent[],
   { handler, signal, onError }: Pick<SubscribeOptions, 'handler' | 'signal' | 'onError'>,
 ): Promise<boolean> {
   for (let failures = 0; !signal.aborted; failures++) {
     try {
-      await handler(event);
+      await handler(events);
       return true;
     } catch (error) {
-      onError?.(error, event);
+      onError?.(error, events);
       await sleep(retryDelayMs(failures), signal);
     }
   }

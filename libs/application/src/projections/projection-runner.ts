@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../read-store/sql-database';
 import { applyProjectionBatch, loadProjectionCheckpoint, saveProjectionCheckpoint, type Projection } from './projection';
 
 const REBUILD_BATCH = 20_000;
+const LIVE_BATCH = 100;
 
 /** Keeps a projection up to date from its checkpoint until `signal` aborts. */
 export async function runProjection(
@@ -15,7 +16,10 @@ export async function runProjection(
   await store.subscribe({
     after: await loadProjectionCheckpoint(db, projection.name),
     signal,
-    handler: (event) => applyProjectionBatch(db, projection, [event]),
+    handler: async (events) => {
+      // Bounded, so that a backlog does not hold SQLite's write lock for long at a time.
+      for (let from = 0; from < events.length; from += LIVE_BATCH) await applyProjectionBatch(db, projection, events.slice(from, from + LIVE_BATCH));
+    },
     onError,
   });
 }

@@ -116,8 +116,8 @@ export function collect(store: EventStore, after: number, streamPrefix?: string)
     after,
     streamPrefix,
     signal: controller.signal,
-    handler: async (e) => {
-      delivered.push(e);
+    handler: async (events) => {
+      delivered.push(...events);
     },
   });
   return {
@@ -450,27 +450,31 @@ export function describeEventStoreContract(
         expect(subscription.delivered.map((e) => e.id)).toEqual(['case-1-a', 'case-2-a', 'case-2-b', 'case-1-b']);
       });
 
-      it('retries a failing handler on the same event, reporting each failure, before moving on', async () => {
+      it('retries a failing handler on the same batch, reporting each failure, before moving on', async () => {
         await store.append('case-1', [event('a'), event('b'), event('c')], 'no_stream');
-        const attempts: string[] = [];
-        const failures: Array<[string, string]> = [];
+        const batchesWithB: string[][] = [];
+        const handled: string[] = [];
+        const failures: Array<[string, string[]]> = [];
         const controller = new AbortController();
 
         await store.subscribe({
           after: 0,
           signal: controller.signal,
-          handler: async (e) => {
-            attempts.push(e.id);
-            if (e.id === 'b' && attempts.filter((id) => id === 'b').length < 3) throw new Error('read store down');
-            if (e.id === 'c') controller.abort();
+          handler: async (events) => {
+            const ids = events.map((e) => e.id);
+            if (ids.includes('b') && batchesWithB.push(ids) < 3) throw new Error('read store down');
+            handled.push(...ids);
+            if (ids.includes('c')) controller.abort();
           },
-          onError: (error, e) => failures.push([(error as Error).message, e.id]),
+          onError: (error, events) => failures.push([(error as Error).message, events.map((e) => e.id)]),
         });
 
-        expect(attempts).toEqual(['a', 'b', 'b', 'b', 'c']);
+        expect(handled).toEqual(['a', 'b', 'c']);
+        expect(batchesWithB).toHaveLength(3);
+        expect(new Set(batchesWithB.map((ids) => ids.join()))).toEqual(new Set([batchesWithB[0].join()]));
         expect(failures).toEqual([
-          ['read store down', 'b'],
-          ['read store down', 'b'],
+          ['read store down', batchesWithB[0]],
+          ['read store down', batchesWithB[0]],
         ]);
       });
 
@@ -491,9 +495,11 @@ export function describeEventStoreContract(
         await store.subscribe({
           after: await subject.checkpoints.load('projection'),
           signal: firstRun.signal,
-          handler: async (e) => {
-            await project(e);
-            if (handled.length === 40) firstRun.abort();
+          handler: async (events) => {
+            for (const e of events) {
+              await project(e);
+              if (handled.length === 40) return firstRun.abort();
+            }
           },
         });
         expect(handled).toHaveLength(40);
@@ -504,7 +510,9 @@ export function describeEventStoreContract(
         const restarted = store.subscribe({
           after: await subject.checkpoints.load('projection'),
           signal: secondRun.signal,
-          handler: project,
+          handler: async (events) => {
+            for (const e of events) await project(e);
+          },
         });
         await appendMany(150, 50);
         await until('all 200 events are handled', () => handled.length >= 200);

@@ -197,7 +197,7 @@ export class KurrentDbEventStore implements EventStore {
           if (!event || streamId === undefined) continue;
           const recorded = toRecordedEvent(event, streamId);
           if (recorded.globalPosition <= cursor) continue;
-          if (!(await deliverUntilHandled(recorded, { handler, signal, onError }))) return;
+          if (!(await deliverUntilHandled([recorded], { handler, signal, onError }))) return;
           cursor = recorded.globalPosition;
           failedAttempts = 0;
         }
