@@ -4,17 +4,18 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createApiApp } from '../apps/api/src/api-app';
-import { createEmbeddedApp } from '../apps/embedded/src/embedded-app';
-import { JsonLogger } from '../libs/application/src';
+import { startEmbeddedSystem } from '../apps/embedded/src/embedded-system';
+import { JsonLogger, loadConfig, logLevelFrom } from '../libs/application/src';
 import type { SqliteSynchronousMode } from '../libs/event-store/src';
-import { testConfig } from '../test/support/harness';
+import { testEnvironment } from '../test/support/harness';
 import { createBareFilingApp } from './bare-nest/bare-filing-app';
 
 /**
  * One server of the `http-filing` benchmark, in a process of its own so that the load generator
- * does not share its event loop: `ours` (the embedded app: API, worker, projections, bridge), `api`
- * (the API process alone, as deployed when API and workers scale apart) or `bare` (bench/bare-nest). Started by bench/http-filing.bench.ts with IPC; tells its URL through
- * it, and stops on SIGTERM.
+ * does not share its event loop: `ours` (the embedded system of `npm start`: the API here, the
+ * worker with the projections and the bridge in a child process), `api` (the API process alone) or
+ * `bare` (bench/bare-nest). Started by bench/http-filing.bench.ts with IPC; tells its URL (and its
+ * worker's pid) through it, and stops on SIGTERM.
  */
 export interface FilingServerEnvironment {
   FILING_SERVER_DATA_DIR: string;
@@ -25,29 +26,44 @@ export interface FilingServerEnvironment {
   FILING_SERVER_WRITES_PER_MINUTE?: string;
 }
 
-async function start(kind: string, env: FilingServerEnvironment): Promise<INestApplication> {
+interface FilingServer {
+  app: INestApplication;
+  workerPid?: number;
+  close(): Promise<void>;
+}
+
+async function start(kind: string, env: FilingServerEnvironment): Promise<FilingServer> {
   const dataDir = env.FILING_SERVER_DATA_DIR;
-  if (kind === 'bare') return createBareFilingApp(env.FILING_SERVER_SQLITE_FILE, env.FILING_SERVER_SYNCHRONOUS);
+  if (kind === 'bare') {
+    const app = await createBareFilingApp(env.FILING_SERVER_SQLITE_FILE, env.FILING_SERVER_SYNCHRONOUS);
+    return { app, close: () => app.close() };
+  }
   if (kind !== 'ours' && kind !== 'api') throw new Error(`unknown filing server ${kind}: ours, api or bare`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const config = testConfig(dataDir, env.FILING_SERVER_TEMPORAL_ADDRESS!, {
+  const yixinEnv = testEnvironment(dataDir, env.FILING_SERVER_TEMPORAL_ADDRESS!, {
+    ...process.env,
     SQLITE_FILE: env.FILING_SERVER_SQLITE_FILE,
     SQLITE_SYNCHRONOUS: env.FILING_SERVER_SYNCHRONOUS,
     RATE_LIMIT_WRITES_PER_MINUTE: env.FILING_SERVER_WRITES_PER_MINUTE,
   });
   // As deployed: one JSON line per request at level info, here into a file.
   const log = createWriteStream(join(dataDir, `${kind}.log`));
-  const logger = new JsonLogger(config.logLevel, (line) => log.write(line));
-  return kind === 'ours' ? createEmbeddedApp(config, { logger }) : createApiApp(config, { logger });
+  const logger = new JsonLogger(logLevelFrom(yixinEnv), (line) => log.write(line));
+  if (kind === 'api') {
+    const app = await createApiApp(loadConfig(yixinEnv), { logger });
+    return { app, close: () => app.close() };
+  }
+  const system = await startEmbeddedSystem(yixinEnv, logger);
+  return { app: system.api, workerPid: system.worker.pid, close: () => system.close() };
 }
 
 async function main(): Promise<void> {
-  const app = await start(process.argv[2], process.env as unknown as FilingServerEnvironment);
-  await app.listen(0, '127.0.0.1');
+  const server = await start(process.argv[2], process.env as unknown as FilingServerEnvironment);
+  await server.app.listen(0, '127.0.0.1');
   process.once('SIGTERM', () => {
-    void app.close().then(() => process.exit(0));
+    void server.close().then(() => process.exit(0));
   });
-  process.send!({ url: await app.getUrl() });
+  process.send!({ url: await server.app.getUrl(), workerPid: server.workerPid });
 }
 
 main().catch((error: unknown) => {

@@ -24,6 +24,8 @@ const DRAIN_TIMEOUT_MS = 300_000;
 interface FilingServer {
   url: string;
   pid: number;
+  /** Ours: the worker process beside the API. */
+  workerPid?: number;
   stop(): Promise<void>;
 }
 
@@ -43,13 +45,14 @@ async function startFilingServer(kind: 'ours' | 'api' | 'bare', env: FilingServe
     env: { ...process.env, ...env },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await Promise.race([
-    new Promise<string>((resolve) => child.once('message', (message: { url: string }) => resolve(message.url))),
+  const { url, workerPid } = await Promise.race([
+    new Promise<{ url: string; workerPid?: number }>((resolve) => child.once('message', resolve)),
     exited.then(() => Promise.reject(new Error(`the ${kind} filing server exited before listening`))),
   ]);
   return {
     url,
     pid: child.pid!,
+    workerPid,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -66,7 +69,7 @@ async function startFilingServer(kind: 'ours' | 'api' | 'bare', env: FilingServe
  */
 async function fileUnderLoad(server: FilingServer, token: string, seconds: number, overallRate?: number, named: () => Record<string, number | undefined> = () => ({})): Promise<LoadRun> {
   const latencies: number[] = [];
-  const meter = measureMachineLoad(() => ({ server: server.pid, ...named() }));
+  const meter = measureMachineLoad(() => ({ server: server.pid, worker: server.workerPid, ...named() }));
   const instance = autocannon({
     url: server.url,
     connections: CONNECTIONS,
@@ -106,7 +109,7 @@ function complaintRowBytes(sqliteFile: string): number {
 
 /**
  * Filings the API accepted whose task the workflow has not dispatched yet: the bridge, the case
- * workflows and their activities run behind the API, in the same process.
+ * workflows and their activities run behind the API, in the worker process.
  */
 function undispatchedFilings(db: Database.Database): number {
   const count = (type: string) => (db.prepare('SELECT count(*) AS count FROM events WHERE type = ?').get(type) as { count: number }).count;
@@ -187,8 +190,8 @@ async function measureOurs(dataDir: string) {
 }
 
 /**
- * Filing complaints over HTTP on the embedded store (API, worker, projections and bridge in one
- * process, Temporal dev server beside it) against a bare NestJS endpoint that inserts the same row
+ * Filing complaints over HTTP on the embedded store, as `npm start` runs it (the API in one process,
+ * the worker with projections and bridge in another, the Temporal dev server beside them) against a bare NestJS endpoint that inserts the same row
  * with the raw driver, each in its own process, loaded by autocannon from this one.
  */
 export const httpFiling: Benchmark = {

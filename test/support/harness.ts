@@ -21,7 +21,12 @@ export function startTestTemporal(options: { port?: number; dbFilename?: string 
 
 /** The configuration of a test process: a fresh SQLite file, a task queue of its own, the demo directory. */
 export function testConfig(dataDir: string, temporalAddress: string, overrides: NodeJS.ProcessEnv = {}): YixinConfig {
-  return loadConfig({
+  return loadConfig(testEnvironment(dataDir, temporalAddress, overrides));
+}
+
+/** The environment `testConfig` reads: for a test that starts processes configured by their environment. */
+export function testEnvironment(dataDir: string, temporalAddress: string, overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
     YIXIN_DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(16).toString('hex'),
     YIXIN_PII_MASTER_KEY: randomBytes(32).toString('base64'),
@@ -30,7 +35,7 @@ export function testConfig(dataDir: string, temporalAddress: string, overrides: 
     YIXIN_SEED_DEMO_DATA: 'true',
     SQLITE_SYNCHRONOUS: 'NORMAL',
     ...overrides,
-  });
+  };
 }
 
 /**

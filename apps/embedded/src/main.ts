@@ -2,16 +2,17 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { JsonLogger, loadConfig, logLevelFrom, DEMO_PASSWORD } from '../../../libs/application/src';
+import { JsonLogger, logLevelFrom, DEMO_PASSWORD } from '../../../libs/application/src';
 import { readToolPaths } from '../../../libs/infra/src/tool-paths';
 import { startTemporalDevServer } from '../../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from './embedded-app';
+import { startEmbeddedSystem } from './embedded-system';
 
 const logger = new JsonLogger(logLevelFrom(process.env));
 
 /**
  * `npm start`: a local Temporal dev server (persistent, under the data directory), then the API
- * and the worker on the embedded SQLite store, with the demo organisations and users.
+ * (in this process) and the worker (in a child process) on the embedded SQLite store, with the
+ * demo organisations and users.
  * Ctrl-C stops all of it. Set TEMPORAL_ADDRESS to use a Temporal server of your own instead.
  */
 async function main(): Promise<void> {
@@ -29,16 +30,19 @@ async function main(): Promise<void> {
         logFile: join(dataDir, 'temporal.log'),
       });
 
-  const config = loadConfig({
-    ...process.env,
-    YIXIN_DATA_DIR: dataDir,
-    JWT_SECRET: process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret')),
-    YIXIN_PII_MASTER_KEY: process.env.YIXIN_PII_MASTER_KEY ?? persistentSecret(join(dataDir, 'pii-master-key'), 'base64'),
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? temporal!.address,
-    YIXIN_SEED_DEMO_DATA: process.env.YIXIN_SEED_DEMO_DATA ?? 'true',
-  });
-  const app = await createEmbeddedApp(config, { logger });
-  await app.listen(config.httpPort, '127.0.0.1');
+  const system = await startEmbeddedSystem(
+    {
+      ...process.env,
+      YIXIN_DATA_DIR: dataDir,
+      JWT_SECRET: process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret')),
+      YIXIN_PII_MASTER_KEY: process.env.YIXIN_PII_MASTER_KEY ?? persistentSecret(join(dataDir, 'pii-master-key'), 'base64'),
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? temporal!.address,
+      YIXIN_SEED_DEMO_DATA: process.env.YIXIN_SEED_DEMO_DATA ?? 'true',
+    },
+    logger,
+  );
+  const { config } = system;
+  await system.api.listen(config.httpPort, '127.0.0.1');
 
   const api = `http://127.0.0.1:${config.httpPort}`;
   logger.log(
@@ -60,7 +64,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: stopping the API, the worker and Temporal`, 'Embedded');
-    await app.close();
+    await system.close();
     await temporal?.stop();
     process.exit(0);
   };

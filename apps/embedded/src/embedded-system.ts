@@ -1,0 +1,36 @@
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { loadConfig, type YixinConfig } from '../../../libs/application/src';
+import { createApiApp } from '../../api/src/api-app';
+import { WorkerProcess } from './worker-process';
+
+export interface EmbeddedSystem {
+  config: YixinConfig;
+  /** Not listening yet: the caller chooses the address. */
+  api: INestApplication;
+  worker: WorkerProcess;
+  /** Stops the worker, then the API. */
+  close(): Promise<void>;
+}
+
+/**
+ * What `npm start` runs: the API in this process and the worker in a child process, both on the
+ * configuration `env` describes (one SQLite file, one Temporal task queue). The API opens the
+ * stores and seeds the demo directory first; the worker only reads it.
+ */
+export async function startEmbeddedSystem(env: NodeJS.ProcessEnv, logger: LoggerService): Promise<EmbeddedSystem> {
+  const config = loadConfig(env);
+  const api = await createApiApp(config, { logger });
+  const worker = await WorkerProcess.start({ ...env, YIXIN_SEED_DEMO_DATA: 'false' }, logger).catch(async (error: unknown) => {
+    await api.close();
+    throw error;
+  });
+  return {
+    config,
+    api,
+    worker,
+    close: async () => {
+      await worker.stop();
+      await api.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { LoggerService } from '@nestjs/common';
+
+const RESTART_DELAY_MS = 1000;
+
+/**
+ * The worker (Temporal worker, bridge, projections) of the embedded system, in a child process
+ * beside the API: on separate cores, the back office catching up never holds up a filing, and it
+ * is the same worker that runs on its own at scale. A worker that dies is started again; it
+ * resumes from its checkpoints.
+ */
+export class WorkerProcess {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /** Forks apps/worker/src/main with `env` as its whole configuration; resolves once it has started. */
+  static async start(env: NodeJS.ProcessEnv, logger: LoggerService): Promise<WorkerProcess> {
+    const worker = new WorkerProcess(env, logger);
+    await worker.spawn();
+    return worker;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  private spawn(): Promise<void> {
+    // Forked with this process's execArgv: from the TypeScript sources, the child loads them the same way.
+    const child = fork(require.resolve('../../worker/src/main'), [], { env: this.env, stdio: 'inherit' });
+    this.child = child;
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      this.logger.error(`the worker process exited (${signal ?? `code ${code}`}); starting it again in ${RESTART_DELAY_MS} ms`, undefined, 'WorkerProcess');
+      this.restartTimer = setTimeout(() => void this.spawn().catch((error: unknown) => this.logger.error(String(error), undefined, 'WorkerProcess')), RESTART_DELAY_MS);
+    });
+    return new Promise((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.once('error', reject);
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
+import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '../support/harness';
+
+const repoRoot = join(__dirname, '..', '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The pids of the live processes whose parent is `parent`. */
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `npm start` as users run it (apps/embedded/src/main.ts, here from the sources): the API in the
+ * launcher's process and the worker in a child process, on one SQLite file, beside a Temporal
+ * server (the test's, through TEMPORAL_ADDRESS).
+ */
+describe('the embedded launcher of npm start', () => {
+  let temporal: TemporalDevServer;
+  let launcher: ChildProcess;
+  let api: ApiClient;
+  let output = '';
+
+  beforeAll(async () => {
+    temporal = await startTestTemporal();
+    const port = await freePort();
+    launcher = spawn(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/embedded/src/main.ts')], {
+      cwd: repoRoot,
+      env: { ...process.env, ...testEnvironment(temporaryDirectory(), temporal.address, { PORT: String(port) }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    launcher.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    launcher.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await eventually(() => (output.includes('yixin is running') ? true : undefined), 'the launcher to say it is running', 60_000);
+    api = new ApiClient(`http://127.0.0.1:${port}`);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (launcher.exitCode === null) {
+      launcher.kill('SIGKILL');
+      await once(launcher, 'exit');
+    }
+    await temporal?.stop();
+  });
+
+  const fileAndSeeInInbox = async () => {
+    const staff = await api.login('staff.xiangyuan');
+    const company = await api.login('pc.beichen-aoyuan');
+    const filed = await api.request('POST', '/cases', staff, sampleComplaint());
+    expect(filed.status).toBe(201);
+    await eventually(async () => {
+      const inbox = await api.request('GET', '/tasks/inbox?limit=200', company);
+      return inbox.body.items.some((item: { caseId: string }) => item.caseId === filed.body.caseId) ? true : undefined;
+    }, 'the filed case in the company inbox', 60_000);
+  };
+
+  it('runs the worker in a child process: a filed case reaches the company inbox', async () => {
+    expect(childrenOf(launcher.pid!)).toHaveLength(1);
+    await fileAndSeeInInbox();
+  }, 90_000);
+
+  it('starts the worker again when it dies, and the system goes on', async () => {
+    const [worker] = childrenOf(launcher.pid!);
+    process.kill(worker, 'SIGKILL');
+    const restarted = await eventually(() => childrenOf(launcher.pid!).find((pid) => pid !== worker), 'a new worker process', 30_000);
+    expect(isAlive(worker)).toBe(false);
+    expect(output).toMatch(/the worker process exited \(SIGKILL\)/);
+    expect(isAlive(restarted)).toBe(true);
+    await fileAndSeeInInbox();
+  }, 120_000);
+
+  it('stops the worker and itself on Ctrl-C', async () => {
+    const [worker] = childrenOf(launcher.pid!);
+    launcher.kill('SIGINT');
+    const [code] = await once(launcher, 'exit');
+    expect(code).toBe(0);
+    await eventually(() => (isAlive(worker) ? undefined : true), 'the worker process to end', 30_000);
+  }, 60_000);
+});
