@@ -213,7 +213,7 @@ async function addUser(db: SqlDatabase, organisation: Organisation, input: Omit<
   if (roles.length === 0) refuse('invalid', `a ${organisation.kind.replace('_', ' ')} has no users of its own`);
   if (!roles.includes(input.role)) refuse('invalid', `a user of ${organisation.id} has the role ${roles.join(' or ')}, not ${input.role}`);
   if (!USERNAME_PATTERN.test(input.username)) refuse('invalid', USERNAME_RULE);
-  if (!NOT_BLANK.test(input.displayName) || input.displayName.length > DISPLAY_NAME_MAX_LENGTH) {
+  if (!NOT_BLANK.test(input.displayName) || [...input.displayName].length > DISPLAY_NAME_MAX_LENGTH) {
     refuse('invalid', `displayName must be 1 to ${DISPLAY_NAME_MAX_LENGTH} characters, not blank`);
   }
   requireStrongPassword(input.password, input.username);
@@ -236,7 +236,8 @@ async function addUser(db: SqlDatabase, organisation: Organisation, input: Omit<
 }
 
 function requireStrongPassword(password: string, username: string): void {
-  if (password.length > PASSWORD_MAX_LENGTH) refuse('invalid', `a password has at most ${PASSWORD_MAX_LENGTH} characters`);
+  // Characters, not UTF-16 units, as the API's validation counts them.
+  if ([...password].length > PASSWORD_MAX_LENGTH) refuse('invalid', `a password has at most ${PASSWORD_MAX_LENGTH} characters`);
   const weakness = passwordWeakness(password, username);
   if (weakness) refuse('invalid', weakness);
 }
