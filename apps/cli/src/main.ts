@@ -5,30 +5,45 @@ import { QueryBus } from '@nestjs/cqrs';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import {
   ApplicationModule,
+  createAdministrator,
+  DirectoryService,
   EVENT_STORE,
   ExportEventsQuery,
   GetCaseHistoryQuery,
   GetCaseStateAsOfQuery,
   loadConfig,
+  parseMasterKey,
   PROJECTIONS,
   READ_STORE,
   rebuildProjections,
+  rotateMasterKey,
   VerifyLogQuery,
   type LogVerification,
+  type OrganisationKind,
 } from '../../../libs/application/src';
-import type { Actor } from '../../../libs/domain/src';
+import type { Actor, Role } from '../../../libs/domain/src';
 
-const USAGE = `yixin command-line tools (read-only, except rebuild-projections), on the store configured by the
-environment (YIXIN_STORE, YIXIN_DATA_DIR, DATABASE_URL, …: see README):
+const USAGE = `yixin command-line tools, on the store configured by the environment (YIXIN_STORE, YIXIN_DATA_DIR,
+DATABASE_URL, …: see README):
 
   history <caseId>                              every event of a case with its envelope and the chain verdict
   state <caseId> [--at ISO] [--revision N]      the case as it stood at a past moment or revision
   verify [--case <caseId>]                      verify one case or the whole log; exit code 1 if anything is wrong
   export [--case <caseId>] [--from ISO] [--to ISO] [--format jsonl|csv] [--out FILE]
-  rebuild-projections [name …]                  empty and replay read models (stop the workers first)`;
+  rebuild-projections [name …]                  empty and replay read models (stop the workers first)
+
+  create-organisation --id <id> --kind <kind> --name <name> [--parent <id>] [--property-company <id>]
+                                                add an organisation to the directory (restart the API and workers after)
+  create-admin --organisation <id> --username <name> [--display-name <name>] [--role <role>]
+                                                add an administrator of the organisation; the password is read from
+                                                YIXIN_ADMIN_PASSWORD, or else the first line of stdin
+  rotate-pii-master-key                         rewrap residents' data keys from YIXIN_PII_MASTER_KEY to
+                                                YIXIN_NEW_PII_MASTER_KEY (stop the API first: docs/privacy.md)`;
 
 /** The operator at the terminal reads as an auditor; what they do is theirs, not a web user's. */
 const operator: Actor = { userId: `cli:${userInfo().username}`, role: 'auditor', organisationId: 'cli' };
@@ -45,6 +60,15 @@ async function main(argv: string[]): Promise<number> {
       to: { type: 'string' },
       format: { type: 'string', default: 'jsonl' },
       out: { type: 'string' },
+      id: { type: 'string' },
+      kind: { type: 'string' },
+      name: { type: 'string' },
+      parent: { type: 'string' },
+      'property-company': { type: 'string' },
+      organisation: { type: 'string' },
+      username: { type: 'string' },
+      'display-name': { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
 
-  @Module({ imports: [ApplicationModule.forRoot(loadConfig())] })
+  const config = loadConfig();
+  @Module({ imports: [ApplicationModule.forRoot(config)] })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
   const queryBus = app.get(QueryBus);
@@ -62,12 +87,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'history':
-        print(await queryBus.execute(new GetCaseHistoryQuery(operator, requireArg(args[0], 'caseId'))));
+        print(await queryBus.execute(new GetCaseHistoryQuery(operator, requireArg(args[0], '<caseId>'))));
         return 0;
       case 'state':
         print(
           await queryBus.execute(
-            new GetCaseStateAsOfQuery(operator, requireArg(args[0], 'caseId'), {
+            new GetCaseStateAsOfQuery(operator, requireArg(args[0], '<caseId>'), {
               at: values.at,
               revision: values.revision === undefined ? undefined : Number(values.revision),
             }),
@@ -107,6 +132,41 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${names}: rebuilt from ${events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
         return 0;
       }
+      case 'create-organisation': {
+        const organisation = {
+          id: requireArg(values.id, '--id'),
+          kind: requireArg(values.kind, '--kind') as OrganisationKind,
+          name: requireArg(values.name, '--name'),
+          parentId: values.parent,
+          propertyCompanyId: values['property-company'],
+        };
+        await app.get(DirectoryService).addOrganisation(organisation);
+        print(organisation);
+        return 0;
+      }
+      case 'create-admin': {
+        const organisationId = requireArg(values.organisation, '--organisation');
+        const username = requireArg(values.username, '--username');
+        const password = await readAdministratorPassword();
+        print(
+          await createAdministrator(app.get(READ_STORE), app.get(DirectoryService), {
+            organisationId,
+            username,
+            displayName: values['display-name'],
+            role: values.role as Role | undefined,
+            password,
+          }),
+        );
+        return 0;
+      }
+      case 'rotate-pii-master-key': {
+        if (!config.piiMasterKey) throw new Error('YIXIN_PII_MASTER_KEY must be set to the current master key');
+        const newKey = process.env.YIXIN_NEW_PII_MASTER_KEY;
+        if (!newKey) throw new Error('YIXIN_NEW_PII_MASTER_KEY must be set to the new master key (openssl rand -base64 32)');
+        print(await rotateMasterKey(app.get(READ_STORE), config.piiMasterKey, parseMasterKey(newKey, 'YIXIN_NEW_PII_MASTER_KEY')));
+        console.error('done: start the API with YIXIN_PII_MASTER_KEY set to the new key');
+        return 0;
+      }
       default:
         console.error(`unknown command ${command}\n\n${USAGE}`);
         return 2;
@@ -117,8 +177,35 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function requireArg(value: string | undefined, name: string): string {
-  if (!value) throw new Error(`missing <${name}>\n\n${USAGE}`);
+  if (!value) throw new Error(`missing ${name}\n\n${USAGE}`);
   return value;
+}
+
+/** Never an argument: every user of the machine sees those in `ps`. */
+async function readAdministratorPassword(): Promise<string> {
+  const password = process.env.YIXIN_ADMIN_PASSWORD || (process.stdin.isTTY ? await promptWithoutEcho('password: ') : await firstLineOfStdin());
+  if (!password) throw new Error('no password: set YIXIN_ADMIN_PASSWORD, or give the password on the first line of stdin');
+  return password;
+}
+
+async function firstLineOfStdin(): Promise<string> {
+  for await (const line of createInterface({ input: process.stdin })) return line;
+  return '';
+}
+
+/** readline puts the terminal in raw mode and echoes what is typed to its output, discarded here: nothing typed shows. */
+async function promptWithoutEcho(prompt: string): Promise<string> {
+  process.stderr.write(prompt);
+  const lines = createInterface({ input: process.stdin, output: new Writable({ write: (_chunk, _encoding, done) => done() }), terminal: true });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      lines.once('SIGINT', () => reject(new Error('cancelled')));
+    });
+  } finally {
+    lines.close();
+    process.stderr.write('\n');
+  }
 }
 
 main(process.argv.slice(2)).then(

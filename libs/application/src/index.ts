@@ -33,6 +33,7 @@ export * from './rates/rate-table';
 export * from './rates/rates.queries';
 export * from './privacy/personal-data-crypto';
 export * from './privacy/personal-data-keys';
+export * from './privacy/master-key-rotation';
 export * from './privacy/personal-data-reads';
 export * from './privacy/personal-data.service';
 export * from './privacy/privacy.commands';

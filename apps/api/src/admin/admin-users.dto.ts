@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { DISPLAY_NAME_MAX_LENGTH, NOT_BLANK, PASSWORD_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '../../../../libs/application/src';
 import { ROLES, type Role } from '../../../../libs/domain/src';
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
-const NOT_BLANK = /\S/;
 /** The workflow acts as `system`; no person signs in as it. */
 export const PERSON_ROLES = ROLES.filter((role) => role !== 'system');
 
@@ -28,19 +27,19 @@ export class ListUsersQueryDto {
 export class PasswordDto {
   @ApiProperty({ description: 'at least 10 characters, two of letters, digits and others, not containing the username', example: 'Xiangyuan-2026' })
   @IsString()
-  @Length(1, 200)
+  @Length(1, PASSWORD_MAX_LENGTH)
   password!: string;
 }
 
 export class CreateUserDto extends PasswordDto {
   @ApiProperty({ example: 'staff2.xiangyuan', description: '3–64 of a-z 0-9 . _ -, starting with a letter or digit' })
   @IsString()
-  @Matches(USERNAME, { message: 'username must be 3 to 64 of a-z 0-9 . _ - and start with a letter or digit' })
+  @Matches(USERNAME_PATTERN, { message: USERNAME_RULE })
   username!: string;
 
   @ApiProperty({ example: '湘源社区网格员' })
   @IsString()
-  @Length(1, 100)
+  @Length(1, DISPLAY_NAME_MAX_LENGTH)
   @Matches(NOT_BLANK, { message: 'displayName must not be blank' })
   displayName!: string;
 
@@ -64,7 +63,7 @@ export class UpdateUserDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, DISPLAY_NAME_MAX_LENGTH)
   @Matches(NOT_BLANK, { message: 'displayName must not be blank' })
   displayName?: string;
 

@@ -5,6 +5,7 @@ import { IsString, Length } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import {
   DirectoryService,
+  PASSWORD_MAX_LENGTH,
   TokenRevocation,
   verifyPassword,
   YIXIN_CONFIG,
@@ -26,7 +27,7 @@ export class LoginDto {
 
   @ApiProperty({ example: 'yixin-demo' })
   @IsString()
-  @Length(1, 200)
+  @Length(1, PASSWORD_MAX_LENGTH)
   password!: string;
 }
 

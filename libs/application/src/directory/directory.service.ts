@@ -1,7 +1,7 @@
 import type { SqlDatabase } from '../read-store/sql-database';
-import { COUNCIL_KINDS, type FileComplaint } from '../../../domain/src';
+import { COUNCIL_KINDS, refuse, type FileComplaint } from '../../../domain/src';
 import { hashApiKey, type ApiKey, type ApiKeyWithSecret } from './api-key';
-import type { Organisation, UserAccount } from './organisation';
+import { ORGANISATION_ID_PATTERN, ORGANISATION_ID_RULE, ORGANISATION_KINDS, PARENT_KIND, type Organisation, type UserAccount } from './organisation';
 
 export type CompoundInDirectory = FileComplaint['compound'];
 import { hashPassword } from './password';
@@ -142,6 +142,40 @@ export class DirectoryService {
   async findApiKey(secret: string): Promise<ApiKey | undefined> {
     const [row] = await this.db.query<ApiKeyRow>('SELECT key_id, community_id, label FROM api_keys WHERE key_hash = ?', [hashApiKey(secret)]);
     return row && { keyId: row.key_id, communityId: row.community_id, label: row.label };
+  }
+
+  /**
+   * A new organisation, under a parent of the kind PARENT_KIND names; a compound with the property
+   * company serving it. Refused, with nothing written, if any of that is wrong or the id is taken.
+   * Other processes read the directory when they start: they see the organisation once restarted.
+   */
+  async addOrganisation(organisation: Organisation): Promise<void> {
+    const { id, kind, name, parentId, propertyCompanyId } = organisation;
+    if (!ORGANISATION_ID_PATTERN.test(id)) refuse('invalid', ORGANISATION_ID_RULE);
+    if (!ORGANISATION_KINDS.includes(kind)) refuse('invalid', `an organisation's kind is one of ${ORGANISATION_KINDS.join(', ')}, not ${kind}`);
+    if (!/\S/.test(name)) refuse('invalid', 'an organisation needs a name');
+    this.requireRelative(kind, 'parent', parentId, PARENT_KIND[kind]);
+    this.requireRelative(kind, 'property company', propertyCompanyId, kind === 'compound' ? 'property_company' : undefined);
+    const inserted = await this.db.query<{ id: string }>(
+      `INSERT INTO organisations (id, kind, name, parent_id, property_company_id) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [id, kind, name, parentId ?? null, propertyCompanyId ?? null],
+    );
+    if (inserted.length === 0) refuse('conflict', `organisation ${id} exists`);
+    await this.load();
+  }
+
+  /** `relativeId` names an organisation of `expectedKind` when the kind expects one, and is absent when it does not. */
+  private requireRelative(kind: Organisation['kind'], relation: string, relativeId: string | undefined, expectedKind: Organisation['kind'] | undefined): void {
+    if (!expectedKind) {
+      if (relativeId !== undefined) refuse('invalid', `a ${kind} has no ${relation}`);
+      return;
+    }
+    if (relativeId === undefined) refuse('invalid', `a ${kind} needs its ${relation}, a ${expectedKind}`);
+    const relative = this.organisations.get(relativeId);
+    if (relative?.kind !== expectedKind) {
+      refuse('invalid', `the ${relation} of a ${kind} is a ${expectedKind}; ${relativeId} is ${relative ? `a ${relative.kind}` : 'not in the directory'}`);
+    }
   }
 
   /** Adds what is missing and brings the organisations up to date; existing users and keys (passwords included) stay as they are. */

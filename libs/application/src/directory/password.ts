@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 const KEY_LENGTH = 32;
+/** Sign-in reads no longer password: a longer one could be set but never used. */
+export const PASSWORD_MAX_LENGTH = 200;
 
 /** A salted scrypt hash, stored as `scrypt$<salt hex>$<hash hex>`. */
 export async function hashPassword(password: string): Promise<string> {

@@ -5,7 +5,7 @@ import type { SqlDatabase } from '../read-store/sql-database';
 import { READ_STORE } from '../store.tokens';
 import { DirectoryService } from './directory.service';
 import type { Organisation, OrganisationKind } from './organisation';
-import { hashPassword, passwordWeakness } from './password';
+import { hashPassword, PASSWORD_MAX_LENGTH, passwordWeakness } from './password';
 import { TokenRevocation } from './token-revocation';
 
 /** A user as administrators see them: never their password. */
@@ -34,6 +34,12 @@ export interface UserChanges {
   disabled?: boolean;
   isAdministrator?: boolean;
 }
+
+/** What a user's username and display name must be, whoever creates the user; the API's DTOs check the same before. */
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const USERNAME_RULE = 'username must be 3 to 64 of a-z 0-9 . _ - and start with a letter or digit';
+export const NOT_BLANK = /\S/;
+export const DISPLAY_NAME_MAX_LENGTH = 100;
 
 /** The roles a user of each kind of organisation may have; a center or a compound acts through others. */
 export const ROLES_BY_ORGANISATION_KIND: Record<OrganisationKind, readonly Role[]> = {
@@ -96,25 +102,7 @@ export class UserAdministration {
 
   async createUser(administrator: Actor, input: NewUser): Promise<AdministeredUser> {
     const organisation = await this.requireAdministers(administrator, input.organisationId ?? administrator.organisationId);
-    const roles = ROLES_BY_ORGANISATION_KIND[organisation.kind];
-    if (roles.length === 0) refuse('invalid', `a ${organisation.kind.replace('_', ' ')} has no users of its own`);
-    if (!roles.includes(input.role)) refuse('invalid', `a user of ${organisation.id} has the role ${roles.join(' or ')}, not ${input.role}`);
-    requireStrongPassword(input.password, input.username);
-    const user: AdministeredUser = {
-      username: input.username,
-      userId: `user-${randomUUID()}`,
-      displayName: input.displayName,
-      role: input.role,
-      organisationId: organisation.id,
-      isAdministrator: input.isAdministrator ?? false,
-      disabled: false,
-    };
-    const inserted = await this.db.query<{ username: string }>(
-      `INSERT INTO users (username, user_id, display_name, role, organisation_id, password_hash, is_administrator)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING username`,
-      [user.username, user.userId, user.displayName, user.role, user.organisationId, await hashPassword(input.password), user.isAdministrator ? 1 : 0],
-    );
-    if (inserted.length === 0) refuse('conflict', `the username ${input.username} is taken`);
+    const user = await addUser(this.db, organisation, input);
     this.logger.log({ message: 'user created', by: administrator.userId, ...user });
     return user;
   }
@@ -192,7 +180,64 @@ export class UserAdministration {
   }
 }
 
+export interface NewAdministrator {
+  organisationId: string;
+  username: string;
+  /** The username unless given. */
+  displayName?: string;
+  /** The first role of the organisation's kind unless given (ROLES_BY_ORGANISATION_KIND). */
+  role?: Role;
+  password: string;
+}
+
+/**
+ * An administrator made by the operator, not by another administrator: the first one of a
+ * deployment without the demo directory, or a new one when no administrator of an organisation is left.
+ */
+export async function createAdministrator(db: SqlDatabase, directory: DirectoryService, input: NewAdministrator): Promise<AdministeredUser> {
+  const organisation = directory.findOrganisation(input.organisationId);
+  if (!organisation) refuse('not_found', `organisation ${input.organisationId} not found`);
+  const [firstRole] = ROLES_BY_ORGANISATION_KIND[organisation.kind];
+  return addUser(db, organisation, {
+    username: input.username,
+    displayName: input.displayName ?? input.username,
+    role: input.role ?? firstRole,
+    password: input.password,
+    isAdministrator: true,
+  });
+}
+
+/** A new user of `organisation`, by the rules every way of creating users shares; nothing is written if one is broken. */
+async function addUser(db: SqlDatabase, organisation: Organisation, input: Omit<NewUser, 'organisationId'>): Promise<AdministeredUser> {
+  const roles = ROLES_BY_ORGANISATION_KIND[organisation.kind];
+  if (roles.length === 0) refuse('invalid', `a ${organisation.kind.replace('_', ' ')} has no users of its own`);
+  if (!roles.includes(input.role)) refuse('invalid', `a user of ${organisation.id} has the role ${roles.join(' or ')}, not ${input.role}`);
+  if (!USERNAME_PATTERN.test(input.username)) refuse('invalid', USERNAME_RULE);
+  if (!NOT_BLANK.test(input.displayName) || [...input.displayName].length > DISPLAY_NAME_MAX_LENGTH) {
+    refuse('invalid', `displayName must be 1 to ${DISPLAY_NAME_MAX_LENGTH} characters, not blank`);
+  }
+  requireStrongPassword(input.password, input.username);
+  const user: AdministeredUser = {
+    username: input.username,
+    userId: `user-${randomUUID()}`,
+    displayName: input.displayName,
+    role: input.role,
+    organisationId: organisation.id,
+    isAdministrator: input.isAdministrator ?? false,
+    disabled: false,
+  };
+  const inserted = await db.query<{ username: string }>(
+    `INSERT INTO users (username, user_id, display_name, role, organisation_id, password_hash, is_administrator)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING username`,
+    [user.username, user.userId, user.displayName, user.role, user.organisationId, await hashPassword(input.password), user.isAdministrator ? 1 : 0],
+  );
+  if (inserted.length === 0) refuse('conflict', `the username ${input.username} is taken`);
+  return user;
+}
+
 function requireStrongPassword(password: string, username: string): void {
+  // Characters, not UTF-16 units, as the API's validation counts them.
+  if ([...password].length > PASSWORD_MAX_LENGTH) refuse('invalid', `a password has at most ${PASSWORD_MAX_LENGTH} characters`);
   const weakness = passwordWeakness(password, username);
   if (weakness) refuse('invalid', weakness);
 }

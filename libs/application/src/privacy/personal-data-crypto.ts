@@ -37,11 +37,11 @@ export function open(sealed: Sealed, key: Buffer, associatedData: string): Buffe
   return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]);
 }
 
-/** YIXIN_PII_MASTER_KEY: exactly 32 bytes, base64. */
-export function parseMasterKey(base64: string): Buffer {
+/** YIXIN_PII_MASTER_KEY (or the key that replaces it, named by `variable`): exactly 32 bytes, base64. */
+export function parseMasterKey(base64: string, variable = 'YIXIN_PII_MASTER_KEY'): Buffer {
   const key = Buffer.from(base64, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || key.length !== KEY_BYTES || key.toString('base64') !== base64) {
-    throw new Error(`YIXIN_PII_MASTER_KEY must be ${KEY_BYTES} random bytes in base64 (e.g. openssl rand -base64 32)`);
+    throw new Error(`${variable} must be ${KEY_BYTES} random bytes in base64 (e.g. openssl rand -base64 32)`);
   }
   return key;
 }

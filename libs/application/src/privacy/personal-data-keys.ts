@@ -69,7 +69,7 @@ export class PersonalDataKeys {
     await this.db.batch([
       {
         sql: 'INSERT INTO personal_data_keys (key_id, subject_id, wrapped_key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-        params: [keyId, subjectId, JSON.stringify(seal(newKey(), this.masterKey(), wrappingContext(keyId))), at],
+        params: [keyId, subjectId, JSON.stringify(seal(newKey(), this.masterKey(), dataKeyWrappingContext(keyId))), at],
       },
     ]);
     const winner = await this.currentRow(subjectId);
@@ -120,7 +120,7 @@ export class PersonalDataKeys {
   }
 
   private unwrap(keyId: string, wrapped: string): { keyId: string; key: Buffer } {
-    return { keyId, key: this.openWithMasterKey(JSON.parse(wrapped) as Sealed, wrappingContext(keyId)) };
+    return { keyId, key: this.openWithMasterKey(JSON.parse(wrapped) as Sealed, dataKeyWrappingContext(keyId)) };
   }
 
   private loadPseudonymKey(): Promise<Buffer> {
@@ -132,7 +132,7 @@ export class PersonalDataKeys {
   }
 
   private async readOrCreatePseudonymKey(): Promise<Buffer> {
-    const context = `personal_data_secrets/${PSEUDONYM_KEY}`;
+    const context = secretWrappingContext(PSEUDONYM_KEY);
     await this.db.batch([
       {
         sql: 'INSERT INTO personal_data_secrets (name, wrapped_secret) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
@@ -159,6 +159,11 @@ export class PersonalDataKeys {
   }
 }
 
-function wrappingContext(keyId: string): string {
+/** The associated data of a wrapped data key: the key opens only in its own row. */
+export function dataKeyWrappingContext(keyId: string): string {
   return `personal_data_keys/${keyId}`;
+}
+
+export function secretWrappingContext(name: string): string {
+  return `personal_data_secrets/${name}`;
 }
