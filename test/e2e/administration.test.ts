@@ -1,14 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { READ_STORE, type SqlDatabase } from '../../libs/application/src';
-import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
-import { createApiApp } from '../../apps/api/src/api-app';
-import { ApiClient, backendEnvironment, E2E_BACKENDS, temporaryDirectory, testConfig } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { E2E_BACKENDS, type ApiClient } from '../support/harness';
 
 /** Administrators manage their organisation's users; tokens expire, sign out, and stop with their user. Over real HTTP, without Temporal. */
 describe.each(E2E_BACKENDS)('user administration and tokens on %s', (backend) => {
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let communityAdmin: string;
   let companyAdmin: string;
@@ -18,21 +14,18 @@ describe.each(E2E_BACKENDS)('user administration and tokens on %s', (backend) =>
   let users = 0;
 
   beforeAll(async () => {
-    backendServer = await backendEnvironment(backend);
-    // This suite signs in far more often than a person would.
-    const env = { ...backendServer.env, RATE_LIMIT_LOGINS_PER_MINUTE: '1000' };
-    app = await createApiApp(testConfig(temporaryDirectory(), `127.0.0.1:${await pickFreePort()}`, env), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    [communityAdmin, companyAdmin, districtAdmin, staff] = await Promise.all(
-      ['admin.xiangyuan', 'admin.pc.beichen-aoyuan', 'admin.district', 'staff.xiangyuan'].map((user) => api.login(user)),
-    );
+    e2e = await startE2eApp({
+      process: 'api',
+      backend,
+      // This suite signs in far more often than a person would.
+      env: { RATE_LIMIT_LOGINS_PER_MINUTE: '1000' },
+      users: { communityAdmin: 'admin.xiangyuan', companyAdmin: 'admin.pc.beichen-aoyuan', districtAdmin: 'admin.district', staff: 'staff.xiangyuan' },
+    });
+    api = e2e.api;
+    ({ communityAdmin, companyAdmin, districtAdmin, staff } = e2e.tokens);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   /** A new grid member (网格员) of 湘源社区, created by its administrator. */
   async function newStaffMember(fields: Record<string, unknown> = {}): Promise<{ username: string; userId: string }> {
@@ -194,7 +187,7 @@ describe.each(E2E_BACKENDS)('user administration and tokens on %s', (backend) =>
     expect((await api.request('GET', '/cases', second)).status).toBe(200);
 
     const { jti, exp } = payloadOf(first);
-    const [revoked] = await app.get<SqlDatabase>(READ_STORE).query<{ expires_at: number }>('SELECT expires_at FROM revoked_tokens WHERE jti = ?', [jti]);
+    const [revoked] = await e2e.readStore.query<{ expires_at: number }>('SELECT expires_at FROM revoked_tokens WHERE jti = ?', [jti]);
     expect(Number(revoked.expires_at)).toBe(exp * 1000);
   });
 
@@ -206,7 +199,7 @@ describe.each(E2E_BACKENDS)('user administration and tokens on %s', (backend) =>
     expect(claims.exp - claims.iat).toBe(login.body.expiresInSeconds);
     expect(login.body.expiresInSeconds).toBe(8 * 3600);
 
-    const withoutId = await app.get(JwtService).signAsync({ sub: 'user-staff-xiushui', role: 'community_staff', org: 'xiushui' });
+    const withoutId = await e2e.app.get(JwtService).signAsync({ sub: 'user-staff-xiushui', role: 'community_staff', org: 'xiushui' });
     const refused = await api.request('GET', '/cases', withoutId);
     expect(refused.status).toBe(401);
     expect(refused.body.message).toMatch(/sign in again/);

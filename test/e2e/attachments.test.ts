@@ -1,13 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
-import { EVENT_STORE, ExecuteCaseCommand, READ_STORE, readCaseStream, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
+import { ExecuteCaseCommand, readCaseStream, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
 import { systemActor } from '../../libs/domain/src';
 import type { EventStore } from '../../libs/event-store/src';
-import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
-import { createApiApp } from '../../apps/api/src/api-app';
-import { ApiClient, backendEnvironment, E2E_BACKENDS, logLength, sampleComplaint, temporaryDirectory, testConfig, type HttpResult } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { E2E_BACKENDS, logLength, sampleComplaint, type ApiClient, type HttpResult } from '../support/harness';
 
 const MAX_BYTES = 4096;
 
@@ -36,9 +34,8 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 /** Photos as evidence over real HTTP: stored by content, checked by their bytes, cited by a resolution. Without Temporal: the test dispatches as the workflow would. */
 describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
+  let e2e: E2eApp;
   let config: YixinConfig;
-  let app: INestApplication;
   let api: ApiClient;
   let store: EventStore;
   let readStore: SqlDatabase;
@@ -49,22 +46,17 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
   let auditor: string;
 
   beforeAll(async () => {
-    backendServer = await backendEnvironment(backend);
-    config = testConfig(temporaryDirectory(), `127.0.0.1:${await pickFreePort()}`, { ...backendServer.env, ATTACHMENT_MAX_BYTES: String(MAX_BYTES) });
-    app = await createApiApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
-    readStore = app.get(READ_STORE);
-    [staff, company, foreignCompany, streetOfficer, auditor] = await Promise.all(
-      ['staff.xiangyuan', 'pc.beichen-aoyuan', 'pc.wocheng-yinxiang', 'street.officer', 'auditor'].map((user) => api.login(user)),
-    );
+    e2e = await startE2eApp({
+      process: 'api',
+      backend,
+      env: { ATTACHMENT_MAX_BYTES: String(MAX_BYTES) },
+      users: { staff: 'staff.xiangyuan', company: 'pc.beichen-aoyuan', foreignCompany: 'pc.wocheng-yinxiang', streetOfficer: 'street.officer', auditor: 'auditor' },
+    });
+    ({ config, api, store, readStore } = e2e);
+    ({ staff, company, foreignCompany, streetOfficer, auditor } = e2e.tokens);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   async function upload(token: string, caseId: string, bytes: Buffer, type = 'image/png', field = 'file'): Promise<HttpResult> {
     const form = new FormData();
@@ -85,7 +77,7 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     expect(filed.status).toBe(201);
     const caseId: string = filed.body.caseId;
     const dispatch = { type: 'DispatchTask' as const, caseId, actor: systemActor(config.centerOrganisationId), at: new Date().toISOString(), taskId: randomUUID() };
-    await app.get(CommandBus).execute(new ExecuteCaseCommand(dispatch));
+    await e2e.app.get(CommandBus).execute(new ExecuteCaseCommand(dispatch));
     if (signedFor) expect((await api.request('POST', `/cases/${caseId}/task/sign-for`, company)).status).toBe(200);
     return caseId;
   }

@@ -1,41 +1,17 @@
-import type { INestApplication } from '@nestjs/common';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  caseStreamId,
-  EVENT_STORE,
-  openStores,
-  PROJECTIONS,
-  READ_STORE,
-  rebuildProjections,
-  verifyLog,
-  type SqlDatabase,
-  type YixinConfig,
-} from '../../libs/application/src';
+import { caseStreamId, openStores, PROJECTIONS, rebuildProjections, verifyLog, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
 import { computeEventHash, type EventStore, type RecordedEvent } from '../../libs/event-store/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import {
-  ApiClient,
-  backendEnvironment,
-  E2E_BACKENDS,
-  eventually,
-  logLength,
-  sampleComplaint,
-  startTestTemporal,
-  temporaryDirectory,
-  testConfig,
-} from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 
 const repoRoot = join(__dirname, '..', '..');
 
 /** The auditor's tools and the read side, over HTTP and the command line, on every backend. */
 describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s', (backend) => {
-  let temporal: TemporalDevServer;
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
+  let e2e: E2eApp;
   let config: YixinConfig;
-  let app: INestApplication | undefined;
   let api: ApiClient;
   let store: EventStore;
   let staff: string;
@@ -46,13 +22,9 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
   let closedEvents: RecordedEvent[];
 
   beforeAll(async () => {
-    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
-    config = testConfig(temporaryDirectory(), temporal.address, backendServer.env);
-    app = await createEmbeddedApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
-    [staff, company, auditor] = await Promise.all(['staff.xiangyuan', 'pc.beichen-aoyuan', 'auditor'].map((user) => api.login(user)));
+    e2e = await startE2eApp({ backend, users: { staff: 'staff.xiangyuan', company: 'pc.beichen-aoyuan', auditor: 'auditor' } });
+    ({ config, api, store } = e2e);
+    ({ staff, company, auditor } = e2e.tokens);
 
     const inboxHas = (caseId: string) => async () =>
       ((await api.request<{ items: Array<{ caseId: string }> }>('GET', '/tasks/inbox', company)).body.items.some((task) => task.caseId === caseId) ? true : undefined);
@@ -68,11 +40,7 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
     await eventually(async () => ((await api.request('GET', `/cases?status=closed`, staff)).body.total === 1 ? true : undefined), 'the list');
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await temporal?.stop();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   it('shows a case as it stood at a past revision or moment', async () => {
     const atRevision1 = await api.request('GET', `/audit/cases/${closedCase}/state?revision=1`, auditor);
@@ -168,15 +136,14 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
       async () => ((await api.request('GET', '/cases?status=awaiting_sign_for', staff)).body.total === 2 ? true : undefined),
       'the last dispatch',
     );
-    const readStoreOfApp: SqlDatabase = app!.get(READ_STORE);
+    const readStoreOfApp = e2e.readStore;
     const end = (await store.readAll(0, 100_000)).at(-1)!.globalPosition;
     await eventually(async () => {
       const checkpoints = await readStoreOfApp.query<{ position: number }>('SELECT position FROM projection_checkpoints');
       return checkpoints.length === PROJECTIONS.length && checkpoints.every((row) => Number(row.position) >= end) ? true : undefined;
     }, 'the projections to catch up');
     // The live runners stop with the application: a rebuild must not race them.
-    await app!.close();
-    app = undefined;
+    await e2e.closeApp();
     const stores = await openStores(config);
     const readStore: SqlDatabase = stores.readStore;
     try {
@@ -190,7 +157,7 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
       const runCli = (...args: string[]) =>
         spawnSync(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/cli/src/main.ts'), ...args], {
           cwd: repoRoot,
-          env: { ...process.env, YIXIN_DATA_DIR: config.dataDir, ...backendServer.env },
+          env: { ...process.env, YIXIN_DATA_DIR: config.dataDir, ...e2e.backendServer.env },
           encoding: 'utf8',
         });
       expect(runCli('verify').status).toBe(0);

@@ -1,19 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  DEMO_PASSWORD,
-  DirectoryService,
-  EVENT_STORE,
-  loadProjectionCheckpoint,
-  PROJECTIONS,
-  READ_STORE,
-  type SqlDatabase,
-  type UserAccount,
-} from '../../libs/application/src';
+import { DEMO_PASSWORD, DirectoryService, loadProjectionCheckpoint, PROJECTIONS, type UserAccount } from '../../libs/application/src';
 import type { Role } from '../../libs/domain/src';
 import type { EventStore } from '../../libs/event-store/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
 import {
   CaseFixtures,
   CHUNBO,
@@ -28,7 +16,8 @@ import {
   type FixtureState,
   type Place,
 } from '../support/case-fixtures';
-import { ApiClient, eventually, startTestTemporal, temporaryDirectory, testConfig, withDeadlinePolicy } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { eventually, type ApiClient } from '../support/harness';
 
 // ------------------------------------------------------------------ who asks
 
@@ -482,30 +471,25 @@ interface Result {
  * that does not exist; no allowed combination is refused.
  */
 describe('the authorization matrix', () => {
-  let temporal: TemporalDevServer;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
   let operations: Array<{ key: string; method: string; path: string; documentedStatuses: string[] }>;
-  const tokens = new Map<string, string>();
-  const tokenOf = (username: string) => tokens.get(username)!;
+  let tokens: Record<string, string>;
+  const tokenOf = (username: string) => tokens[username];
 
   beforeAll(async () => {
-    temporal = await startTestTemporal();
-    const config = withDeadlinePolicy(
-      testConfig(temporaryDirectory(), temporal.address, { RATE_LIMIT_WRITES_PER_MINUTE: '100000', RATE_LIMIT_LOGINS_PER_MINUTE: '100000' }),
-      FAST_ESCALATION_POLICY,
-    );
-    app = await createEmbeddedApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
-    await app.get(DirectoryService).seed(CHUNBO_ORGANISATIONS, [...CHUNBO_USERS, ...MEMBERS], DEMO_PASSWORD, []);
+    e2e = await startE2eApp({
+      env: { RATE_LIMIT_WRITES_PER_MINUTE: '100000', RATE_LIMIT_LOGINS_PER_MINUTE: '100000' },
+      deadlinePolicy: FAST_ESCALATION_POLICY,
+    });
+    ({ api, store } = e2e);
+    await e2e.app.get(DirectoryService).seed(CHUNBO_ORGANISATIONS, [...CHUNBO_USERS, ...MEMBERS], DEMO_PASSWORD, []);
     const usernames = new Set([
       ...CALLERS.flatMap((caller) => (caller.username ? [caller.username] : [])),
       ...[XIANGYUAN, HUSHAN, CHUNBO].flatMap(({ users }) => [users.staff, users.company, users.ownersCommittee, ...Object.values(users.councils)]),
     ]);
-    for (const username of usernames) tokens.set(username, await api.login(username));
+    tokens = await e2e.login([...usernames]);
     const document = (await api.request('GET', '/docs/openapi.json')).body;
     operations = Object.entries(document.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => ({
@@ -517,10 +501,7 @@ describe('the authorization matrix', () => {
     );
   }, 120_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await temporal?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   it('has a policy for every operation of the OpenAPI document, and for no other', () => {
     const documented = operations.map(({ key }) => key);
@@ -599,7 +580,7 @@ describe('the authorization matrix', () => {
 
   /** The case list, inboxes, timelines and rates have read the whole log. */
   async function projectionsCaughtUp(): Promise<void> {
-    const db = app.get<SqlDatabase>(READ_STORE);
+    const db = e2e.readStore;
     const head = await lastPosition();
     await eventually(async () => {
       const checkpoints = await Promise.all(PROJECTIONS.map((projection) => loadProjectionCheckpoint(db, projection.name)));

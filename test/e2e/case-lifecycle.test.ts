@@ -1,27 +1,13 @@
-import type { INestApplication } from '@nestjs/common';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, EVENT_STORE, readCaseStream, type ComplaintForm, type YixinConfig } from '../../libs/application/src';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, readCaseStream, type ComplaintForm } from '../../libs/application/src';
 import type { Category, Deadline, DeadlineKind } from '../../libs/domain/src';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { caseStateQuery } from '../../workflows/src/case.workflow';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import {
-  ApiClient,
-  backendEnvironment,
-  E2E_BACKENDS,
-  eventually,
-  historyToJson,
-  sampleComplaint,
-  startTestTemporal,
-  temporaryDirectory,
-  testConfig,
-  withDeadlinePolicy,
-  type HttpResult,
-} from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { E2E_BACKENDS, eventually, historyToJson, sampleComplaint, type ApiClient, type HttpResult } from '../support/harness';
 
 /** 0.0005 h = 1.8 s, 0.001 h = 3.6 s. */
 const SECONDS_1_8 = 1_800;
@@ -53,10 +39,7 @@ const fromNow = (ms: number) => new Date(Date.now() + ms).toISOString();
  * and appends nothing.
  */
 describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
-  let temporal: TemporalDevServer;
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
-  let config: YixinConfig;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
   let temporalClient: Client;
@@ -71,34 +54,27 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
   let auditor: string;
 
   beforeAll(async () => {
-    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
-    config = withDeadlinePolicy(testConfig(temporaryDirectory(), temporal.address, backendServer.env), FAST_SIGN_FOR_POLICY);
-    app = await createEmbeddedApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
-    temporalClient = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-    [staff, company, otherCompany, ownersCommittee, propertyCouncil, ownersCouncil, streetOfficer, districtOfficer, auditor] = await Promise.all(
-      [
-        'staff.xiangyuan',
-        'pc.beichen-aoyuan',
-        'pc.wocheng-yinxiang',
-        'oc.beichen-aoyuan',
-        'council.property',
-        'council.owners',
-        'street.officer',
-        'district.officer',
-        'auditor',
-      ].map((user) => api.login(user)),
-    );
+    e2e = await startE2eApp({
+      backend,
+      deadlinePolicy: FAST_SIGN_FOR_POLICY,
+      users: {
+        staff: 'staff.xiangyuan',
+        company: 'pc.beichen-aoyuan',
+        otherCompany: 'pc.wocheng-yinxiang',
+        ownersCommittee: 'oc.beichen-aoyuan',
+        propertyCouncil: 'council.property',
+        ownersCouncil: 'council.owners',
+        streetOfficer: 'street.officer',
+        districtOfficer: 'district.officer',
+        auditor: 'auditor',
+      },
+    });
+    ({ api, store } = e2e);
+    ({ staff, company, otherCompany, ownersCommittee, propertyCouncil, ownersCouncil, streetOfficer, districtOfficer, auditor } = e2e.tokens);
+    temporalClient = await e2e.temporalClient();
   });
 
-  afterAll(async () => {
-    await temporalClient?.connection.close();
-    await app?.close();
-    await temporal?.stop();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   // ---------------------------------------------------------------- helpers
 
@@ -498,7 +474,7 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
     });
 
     it("waits when the compound has no owners' committee to dispatch to, until staff re-dispatch it", async () => {
-      const directory = app.get(DirectoryService);
+      const directory = e2e.app.get(DirectoryService);
       const lonelyCourt = { id: 'lonely-court', kind: 'compound' as const, name: '孤园', parentId: 'xiangyuan', propertyCompanyId: 'pc-beichen-aoyuan' };
       await directory.seed([...DEMO_ORGANISATIONS, lonelyCourt], [], DEMO_PASSWORD, []);
       const body = complaint('maintenance_fund', '申请动用维修基金修缮外墙');

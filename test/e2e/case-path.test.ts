@@ -1,31 +1,14 @@
-import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
-import { EVENT_STORE, type YixinConfig } from '../../libs/application/src';
+import type { Client } from '@temporalio/client';
 import type { EventStore } from '../../libs/event-store/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import {
-  ApiClient,
-  backendEnvironment,
-  caseEventTypes,
-  E2E_BACKENDS,
-  eventually,
-  logLength,
-  sampleComplaint,
-  startTestTemporal,
-  temporaryDirectory,
-  testConfig,
-} from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { caseEventTypes, E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 
 /**
  * The whole first path over HTTP: the real API and worker (one embedded process), a real
  * Temporal dev server, a real store (a SQLite file, a PostgreSQL server).
  */
 describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
-  let temporal: TemporalDevServer;
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
-  let config: YixinConfig;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
   let temporalClient: Client;
@@ -35,24 +18,16 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
   let auditor: string;
 
   beforeAll(async () => {
-    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
-    config = testConfig(temporaryDirectory(), temporal.address, backendServer.env);
-    app = await createEmbeddedApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
-    temporalClient = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-    [staff, company, foreignCompany, auditor] = await Promise.all(
-      ['staff.xiangyuan', 'pc.beichen-aoyuan', 'pc.wocheng-yinxiang', 'auditor'].map((user) => api.login(user)),
-    );
+    e2e = await startE2eApp({
+      backend,
+      users: { staff: 'staff.xiangyuan', company: 'pc.beichen-aoyuan', foreignCompany: 'pc.wocheng-yinxiang', auditor: 'auditor' },
+    });
+    ({ api, store } = e2e);
+    ({ staff, company, foreignCompany, auditor } = e2e.tokens);
+    temporalClient = await e2e.temporalClient();
   });
 
-  afterAll(async () => {
-    await temporalClient?.connection.close();
-    await app?.close();
-    await temporal?.stop();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   const eventCount = () => logLength(store);
   const eventTypes = (caseId: string) => caseEventTypes(store, caseId);

@@ -1,10 +1,8 @@
-import type { INestApplication } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { EVENT_STORE, type YixinConfig } from '../../libs/application/src';
+import type { YixinConfig } from '../../libs/application/src';
 import type { EventStore } from '../../libs/event-store/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import { ApiClient, eventually, logLength, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 
 /** At least this many malformed or hostile requests; none may answer 5xx or append an event. */
 const MALFORMED_REQUESTS = 10_000;
@@ -101,31 +99,23 @@ function percentEncode(text: string): string {
 const WRONG_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 1e309 /* JSON: null */, 2 ** 53 + 1, '', 'x', [], [1, 2], {}, { nested: { deeper: [] } }];
 
 describe('a fuzz of malformed and hostile requests', () => {
-  let temporal: TemporalDevServer;
+  let e2e: E2eApp;
   let config: YixinConfig;
-  let app: INestApplication;
   let api: ApiClient;
   let baseUrl: string;
   let store: EventStore;
   let operations: Operation[];
   let schemas: Record<string, Schema>;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   let caseId: string;
 
   beforeAll(async () => {
-    temporal = await startTestTemporal();
-    config = testConfig(temporaryDirectory(), temporal.address, {
-      RATE_LIMIT_WRITES_PER_MINUTE: '100000000',
-      RATE_LIMIT_LOGINS_PER_MINUTE: '100000000',
+    e2e = await startE2eApp({
+      env: { RATE_LIMIT_WRITES_PER_MINUTE: '100000000', RATE_LIMIT_LOGINS_PER_MINUTE: '100000000' },
+      users: ['staff.xiangyuan', 'pc.beichen-aoyuan', 'oc.beichen-aoyuan', 'council.property', 'street.officer', 'district.officer', 'auditor'],
     });
-    app = await createEmbeddedApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
-    api = new ApiClient(baseUrl);
-    store = app.get(EVENT_STORE);
-    for (const user of ['staff.xiangyuan', 'pc.beichen-aoyuan', 'oc.beichen-aoyuan', 'council.property', 'street.officer', 'district.officer', 'auditor']) {
-      tokens[user] = await api.login(user);
-    }
+    ({ config, api, store, tokens } = e2e);
+    baseUrl = api.baseUrl;
     caseId = (await api.request('POST', '/cases', tokens['staff.xiangyuan'], sampleComplaint())).body.caseId;
     await eventually(async () => ((await api.request('GET', `/cases/${caseId}`, tokens['staff.xiangyuan'])).body.status === 'awaiting_sign_for' ? true : undefined), 'the dispatch');
 
@@ -143,10 +133,7 @@ describe('a fuzz of malformed and hostile requests', () => {
     );
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await temporal?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   const resolve = (schema: Schema): Schema => {
     if (schema.$ref) return resolve(schemas[schema.$ref.split('/').pop()!]);

@@ -1,27 +1,17 @@
-import type { INestApplication } from '@nestjs/common';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createApiApp } from '../../apps/api/src/api-app';
-import { ApiClient, backendEnvironment, E2E_BACKENDS, startTestTemporal, temporaryDirectory, testConfig } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { E2E_BACKENDS, type ApiClient } from '../support/harness';
 
 /** GET /health and /health/live of the API process, against a real Temporal dev server and a real store, then without them. */
 describe.each(E2E_BACKENDS)('health on %s', (backend) => {
-  let temporal: TemporalDevServer | undefined;
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
 
   beforeAll(async () => {
-    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
-    app = await createApiApp(testConfig(temporaryDirectory(), temporal.address, backendServer.env), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
+    e2e = await startE2eApp({ process: 'api', temporal: true, backend });
+    api = e2e.api;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await temporal?.stop();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   it('is up when the event log, the read store and Temporal’s namespace answer, without a token', async () => {
     const health = await api.request('GET', '/health');
@@ -36,8 +26,7 @@ describe.each(E2E_BACKENDS)('health on %s', (backend) => {
   });
 
   it('answers 503 naming Temporal when it is gone, while the process stays live', async () => {
-    await temporal!.stop();
-    temporal = undefined;
+    await e2e.temporal!.stop();
     const health = await api.request('GET', '/health');
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({
@@ -51,7 +40,7 @@ describe.each(E2E_BACKENDS)('health on %s', (backend) => {
 
   if (backend === 'postgres') {
     it('answers 503 naming the stores when PostgreSQL is gone', async () => {
-      await backendServer.stop();
+      await e2e.backendServer.stop();
       const health = await api.request('GET', '/health');
       expect(health.status).toBe(503);
       expect(health.body.error).toMatchObject({ eventLog: { status: 'down' }, readStore: { status: 'down' }, temporal: { status: 'down' } });

@@ -1,29 +1,22 @@
-import type { INestApplication } from '@nestjs/common';
-import { EVENT_STORE } from '../../libs/application/src';
 import type { EventStore } from '../../libs/event-store/src';
-import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
-import { createApiApp } from '../../apps/api/src/api-app';
-import { ApiClient, logLength, sampleComplaint, temporaryDirectory, testConfig } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { logLength, sampleComplaint, type ApiClient } from '../support/harness';
 
-/** The API process on its own over real HTTP, on SQLite; no Temporal is needed to serve these requests. */
-async function startApi(env: NodeJS.ProcessEnv = {}): Promise<{ app: INestApplication; api: ApiClient; store: EventStore }> {
-  const app = await createApiApp(testConfig(temporaryDirectory(), `127.0.0.1:${await pickFreePort()}`, env), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  return { app, api: new ApiClient(await app.getUrl()), store: app.get(EVENT_STORE) };
-}
+// The API process on its own over real HTTP, on SQLite; no Temporal is needed to serve these requests.
 
 describe('security headers, documentation and body limits', () => {
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
   let staff: string;
 
   beforeAll(async () => {
-    ({ app, api, store } = await startApi());
-    staff = await api.login('staff.xiangyuan');
+    e2e = await startE2eApp({ process: 'api', users: { staff: 'staff.xiangyuan' } });
+    ({ api, store } = e2e);
+    staff = e2e.tokens.staff;
   });
 
-  afterAll(() => app?.close());
+  afterAll(() => e2e?.stop());
 
   it('sends helmet’s security headers, without upgrading requests to https', async () => {
     const { status, headers } = await api.request('GET', '/health/live');
@@ -86,7 +79,7 @@ describe('security headers, documentation and body limits', () => {
 
 describe('rate limits', () => {
   it('limits logins per client address, answering 429 with Retry-After in the API’s error format', async () => {
-    const { app, api } = await startApi({ RATE_LIMIT_LOGINS_PER_MINUTE: '3' });
+    const { api, stop } = await startE2eApp({ process: 'api', env: { RATE_LIMIT_LOGINS_PER_MINUTE: '3' } });
     try {
       const attempt = (password: string) => api.request('POST', '/auth/login', undefined, { username: 'staff.xiangyuan', password });
       expect((await attempt('wrong')).status).toBe(401);
@@ -98,12 +91,12 @@ describe('rate limits', () => {
       const retryAfter = Number(refused.headers.get('retry-after'));
       expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
     } finally {
-      await app.close();
+      await stop();
     }
   });
 
   it('limits writes per authenticated user across write endpoints; reads and other users go on', async () => {
-    const { app, api, store } = await startApi({ RATE_LIMIT_WRITES_PER_MINUTE: '2' });
+    const { api, store, stop } = await startE2eApp({ process: 'api', env: { RATE_LIMIT_WRITES_PER_MINUTE: '2' } });
     try {
       const [staff, otherStaff] = await Promise.all(['staff.xiangyuan', 'staff.hushan'].map((user) => api.login(user)));
       expect((await api.request('POST', '/cases', staff, sampleComplaint())).status).toBe(201);
@@ -119,7 +112,7 @@ describe('rate limits', () => {
       const hushanComplaint = { ...sampleComplaint(), location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' } };
       expect((await api.request('POST', '/cases', otherStaff, hushanComplaint)).status).toBe(201);
     } finally {
-      await app.close();
+      await stop();
     }
   });
 });

@@ -1,15 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
-import { EVENT_STORE, IdempotencyStore } from '../../libs/application/src';
+import { IdempotencyStore } from '../../libs/application/src';
 import type { EventStore } from '../../libs/event-store/src';
-import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
-import { createApiApp } from '../../apps/api/src/api-app';
 import { requestFingerprint } from '../../apps/api/src/idempotency/idempotency.interceptor';
-import { ApiClient, backendEnvironment, caseEventTypes, E2E_BACKENDS, logLength, sampleComplaint, temporaryDirectory, testConfig } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { caseEventTypes, E2E_BACKENDS, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 
 /** Idempotency-Key on writes, over real HTTP, with the keys in the read store of each backend. */
 describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
   let staff: { token: string; userId: string };
@@ -21,21 +18,15 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
     api.request('POST', '/cases', token, body, { 'Idempotency-Key': key });
 
   beforeAll(async () => {
-    backendServer = await backendEnvironment(backend);
     // No Temporal: filing only appends to the log.
-    app = await createApiApp(testConfig(temporaryDirectory(), `127.0.0.1:${await pickFreePort()}`, backendServer.env), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
+    e2e = await startE2eApp({ process: 'api', backend, users: { otherStaff: 'staff.hushan' } });
+    ({ api, store } = e2e);
+    otherStaff = e2e.tokens.otherStaff;
     const login = await api.request('POST', '/auth/login', undefined, { username: 'staff.xiangyuan', password: 'yixin-demo' });
     staff = { token: login.body.accessToken, userId: login.body.userId };
-    otherStaff = await api.login('staff.hushan');
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   it('answers a retried filing with the stored answer, marked as replayed, and appends nothing', async () => {
     const first = await file('filing-0001');
@@ -70,7 +61,7 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
   it('answers 409 while a request with the same key is still running, and appends nothing', async () => {
     // Another API process has claimed the key for this very request and not answered yet.
     const fingerprint = requestFingerprint({ method: 'POST', originalUrl: '/cases', body: complaint });
-    expect(await app.get(IdempotencyStore).claim(staff.userId, 'filing-0003', fingerprint)).toEqual({ kind: 'claimed' });
+    expect(await e2e.app.get(IdempotencyStore).claim(staff.userId, 'filing-0003', fingerprint)).toEqual({ kind: 'claimed' });
     const before = await logLength(store);
     const running = await file('filing-0003');
     expect(running.status).toBe(409);

@@ -1,8 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
-import { EVENT_STORE, JsonLogger, readCaseStream } from '../../libs/application/src';
-import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
-import { createApiApp } from '../../apps/api/src/api-app';
-import { ApiClient, sampleComplaint, temporaryDirectory, testConfig } from '../support/harness';
+import { JsonLogger, readCaseStream } from '../../libs/application/src';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { sampleComplaint, type ApiClient } from '../support/harness';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -13,21 +11,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
  */
 describe('structured logs, correlation ids and metrics', () => {
   const lines: string[] = [];
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let staff: string;
 
   const logged = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
 
   beforeAll(async () => {
-    const config = testConfig(temporaryDirectory(), `127.0.0.1:${await pickFreePort()}`);
-    app = await createApiApp(config, { logger: new JsonLogger('info', (line) => lines.push(line)) });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    staff = await api.login('staff.xiangyuan');
+    e2e = await startE2eApp({ process: 'api', logger: new JsonLogger('info', (line) => lines.push(line)), users: { staff: 'staff.xiangyuan' } });
+    api = e2e.api;
+    staff = e2e.tokens.staff;
   });
 
-  afterAll(() => app?.close());
+  afterAll(() => e2e?.stop());
 
   it('writes one JSON object per line with time, level, context and message', () => {
     expect(lines.length).toBeGreaterThan(0);
@@ -59,7 +55,7 @@ describe('structured logs, correlation ids and metrics', () => {
     expect(commandLines).toEqual([
       expect.objectContaining({ message: 'command executed', command: 'FileComplaint', outcome: 'ok', commandId: expect.any(String), durationMs: expect.any(Number) }),
     ]);
-    const [complaintFiled] = await readCaseStream(app.get(EVENT_STORE), filed.body.caseId);
+    const [complaintFiled] = await readCaseStream(e2e.store, filed.body.caseId);
     expect(complaintFiled.metadata.correlationId).toBe(commandLines[0].commandId);
   });
 

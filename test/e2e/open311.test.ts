@@ -1,12 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE } from '../../libs/application/src';
 import { CATEGORIES, CATEGORY_CODES } from '../../libs/domain/src';
 import type { EventStore } from '../../libs/event-store/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import { ApiClient, backendEnvironment, eventually, logLength, startTestTemporal, temporaryDirectory, testConfig } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { eventually, logLength, type ApiClient } from '../support/harness';
 
 const FORMATS = ['json', 'xml'] as const;
 type Format = (typeof FORMATS)[number];
@@ -106,9 +103,7 @@ function chinaTime(instant: number): string {
 }
 
 describe('Open311 GeoReport v2 over HTTP (SQLite)', () => {
-  let temporal: TemporalDevServer;
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
   let staff: string;
@@ -118,19 +113,12 @@ describe('Open311 GeoReport v2 over HTTP (SQLite)', () => {
   const publicAnswers: string[] = [];
 
   beforeAll(async () => {
-    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment('sqlite')]);
-    app = await createEmbeddedApp(testConfig(temporaryDirectory(), temporal.address, backendServer.env), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
-    [staff, company, auditor] = await Promise.all(['staff.xiangyuan', 'pc.beichen-aoyuan', 'auditor'].map((user) => api.login(user)));
+    e2e = await startE2eApp({ backend: 'sqlite', users: { staff: 'staff.xiangyuan', company: 'pc.beichen-aoyuan', auditor: 'auditor' } });
+    ({ api, store } = e2e);
+    ({ staff, company, auditor } = e2e.tokens);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await temporal?.stop();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   /** `resource` without extension; a body of fields is sent form-encoded as the spec says, `{ json }` as JSON. */
   async function open311(

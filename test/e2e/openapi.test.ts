@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { createApiApp } from '../../apps/api/src/api-app';
-import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
-import { ApiClient, temporaryDirectory, testConfig } from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import type { ApiClient } from '../support/harness';
 
 interface Schema {
   $ref?: string;
@@ -59,6 +58,7 @@ const PATH_VALUES: Record<string, string> = {
  * and bearer security exactly where a request without a token is refused with 401.
  */
 describe('the OpenAPI document', () => {
+  let e2e: E2eApp;
   let app: INestApplication;
   let api: ApiClient;
   let document: Document;
@@ -66,16 +66,15 @@ describe('the OpenAPI document', () => {
 
   beforeAll(async () => {
     // No Temporal: the document and the guards need none (readiness answers 503, which is documented).
-    app = await createApiApp(testConfig(temporaryDirectory(), `127.0.0.1:${await pickFreePort()}`), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
+    e2e = await startE2eApp({ process: 'api' });
+    ({ app, api } = e2e);
     document = (await api.request<Document>('GET', '/docs/openapi.json')).body;
     operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, operation })),
     );
   });
 
-  afterAll(() => app?.close());
+  afterAll(() => e2e?.stop());
 
   const resolve = (schema: Schema): Schema => (schema.$ref ? resolve(document.components.schemas[schema.$ref.split('/').pop()!]) : schema);
 

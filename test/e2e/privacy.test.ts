@@ -1,21 +1,8 @@
-import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
-import { caseStreamId, EVENT_STORE, READ_STORE, type ComplaintForm, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
+import type { Client } from '@temporalio/client';
+import { caseStreamId, type ComplaintForm, type SqlDatabase } from '../../libs/application/src';
 import type { EventStore } from '../../libs/event-store/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import {
-  ApiClient,
-  backendEnvironment,
-  caseEventTypes,
-  E2E_BACKENDS,
-  eventually,
-  logLength,
-  sampleComplaint,
-  startTestTemporal,
-  temporaryDirectory,
-  testConfig,
-} from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { caseEventTypes, E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 
 const UNIT = '2单元1502室';
 
@@ -25,10 +12,7 @@ const UNIT = '2单元1502室';
  * erased on request by deleting the key, the log untouched and still verifiable.
  */
 describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
-  let temporal: TemporalDevServer;
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
-  let config: YixinConfig;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
   let readStore: SqlDatabase;
@@ -42,27 +26,24 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
   let auditor: string;
 
   beforeAll(async () => {
-    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
-    config = testConfig(temporaryDirectory(), temporal.address, backendServer.env);
-    app = await createEmbeddedApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
-    readStore = app.get(READ_STORE);
-    temporalClient = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-    [staff, otherStaff, company, foreignCompany, ownersCommittee, streetOfficer, auditor] = await Promise.all(
-      ['staff.xiangyuan', 'staff.hushan', 'pc.beichen-aoyuan', 'pc.wocheng-yinxiang', 'oc.beichen-aoyuan', 'street.officer', 'auditor'].map((user) =>
-        api.login(user),
-      ),
-    );
+    e2e = await startE2eApp({
+      backend,
+      users: {
+        staff: 'staff.xiangyuan',
+        otherStaff: 'staff.hushan',
+        company: 'pc.beichen-aoyuan',
+        foreignCompany: 'pc.wocheng-yinxiang',
+        ownersCommittee: 'oc.beichen-aoyuan',
+        streetOfficer: 'street.officer',
+        auditor: 'auditor',
+      },
+    });
+    ({ api, store, readStore } = e2e);
+    ({ staff, otherStaff, company, foreignCompany, ownersCommittee, streetOfficer, auditor } = e2e.tokens);
+    temporalClient = await e2e.temporalClient();
   });
 
-  afterAll(async () => {
-    await temporalClient?.connection.close();
-    await app?.close();
-    await temporal?.stop();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   /** Each test has a resident of its own: an erasure takes every case of the phone number. */
   const complaintOf = (name: string, phone: string): ComplaintForm => ({ ...sampleComplaint(), resident: { name, phone } });

@@ -1,8 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
-import { chinaMonthOf, type ComplaintForm, type UnitRates, type YixinConfig } from '../../libs/application/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig, withDeadlinePolicy } from '../support/harness';
+import { chinaMonthOf, type ComplaintForm, type UnitRates } from '../../libs/application/src';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { eventually, sampleComplaint, type ApiClient } from '../support/harness';
 
 /** Parking complaints must be signed for within 1.8 s, so that one sign-for in this test is late. */
 const FAST_PARKING_SIGN_FOR = { tasks: { parking: { normal: { signFor: { hours: 0.0005 } } } } };
@@ -19,30 +17,21 @@ function complaint(communityId: string, compoundId: string, category: ComplaintF
  * workflows, then this month's figures as the rates projection has them.
  */
 describe('the three rates over HTTP', () => {
-  let temporal: TemporalDevServer;
-  let config: YixinConfig;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
   const month = chinaMonthOf(new Date().toISOString());
 
   beforeAll(async () => {
-    temporal = await startTestTemporal();
-    config = withDeadlinePolicy(testConfig(temporaryDirectory(), temporal.address), FAST_PARKING_SIGN_FOR);
-    app = await createEmbeddedApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
     const users = [
       'staff.xiangyuan', 'staff.hushan', 'pc.beichen-aoyuan', 'pc.wocheng-yinxiang', 'pc.hushan-huayuan',
       'oc.beichen-aoyuan', 'street.officer', 'auditor',
     ];
-    for (const user of users) tokens[user] = await api.login(user);
+    e2e = await startE2eApp({ deadlinePolicy: FAST_PARKING_SIGN_FOR, users });
+    ({ api, tokens } = e2e);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await temporal?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   async function file(staff: string, body: ComplaintForm): Promise<string> {
     const filed = await api.request('POST', '/cases', tokens[staff], body);

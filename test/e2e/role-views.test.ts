@@ -1,31 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CHANGE_POLL_INTERVAL_MS,
-  DEMO_ORGANISATIONS,
-  DEMO_PASSWORD,
-  DirectoryService,
-  EVENT_STORE,
-  readCaseStream,
-  type ComplaintForm,
-  type YixinConfig,
-} from '../../libs/application/src';
+import { CHANGE_POLL_INTERVAL_MS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, readCaseStream, type ComplaintForm } from '../../libs/application/src';
 import type { Category } from '../../libs/domain/src';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import {
-  ApiClient,
-  backendEnvironment,
-  E2E_BACKENDS,
-  eventually,
-  startTestTemporal,
-  temporaryDirectory,
-  testConfig,
-  withDeadlinePolicy,
-  type HttpResult,
-} from '../support/harness';
+import { startE2eApp, type E2eApp } from '../support/e2e-app';
+import { E2E_BACKENDS, eventually, type ApiClient, type HttpResult } from '../support/harness';
 
 /**
  * Normal elevator tasks must be signed for within 1.8 s, are reminded 1.8 s later and escalated
@@ -130,26 +109,18 @@ const caseIds = (answer: HttpResult) => (answer.body.items as Array<{ caseId: st
  * compound, a council's agenda, the supervisors' queues, and the live streams of inboxes and queues.
  */
 describe.each(E2E_BACKENDS)('role views on %s', (backend) => {
-  let temporal: TemporalDevServer;
-  let backendServer: Awaited<ReturnType<typeof backendEnvironment>>;
-  let config: YixinConfig;
-  let app: INestApplication;
+  let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
-  const token: Record<string, string> = {};
+  let token: Record<string, string>;
 
   beforeAll(async () => {
-    [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
     // More users log in from this one address than the default login limit allows in a minute.
-    const env = { ...backendServer.env, RATE_LIMIT_LOGINS_PER_MINUTE: '100' };
-    config = withDeadlinePolicy(testConfig(temporaryDirectory(), temporal.address, env), FAST_SIGN_FOR_POLICY);
-    app = await createEmbeddedApp(config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    api = new ApiClient(await app.getUrl());
-    store = app.get(EVENT_STORE);
+    e2e = await startE2eApp({ backend, env: { RATE_LIMIT_LOGINS_PER_MINUTE: '100' }, deadlinePolicy: FAST_SIGN_FOR_POLICY });
+    ({ api, store } = e2e);
     // A second street of the district, with an officer whose jurisdiction holds none of the cases
     // below; and a compound of Hushan whose company has no other tasks than those of the inbox test.
-    await app.get(DirectoryService).seed(
+    await e2e.app.get(DirectoryService).seed(
       [
         ...DEMO_ORGANISATIONS,
         { id: 'beigan', kind: 'street', name: '北干街道', parentId: 'xiaoshan' },
@@ -170,15 +141,10 @@ describe.each(E2E_BACKENDS)('role views on %s', (backend) => {
       'oc.hushan-huayuan', 'oc.hushan-xinyuan', 'council.property', 'council.owners',
       'street.officer', 'street.beigan', 'district.officer', 'auditor',
     ];
-    const tokens = await Promise.all(users.map((user) => api.login(user)));
-    users.forEach((user, index) => (token[user] = tokens[index]));
+    token = await e2e.login(users);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await temporal?.stop();
-    await backendServer?.stop();
-  });
+  afterAll(() => e2e?.stop());
 
   // ---------------------------------------------------------------- helpers
 
