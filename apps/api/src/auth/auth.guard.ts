@@ -21,12 +21,17 @@ interface VerifiedClaims extends TokenClaims {
   exp: number;
 }
 
+/** Tokens whose signature was checked, remembered (oldest forgotten first) so that it is checked once. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /**
  * Every request carries a valid bearer token unless its route is public: signed, unexpired, not
  * revoked; the token's role must be allowed, and the route may be for administrators only.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly verified = new Map<string, VerifiedClaims>();
+
   constructor(private readonly jwt: JwtService, private readonly reflector: Reflector, private readonly revocation: TokenRevocation) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,7 +49,7 @@ export class AuthGuard implements CanActivate {
     if (!presented) throw new UnauthorizedException('a bearer token is required (POST /auth/login)');
     let claims: VerifiedClaims;
     try {
-      claims = await this.jwt.verifyAsync<VerifiedClaims>(presented);
+      claims = await this.verify(presented);
     } catch {
       throw new UnauthorizedException('the bearer token is invalid or expired');
     }
@@ -65,5 +70,16 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException('this action is for administrators of an organisation');
     }
     return true;
+  }
+
+  /** The signature check costs more than the rest of a request's authentication; its verdict holds until the token expires. */
+  private async verify(presented: string): Promise<VerifiedClaims> {
+    const known = this.verified.get(presented);
+    if (known && known.exp * 1000 > Date.now()) return known;
+    this.verified.delete(presented);
+    const claims = await this.jwt.verifyAsync<VerifiedClaims>(presented);
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(presented, claims);
+    return claims;
   }
 }

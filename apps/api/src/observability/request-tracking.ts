@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logContext, type Metrics } from '../../../../libs/application/src';
@@ -29,8 +28,7 @@ export function trackRequests(metrics: Metrics): (request: TrackedRequest, respo
     response.setHeader(CORRELATION_ID_HEADER, correlationId);
     const started = performance.now();
     logContext.run({ correlationId }, () => {
-      // Bound, because the response emits 'close' from outside the request's async context.
-      const done = AsyncResource.bind(() => {
+      const done = () => {
         const seconds = (performance.now() - started) / 1000;
         const method = request.method ?? 'UNKNOWN';
         const route = request.route?.path ?? 'unmatched';
@@ -45,8 +43,9 @@ export function trackRequests(metrics: Metrics): (request: TrackedRequest, respo
           userId: request.actor?.userId,
           ...(response.writableFinished ? {} : { aborted: true }),
         });
-      });
-      response.once('close', done);
+      };
+      // The response emits 'close' from outside the request's log context.
+      response.once('close', () => logContext.run({ correlationId }, done));
       next();
     });
   };
