@@ -367,19 +367,22 @@ export interface InboxPage<Row = CaseListRow> extends CaseListPage<Row> {
  */
 export async function selectInbox(db: SqlDatabase, organisationId: string, page: InboxPageRequest): Promise<InboxPage> {
   const inbox = { sql: 'assignee_organisation_id = ? AND inbox_order IS NOT NULL', params: [organisationId] };
-  const after = page.after && { sql: ' AND (inbox_order, filed_at, case_id) > (?, ?, ?)', params: [page.after.inboxOrder, page.after.filedAt, page.after.caseId] };
+  const { after } = page;
+  const afterCursor = after
+    ? { sql: `${inbox.sql} AND (inbox_order, filed_at, case_id) > (?, ?, ?)`, params: [...inbox.params, after.inboxOrder, after.filedAt, after.caseId] }
+    : inbox;
   const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM case_list WHERE ${inbox.sql}`, inbox.params);
-  // One row more than asked tells whether there is a next page.
-  const rows = await db.query<StoredCaseRow>(
-    `SELECT * FROM case_list WHERE ${inbox.sql}${after?.sql ?? ''} ORDER BY inbox_order, filed_at, case_id LIMIT ? OFFSET ?`,
-    [...inbox.params, ...(after?.params ?? []), page.limit + 1, page.offset],
-  );
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
+  // One row more than asked tells whether a next page follows.
+  const rows = await db.query<StoredCaseRow>(`SELECT * FROM case_list WHERE ${afterCursor.sql} ORDER BY inbox_order, filed_at, case_id LIMIT ? OFFSET ?`, [
+    ...afterCursor.params,
+    page.limit + 1,
+    page.offset,
+  ]);
+  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
   return {
     total: Number(total),
-    items: items.map(toCaseListRow),
-    nextCursor: rows.length > page.limit && last ? encodeInboxCursor({ inboxOrder: last.inbox_order!, filedAt: last.filed_at, caseId: last.case_id }) : null,
+    items: rows.slice(0, page.limit).map(toCaseListRow),
+    nextCursor: last ? encodeInboxCursor({ inboxOrder: last.inbox_order!, filedAt: last.filed_at, caseId: last.case_id }) : null,
   };
 }
 
