@@ -130,6 +130,10 @@ export class CaseListPageDto {
   @ApiProperty({ type: [CaseListRowDto], description: 'in the order the route states' }) items!: CaseListRowDto[];
 }
 
+export class InboxPageDto extends CaseListPageDto {
+  @ApiProperty({ type: String, nullable: true, description: 'pass as `cursor` for the rows after these; null on the last page' }) nextCursor!: string | null;
+}
+
 export class SupervisionRowDto extends CaseListRowDto {
   @ApiProperty({ enum: ['overdue', 'escalated', 'disputed'], isArray: true, description: 'the queues the case is in now' }) queues!: string[];
 }

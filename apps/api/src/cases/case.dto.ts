@@ -14,9 +14,10 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { SUPERVISION_QUEUES, type SupervisionQueue } from '../../../../libs/application/src';
+import { decodeInboxCursor, SUPERVISION_QUEUES, type SupervisionQueue } from '../../../../libs/application/src';
 import {
   ASSIGNEE_KINDS,
   CALL_BACK_OUTCOMES,
@@ -167,6 +168,22 @@ export class PageQueryDto {
   @IsInt()
   @Min(0)
   offset = 0;
+}
+
+export class InboxQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'the `nextCursor` of the page before: the rows after it, as fast however deep the page (an `offset` walks every row it skips, and counts from the cursor if both are given)',
+  })
+  @IsOptional()
+  @ValidateBy({
+    name: 'isInboxCursor',
+    validator: {
+      validate: (value) => typeof value === 'string' && decodeInboxCursor(value) !== undefined,
+      defaultMessage: () => 'cursor must be the nextCursor of an earlier answer, unchanged',
+    },
+  })
+  cursor?: string;
 }
 
 export class ListCasesQueryDto extends PageQueryDto {

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import {
+  decodeInboxCursor,
   FileComplaintBatchCommand,
   FileComplaintCommand,
   GetCaseQuery,
@@ -20,8 +21,8 @@ import { refusalBody, type ErrorBody } from '../domain-error.filter';
 import { VALIDATION_OPTIONS } from '../http-app';
 import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
 import { caseIdPipe, toResponse } from './case-actions.controller';
-import { CaseCommandResponse, ComplaintBatchItemResponse, FileComplaintBatchDto, FileComplaintDto, ListCasesQueryDto, PageQueryDto } from './case.dto';
-import { CaseListPageDto, CaseViewDto, TimelineEntryDto } from './case-views.dto';
+import { CaseCommandResponse, ComplaintBatchItemResponse, FileComplaintBatchDto, FileComplaintDto, InboxQueryDto, ListCasesQueryDto } from './case.dto';
+import { CaseListPageDto, CaseViewDto, InboxPageDto, TimelineEntryDto } from './case-views.dto';
 
 const complaintValidation = new ValidationPipe(VALIDATION_OPTIONS);
 
@@ -106,11 +107,12 @@ export class CasesController {
 
   @Get('tasks/inbox')
   @Roles('property_company', 'owners_committee')
-  @ApiOperation({ summary: 'the running tasks of your organisation, the nearest deadline first, with the time left' })
-  @ApiOkResponse({ type: CaseListPageDto })
+  @ApiOperation({ summary: 'the running tasks of your organisation, the nearest deadline first, with the time left; paged by `nextCursor`' })
+  @ApiOkResponse({ type: InboxPageDto })
   @ApiErrors(400)
-  inbox(@CurrentActor() actor: Actor, @Query() page: PageQueryDto) {
-    return this.queryBus.execute(new ListInboxQuery(actor, page, new Date().toISOString()));
+  inbox(@CurrentActor() actor: Actor, @Query() { cursor, ...page }: InboxQueryDto) {
+    const after = cursor === undefined ? undefined : decodeInboxCursor(cursor);
+    return this.queryBus.execute(new ListInboxQuery(actor, { ...page, after }, new Date().toISOString()));
   }
 
   @Sse('tasks/inbox/stream')

@@ -11,7 +11,8 @@ import {
   type CaseListFilter,
   type CaseListPage,
   type CaseListRow,
-  type PageRequest,
+  type InboxPage,
+  type InboxPageRequest,
   type TimeLeft,
 } from '../projections/case-list.projection';
 import { selectTimeline, type TimelineEntry } from '../projections/case-timeline.projection';
@@ -84,8 +85,8 @@ export class GetCaseHistoryQuery extends Query<CaseHistory> {
 export type TimedCaseListRow = CaseListRow & TimeLeft;
 
 /** The open tasks of a property company or owners' committee, the nearest deadline first. */
-export class ListInboxQuery extends Query<CaseListPage<TimedCaseListRow>> {
-  constructor(readonly viewer: Actor, readonly page: PageRequest, readonly now: string) {
+export class ListInboxQuery extends Query<InboxPage<TimedCaseListRow>> {
+  constructor(readonly viewer: Actor, readonly page: InboxPageRequest, readonly now: string) {
     super();
   }
 }
@@ -186,12 +187,13 @@ export function requireInboxHolder(viewer: Actor): string {
 }
 
 @QueryHandler(ListInboxQuery)
-export class ListInboxHandler implements IQueryHandler<ListInboxQuery, CaseListPage<TimedCaseListRow>> {
+export class ListInboxHandler implements IQueryHandler<ListInboxQuery, InboxPage<TimedCaseListRow>> {
   constructor(@Inject(READ_STORE) private readonly db: SqlDatabase) {}
 
-  async execute({ viewer, page, now }: ListInboxQuery): Promise<CaseListPage<TimedCaseListRow>> {
-    const { total, items } = await selectInbox(this.db, requireInboxHolder(viewer), page);
-    return { total, items: items.map((row) => withTimeLeft(row, now)) };
+  /** The viewer's own organisation, whatever the cursor: a cursor is only a position, never a scope. */
+  async execute({ viewer, page, now }: ListInboxQuery): Promise<InboxPage<TimedCaseListRow>> {
+    const { total, items, nextCursor } = await selectInbox(this.db, requireInboxHolder(viewer), page);
+    return { total, items: items.map((row) => withTimeLeft(row, now)), nextCursor };
   }
 }
 

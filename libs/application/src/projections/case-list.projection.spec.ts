@@ -5,6 +5,8 @@ import { caseStreamId } from '../cases/case-stream';
 import { SqliteSqlDatabase } from '../read-store/sql-database';
 import {
   caseListProjection,
+  decodeInboxCursor,
+  encodeInboxCursor,
   latestChangePosition,
   normaliseForSearch,
   selectCases,
@@ -14,6 +16,7 @@ import {
   selectSupervisionQueue,
   supervisionQueuesOf,
   withTimeLeft,
+  type InboxPosition,
   type SearchTerm,
 } from './case-list.projection';
 
@@ -169,6 +172,61 @@ describe('the case list projection', () => {
       [600_000, false],
       [null, false],
     ]);
+  });
+
+  it('pages an inbox by cursor: every running task once, in the inbox order, equal keys in the order of the case id', async () => {
+    const caseId = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    // Filed at the same minute, with deadlines equal in pairs: only the case id tells 2 from 3 and 4 from 5.
+    for (const n of [5, 2, 7, 0, 3, 6, 1, 4]) {
+      await file(caseId(n), { building: `${n}幢` });
+      await dispatch(caseId(n), 'pc-1', at(20 + Math.floor(n / 2)));
+    }
+    await record(caseId(0), { type: 'ClockPaused', data: { taskId: 'x', reason: '等待居民', pausedAt: at(12) } });
+    await record(caseId(7), { type: 'TaskResolved', data: { taskId: 'x', note: '已修复', evidence: [], resolvedAt: at(13) } });
+    const inboxOrder = [1, 2, 3, 4, 5, 6, 0].map(caseId);
+
+    const whole = await selectInbox(db, 'pc-1', PAGE);
+    expect(whole.items.map((row) => row.caseId)).toEqual(inboxOrder);
+    expect([whole.total, whole.nextCursor]).toEqual([7, null]);
+    const walked: string[] = [];
+    let after: InboxPosition | undefined;
+    for (let pages = 1; ; pages++) {
+      const page = await selectInbox(db, 'pc-1', { limit: 2, offset: 0, after });
+      expect(page.total).toBe(7);
+      walked.push(...page.items.map((row) => row.caseId));
+      if (page.nextCursor === null) {
+        expect(pages).toBe(4);
+        break;
+      }
+      after = decodeInboxCursor(page.nextCursor);
+    }
+    expect(walked).toEqual(inboxOrder);
+    // A full page that ends the inbox has no next one.
+    const beforeLast = decodeInboxCursor((await selectInbox(db, 'pc-1', { limit: 6, offset: 0 })).nextCursor!);
+    expect(await selectInbox(db, 'pc-1', { limit: 1, offset: 0, after: beforeLast })).toMatchObject({ items: [{ caseId: caseId(0) }], nextCursor: null });
+    expect((await selectInbox(db, 'pc-2', { limit: 2, offset: 0, after })).items).toEqual([]);
+  });
+
+  it('reads back only the cursors it writes', () => {
+    const position = { inboxOrder: at(20), filedAt: at(0), caseId: '6f1d0c3e-8c4b-4f62-9d0e-2a7b5c9e1f30' };
+    const cursor = encodeInboxCursor(position);
+    expect(decodeInboxCursor(cursor)).toEqual(position);
+    expect(decodeInboxCursor(encodeInboxCursor({ ...position, inboxOrder: '~' }))).toEqual({ ...position, inboxOrder: '~' });
+    const encoded = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const bad = [
+      '',
+      'not a cursor',
+      cursor.slice(0, -3),
+      `${cursor}=`,
+      Buffer.from(JSON.stringify([at(20), at(0), position.caseId])).toString('base64'),
+      'A'.repeat(600),
+      encoded([at(20), at(0)]),
+      encoded({ inboxOrder: at(20), filedAt: at(0), caseId: position.caseId }),
+      encoded(['soon', at(0), position.caseId]),
+      encoded([at(20), 0, position.caseId]),
+      encoded([at(20), at(0), "x' OR '1'='1"]),
+    ];
+    expect(bad.filter((text) => decodeInboxCursor(text) !== undefined)).toEqual([]);
   });
 
   it('keeps the next deadline in UTC whatever offset it was given in, so that it compares as text', async () => {

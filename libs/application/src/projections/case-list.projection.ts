@@ -75,8 +75,12 @@ interface StoredCaseRow {
   previous_assignee_organisation_id: string | null;
   reassigned_position: number | null;
   next_deadline: string | null;
-  /** The inbox's order as one indexable key: the next deadline, or after every deadline when the clock stands still. */
-  inbox_order: string;
+  /**
+   * The inbox's order as one indexable key: the next deadline, or after every deadline when the
+   * clock stands still; null when no task runs, so that the inbox is a range of case_list_inbox
+   * without the rows of its organisation's finished cases.
+   */
+  inbox_order: string | null;
   resolve_by: string | null;
   council_id: string | null;
   decide_by: string | null;
@@ -94,7 +98,7 @@ const IN_CHUNK = 500;
 
 export const caseListProjection: Projection = {
   name: 'case_list',
-  version: 4,
+  version: 5,
   tables: ['case_list'],
   schema: `
     CREATE TABLE IF NOT EXISTS case_list (
@@ -112,7 +116,7 @@ export const caseListProjection: Projection = {
       previous_assignee_organisation_id TEXT,
       reassigned_position BIGINT,
       next_deadline TEXT,
-      inbox_order TEXT NOT NULL,
+      inbox_order TEXT,
       resolve_by TEXT,
       council_id TEXT,
       decide_by TEXT,
@@ -193,7 +197,7 @@ function withState(row: StoredCaseRow, state: CaseState, event: RecordedEvent, c
     previous_assignee_organisation_id: handedOver ? row.assignee_organisation_id : row.previous_assignee_organisation_id,
     reassigned_position: handedOver ? event.globalPosition : row.reassigned_position,
     next_deadline: nextDeadline(state),
-    inbox_order: nextDeadline(state) ?? AFTER_EVERY_DEADLINE,
+    inbox_order: TASK_RUNNING_STATUSES.includes(state.status) ? (nextDeadline(state) ?? AFTER_EVERY_DEADLINE) : null,
     resolve_by: state.task?.deadlines.resolve?.due ?? null,
     council_id: beforeCouncil ? state.council!.councilId : null,
     decide_by: beforeCouncil ? utc(state.council!.decideBy) : null,
@@ -339,17 +343,77 @@ async function selectPage(db: SqlDatabase, conditions: SqlCondition[], order: Sq
 /** Sorts after any ISO-8601 instant (they begin with a digit). */
 const AFTER_EVERY_DEADLINE = '~';
 
+/** Where a row stands in an inbox: its key in the order of case_list_inbox, the case id breaking ties. */
+export interface InboxPosition {
+  inboxOrder: string;
+  filedAt: string;
+  caseId: string;
+}
+
+export interface InboxPageRequest extends PageRequest {
+  /** Only the rows after this one. */
+  after?: InboxPosition;
+}
+
+export interface InboxPage<Row = CaseListRow> extends CaseListPage<Row> {
+  /** Where the next page starts (see decodeInboxCursor); null on the last page. */
+  nextCursor: string | null;
+}
+
 /**
- * An organisation's running tasks, the nearest deadline first, paused clocks last: in the order of
- * the index case_list_inbox, so a page costs a short index walk, not a sort of the whole inbox.
+ * An organisation's running tasks, the nearest deadline first, paused clocks last. The inbox is a
+ * range of the index case_list_inbox, and its order is the index's, so a page costs an index walk
+ * of its own rows after the cursor, however deep it is (an offset walks every row it skips).
  */
-export function selectInbox(db: SqlDatabase, organisationId: string, page: PageRequest): Promise<CaseListPage> {
-  return selectPage(
-    db,
-    [{ sql: 'assignee_organisation_id = ?', params: [organisationId] }, isIn('status', TASK_RUNNING_STATUSES)],
-    { sql: 'inbox_order, filed_at, case_id', params: [] },
-    page,
-  );
+export async function selectInbox(db: SqlDatabase, organisationId: string, page: InboxPageRequest): Promise<InboxPage> {
+  const inbox = { sql: 'assignee_organisation_id = ? AND inbox_order IS NOT NULL', params: [organisationId] };
+  const { after } = page;
+  const afterCursor = after
+    ? { sql: `${inbox.sql} AND (inbox_order, filed_at, case_id) > (?, ?, ?)`, params: [...inbox.params, after.inboxOrder, after.filedAt, after.caseId] }
+    : inbox;
+  const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM case_list WHERE ${inbox.sql}`, inbox.params);
+  // One row more than asked tells whether a next page follows.
+  const rows = await db.query<StoredCaseRow>(`SELECT * FROM case_list WHERE ${afterCursor.sql} ORDER BY inbox_order, filed_at, case_id LIMIT ? OFFSET ?`, [
+    ...afterCursor.params,
+    page.limit + 1,
+    page.offset,
+  ]);
+  const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
+  return {
+    total: Number(total),
+    items: rows.slice(0, page.limit).map(toCaseListRow),
+    nextCursor: last ? encodeInboxCursor({ inboxOrder: last.inbox_order!, filedAt: last.filed_at, caseId: last.case_id }) : null,
+  };
+}
+
+/** An opaque token for a client: base64url of the position as JSON. */
+export function encodeInboxCursor(position: InboxPosition): string {
+  return Buffer.from(JSON.stringify([position.inboxOrder, position.filedAt, position.caseId])).toString('base64url');
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]{1,512}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const isInstant = (value: unknown): value is string => typeof value === 'string' && INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+
+/** The position a cursor of encodeInboxCursor holds; undefined for anything else, such as a cursor cut short or edited. */
+export function decodeInboxCursor(cursor: string): InboxPosition | undefined {
+  if (!BASE64URL.test(cursor)) return undefined;
+  const bytes = Buffer.from(cursor, 'base64url');
+  // Base64 decoders skip what they cannot read; only the cursor's own spelling is accepted.
+  if (bytes.toString('base64url') !== cursor) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(key) || key.length !== 3) return undefined;
+  const [inboxOrder, filedAt, caseId] = key as unknown[];
+  if (inboxOrder !== AFTER_EVERY_DEADLINE && !isInstant(inboxOrder)) return undefined;
+  if (!isInstant(filedAt) || typeof caseId !== 'string' || !CASE_ID.test(caseId)) return undefined;
+  return { inboxOrder, filedAt, caseId };
 }
 
 /** Statuses of a case that no longer takes duplicates: closed, or itself a duplicate. */
