@@ -102,16 +102,3 @@ export function describeLoad(load: MachineLoad): string {
     .join(', ');
   return `CPU in cores of ${load.cores}: ${fixed(load.busy)} busy; ours ${ours}; others ${fixed(load.others)}`;
 }
-
-/** The process this one started whose command line matches `pattern` (a server it spawned, say). */
-export function childProcessMatching(pattern: RegExp): number | undefined {
-  for (const [pid, { parent }] of processTicks()) {
-    if (parent !== process.pid) continue;
-    try {
-      if (pattern.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '))) return pid;
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return undefined;
-}

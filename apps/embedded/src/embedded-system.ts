@@ -18,7 +18,8 @@ export interface EmbeddedSystem {
  * stores and seeds the demo directory first; the worker only reads it.
  */
 export async function startEmbeddedSystem(env: NodeJS.ProcessEnv, logger: LoggerService): Promise<EmbeddedSystem> {
-  const config = loadConfig(env);
+  // Checkpointing the WAL (copying it into the file) is the worker's, so that no filing waits for it.
+  const config = loadConfig({ ...env, SQLITE_AUTO_CHECKPOINT: '0' });
   const api = await createApiApp(config, { logger });
   const worker = await WorkerProcess.start({ ...env, YIXIN_SEED_DEMO_DATA: 'false' }, logger).catch(async (error: unknown) => {
     await api.close();

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { JsonLogger, logLevelFrom, DEMO_PASSWORD } from '../../../libs/application/src';
 import { readToolPaths } from '../../../libs/infra/src/tool-paths';
 import { startTemporalDevServer } from '../../../libs/infra/src/temporal-dev-server';
+import { runAsBackOffice } from './back-office-priority';
 import { startEmbeddedSystem } from './embedded-system';
 
 const logger = new JsonLogger(logLevelFrom(process.env));
@@ -12,7 +13,8 @@ const logger = new JsonLogger(logLevelFrom(process.env));
 /**
  * `npm start`: a local Temporal dev server (persistent, under the data directory), then the API
  * (in this process) and the worker (in a child process) on the embedded SQLite store, with the
- * demo organisations and users.
+ * demo organisations and users. The dev server and the worker are the back office, at a lower CPU
+ * priority than the API.
  * Ctrl-C stops all of it. Set TEMPORAL_ADDRESS to use a Temporal server of your own instead.
  */
 async function main(): Promise<void> {
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
         uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
         logFile: join(dataDir, 'temporal.log'),
       });
+  if (temporal) runAsBackOffice(temporal.pid);
 
   const system = await startEmbeddedSystem(
     {

@@ -1,13 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LoggerService } from '@nestjs/common';
+import { runAsBackOffice } from './back-office-priority';
 
 const RESTART_DELAY_MS = 1000;
 
 /**
  * The worker (Temporal worker, bridge, projections) of the embedded system, in a child process
  * beside the API: on separate cores, the back office catching up never holds up a filing, and it
- * is the same worker that runs on its own at scale. A worker that dies is started again; it
- * resumes from its checkpoints.
+ * is the same worker that runs on its own at scale. It runs at the back office's lower CPU priority.
+ * A worker that dies is started again; it resumes from its checkpoints.
  */
 export class WorkerProcess {
   private child: ChildProcess | undefined;
@@ -50,7 +51,10 @@ export class WorkerProcess {
       this.restartTimer = setTimeout(() => void this.spawn().catch((error: unknown) => this.logger.error(String(error), undefined, 'WorkerProcess')), RESTART_DELAY_MS);
     });
     return new Promise((resolve, reject) => {
-      child.once('spawn', () => resolve());
+      child.once('spawn', () => {
+        runAsBackOffice(child.pid!);
+        resolve();
+      });
       child.once('error', reject);
     });
   }

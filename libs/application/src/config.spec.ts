@@ -51,3 +51,13 @@ describe('loadConfig: the master key of residents’ personal data', () => {
   it('refuses a key that is not 32 bytes of base64', () =>
     expect(() => loadConfig({ YIXIN_PII_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/YIXIN_PII_MASTER_KEY must be 32 random bytes in base64/));
 });
+
+describe('loadConfig: SQLite checkpoints', () => {
+  it('checkpoints every 1000 WAL pages unless told otherwise, 0 meaning never', () => {
+    expect(loadConfig({}).sqliteAutoCheckpointPages).toBe(1000);
+    expect(loadConfig({ SQLITE_AUTO_CHECKPOINT: '0' }).sqliteAutoCheckpointPages).toBe(0);
+  });
+
+  it('refuses a value that is not a number of pages', () =>
+    expect(() => loadConfig({ SQLITE_AUTO_CHECKPOINT: '-1' })).toThrow(/SQLITE_AUTO_CHECKPOINT must be a number of pages/));
+});

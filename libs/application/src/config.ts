@@ -19,6 +19,11 @@ export interface YixinConfig {
   sqliteFile: string;
   /** SQLite's durability: FULL survives power loss; NORMAL may lose the last commits on power loss. */
   sqliteSynchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  /**
+   * WAL pages after which a commit of this process also checkpoints the file; 0 leaves checkpoints
+   * to another process on the same file (npm start's API leaves them to its worker).
+   */
+  sqliteAutoCheckpointPages: number;
   temporal: { address: string; namespace: string; taskQueue: string };
   httpPort: number;
   /** The largest request body the API reads; a larger one is answered 413. */
@@ -70,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     dataDir,
     sqliteFile: resolve(env.SQLITE_FILE ?? join(dataDir, 'yixin.sqlite')),
     sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'FULL'),
+    sqliteAutoCheckpointPages: parseAutoCheckpoint(env.SQLITE_AUTO_CHECKPOINT ?? '1000'),
     temporal: {
       address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
       namespace: env.TEMPORAL_NAMESPACE ?? 'default',
@@ -131,6 +137,11 @@ function readDeadlinePolicy(file: string): DeadlinePolicy {
   } catch (error) {
     throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file}: ${(error as Error).message}`);
   }
+}
+
+function parseAutoCheckpoint(value: string): number {
+  if (/^\d{1,9}$/.test(value)) return Number(value);
+  throw new Error(`SQLITE_AUTO_CHECKPOINT must be a number of pages (0 for none), not ${value}`);
 }
 
 function parseSynchronous(value: string): YixinConfig['sqliteSynchronous'] {

@@ -24,6 +24,8 @@ export interface TemporalDevServerOptions {
 export interface TemporalDevServer {
   /** host:port of the frontend, for `Connection.connect({ address })`. */
   address: string;
+  /** The server's process. */
+  pid: number;
   uiUrl?: string;
   /** SIGTERM, then SIGKILL if the server has not exited within 10 s. Safe to call twice. */
   stop(): Promise<void>;
@@ -95,7 +97,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
         `Command: ${options.cliPath} ${args.join(' ')}\nRecent output:\n${output.recent()}`,
     );
   }
-  return { address, uiUrl: webPort === undefined ? undefined : `http://${host}:${webPort}`, stop };
+  return { address, pid: child.pid!, uiUrl: webPort === undefined ? undefined : `http://${host}:${webPort}`, stop };
 }
 
 /** A port that was free a moment ago, as the kernel assigns it to a socket bound to port 0. */

@@ -131,7 +131,8 @@ export const caseListProjection: Projection = {
     CREATE INDEX IF NOT EXISTS case_list_community ON case_list (community_id, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_compound ON case_list (compound_id, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_filed ON case_list (filed_at);
-    CREATE INDEX IF NOT EXISTS case_list_place ON case_list (compound_id, building, category, status);
+    -- filed_at last: the duplicate lookup's ORDER BY filed_at then walks this index, not all of the compound's cases.
+    CREATE INDEX IF NOT EXISTS case_list_place ON case_list (compound_id, building, category, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_next_deadline ON case_list (next_deadline);
     CREATE INDEX IF NOT EXISTS case_list_tier ON case_list (tier, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_status ON case_list (status, filed_at);

@@ -47,7 +47,7 @@ export async function openStores(config: YixinConfig): Promise<Stores> {
 
 async function openBackends(config: YixinConfig): Promise<Stores> {
   if (config.store === 'sqlite') {
-    const db = openSqliteDatabase(config.sqliteFile, { synchronous: config.sqliteSynchronous });
+    const db = openSqliteDatabase(config.sqliteFile, { synchronous: config.sqliteSynchronous, autoCheckpointPages: config.sqliteAutoCheckpointPages });
     return {
       eventStore: new SqliteEventStore(db),
       checkpoints: new SqliteCheckpointStore(db),

@@ -7,6 +7,11 @@ export type SqliteSynchronousMode = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 export interface SqliteDatabaseOptions {
   /** How hard SQLite syncs to disk; FULL (the default) keeps a commit through a power loss. */
   synchronous?: SqliteSynchronousMode;
+  /**
+   * WAL pages after which a commit on this connection also checkpoints the file (SQLite's default
+   * 1000); 0 for never, when another process on the file does it, so that this one's commits stay short.
+   */
+  autoCheckpointPages?: number;
 }
 
 const synchronousModes: readonly SqliteSynchronousMode[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
@@ -27,6 +32,7 @@ export function openSqliteDatabase(filename: string, options: SqliteDatabaseOpti
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma(`synchronous = ${synchronous}`);
+  db.pragma(`wal_autocheckpoint = ${Math.trunc(options.autoCheckpointPages ?? 1000)}`);
   db.pragma('foreign_keys = ON');
   return db;
 }
