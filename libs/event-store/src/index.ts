@@ -2,7 +2,7 @@ export * from './event-store';
 export * from './hash-chain';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/sqlite-event-store';
-export { SqliteGroupCommit } from './sqlite/sqlite-group-commit';
+export { SqliteGroupCommit, type GroupWriteOptions } from './sqlite/sqlite-group-commit';
 export { migratePostgresEventStore, maxEventsPerAppend } from './postgres/postgres-schema';
 export {
   type PostgresConnectOptions,

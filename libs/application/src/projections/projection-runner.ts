@@ -43,7 +43,7 @@ export async function rebuildProjections(store: EventStore, db: SqlDatabase, pro
     if (batch.length === 0) return { events };
     after = batch[batch.length - 1].globalPosition;
     const statements = await Promise.all(projections.map((projection) => projection.apply(batch, db)));
-    await db.batch([...statements.flat(), ...projections.map((projection) => saveProjectionCheckpoint(projection.name, after))]);
+    await db.batch([...statements.flat(), ...projections.map((projection) => saveProjectionCheckpoint(projection.name, after))], { rebuildable: true });
     events += batch.length;
   }
 }

@@ -77,5 +77,5 @@ export function upsertRow(table: string, key: string, version: string, row: Reco
 export async function applyProjectionBatch(db: SqlDatabase, projection: Projection, events: RecordedEvent[]): Promise<void> {
   if (events.length === 0) return;
   const statements = await projection.apply(events, db);
-  await db.batch([...statements, saveProjectionCheckpoint(projection.name, events[events.length - 1].globalPosition)]);
+  await db.batch([...statements, saveProjectionCheckpoint(projection.name, events[events.length - 1].globalPosition)], { rebuildable: true });
 }

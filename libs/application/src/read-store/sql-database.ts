@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { Pool, types, type PoolClient } from 'pg';
-import { SqliteGroupCommit } from '../../../event-store/src';
+import { SqliteGroupCommit, type GroupWriteOptions } from '../../../event-store/src';
 
 /**
  * The read store: where projections, checkpoints of projections and the directory live. The same
@@ -15,8 +15,11 @@ export interface SqlStatement {
 export interface SqlDatabase {
   readonly dialect: 'sqlite' | 'postgres';
   query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
-  /** Runs the statements in one transaction: all of them or none. */
-  batch(statements: readonly SqlStatement[]): Promise<void>;
+  /**
+   * Runs the statements in one transaction: all of them or none. `rebuildable` writes (a read model
+   * and its checkpoint) may be lost by a crash, never torn, so their commit does not wait for the disk.
+   */
+  batch(statements: readonly SqlStatement[], options?: GroupWriteOptions): Promise<void>;
   /** Runs a script of DDL statements separated by semicolons. */
   executeScript(script: string): Promise<void>;
 }
@@ -34,12 +37,13 @@ export class SqliteSqlDatabase implements SqlDatabase {
     return this.prepare(sql).all(...(params as unknown[])) as Row[];
   }
 
-  async batch(statements: readonly SqlStatement[]): Promise<void> {
+  async batch(statements: readonly SqlStatement[], options?: GroupWriteOptions): Promise<void> {
     // A savepoint of the connection's group transaction, run synchronously: nothing else interleaves with it.
     await this.groupCommit.write(
       this.db.transaction(() => {
         for (const { sql, params = [] } of statements) this.prepare(sql).run(...(params as unknown[]));
       }),
+      options,
     );
   }
 
@@ -73,10 +77,11 @@ export class PostgresSqlDatabase implements SqlDatabase {
     return result.rows as Row[];
   }
 
-  async batch(statements: readonly SqlStatement[]): Promise<void> {
+  async batch(statements: readonly SqlStatement[], { rebuildable = false }: GroupWriteOptions = {}): Promise<void> {
     const client: PoolClient = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      if (rebuildable) await client.query('SET LOCAL synchronous_commit TO OFF');
       for (const { sql, params = [] } of statements) {
         await client.query({ text: toPostgresPlaceholders(sql), values: [...params] });
       }

@@ -1,7 +1,18 @@
 import type Database from 'better-sqlite3';
 
+export interface GroupWriteOptions {
+  /**
+   * What a crash may lose because it is rebuilt from the log (a read model with its checkpoint, in
+   * the same write). A group of only such writes commits without waiting for the disk
+   * (synchronous=NORMAL): a power loss may undo it, never tear it, and the next durable commit
+   * syncs it along with its own.
+   */
+  rebuildable?: boolean;
+}
+
 interface QueuedWrite {
   work: () => unknown;
+  rebuildable: boolean;
   resolve(result: unknown): void;
   reject(error: unknown): void;
 }
@@ -24,10 +35,13 @@ export class SqliteGroupCommit {
   private static readonly groups = new WeakMap<Database.Database, SqliteGroupCommit>();
   private queued: QueuedWrite[] = [];
   private readonly inSavepoint: (work: () => unknown) => unknown;
+  /** The connection's own synchronous level (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA). */
+  private readonly synchronous: number;
 
   private constructor(private readonly db: Database.Database) {
     // Called inside the group's transaction, better-sqlite3 makes this a savepoint.
     this.inSavepoint = db.transaction((work: () => unknown) => work());
+    this.synchronous = db.pragma('synchronous', { simple: true }) as number;
   }
 
   /** The one group commit of this connection, shared by every store that writes through it. */
@@ -44,22 +58,26 @@ export class SqliteGroupCommit {
    * Queues `work` (synchronous SQL) for the group of this turn, and resolves with what it returned
    * once the group has committed; rejects with what it threw, or with the commit's failure.
    */
-  write<T>(work: () => T): Promise<T> {
+  write<T>(work: () => T, { rebuildable = false }: GroupWriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.queued.length === 0) setImmediate(() => this.commit());
-      this.queued.push({ work, resolve: resolve as (result: unknown) => void, reject });
+      this.queued.push({ work, rebuildable, resolve: resolve as (result: unknown) => void, reject });
     });
   }
 
   private commit(): void {
     const queued = this.queued;
     this.queued = [];
+    const withoutSync = this.synchronous > 1 && queued.every((write) => write.rebuildable);
     let outcomes: Outcome[];
     try {
+      if (withoutSync) this.db.pragma('synchronous = NORMAL');
       outcomes = this.runInOneTransaction(queued);
     } catch (error) {
       for (const write of queued) write.reject(error);
       return;
+    } finally {
+      if (withoutSync && this.db.open) this.db.pragma(`synchronous = ${this.synchronous}`);
     }
     outcomes.forEach((outcome, index) => (outcome.ok ? queued[index].resolve(outcome.result) : queued[index].reject(outcome.error)));
   }
