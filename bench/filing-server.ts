@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -53,7 +53,7 @@ async function start(kind: string, env: FilingServerEnvironment): Promise<Filing
     const app = await createApiApp(loadConfig(yixinEnv), { logger });
     return { app, close: () => app.close() };
   }
-  const system = await startEmbeddedSystem(yixinEnv, logger);
+  const system = await startEmbeddedSystem(yixinEnv, logger, openSync(join(dataDir, 'worker.log'), 'a'));
   return { app: system.api, workerPid: system.worker.pid, close: () => system.close() };
 }
 

@@ -5,7 +5,11 @@ import { ApiModule } from '../../api/src/api.module';
 import { configureHttpApp } from '../../api/src/http-app';
 import { WorkerModule } from '../../worker/src/worker.module';
 
-/** API and worker in one process on one SQLite file: the embedded way to run yixin, and what the end-to-end tests run. */
+/**
+ * API and worker in one Nest application, in one process: what the end-to-end tests and the in-process
+ * benchmarks boot (one thing to start and stop). `npm start` runs the same two as two processes
+ * (embedded-system.ts).
+ */
 export async function createEmbeddedApp(config: YixinConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
   @Module({ imports: [ApplicationModule.forRoot(config), ApiModule, WorkerModule] })
   class EmbeddedModule {}

@@ -17,11 +17,11 @@ export interface EmbeddedSystem {
  * configuration `env` describes (one SQLite file, one Temporal task queue). The API opens the
  * stores and seeds the demo directory first; the worker only reads it.
  */
-export async function startEmbeddedSystem(env: NodeJS.ProcessEnv, logger: LoggerService): Promise<EmbeddedSystem> {
+export async function startEmbeddedSystem(env: NodeJS.ProcessEnv, logger: LoggerService, workerOutput: 'inherit' | number = 'inherit'): Promise<EmbeddedSystem> {
   // Checkpointing the WAL (copying it into the file) is the worker's, so that no filing waits for it.
   const config = loadConfig({ ...env, SQLITE_AUTO_CHECKPOINT: '0' });
   const api = await createApiApp(config, { logger });
-  const worker = await WorkerProcess.start({ ...env, YIXIN_SEED_DEMO_DATA: 'false' }, logger).catch(async (error: unknown) => {
+  const worker = await WorkerProcess.start({ ...env, YIXIN_SEED_DEMO_DATA: 'false' }, logger, workerOutput).catch(async (error: unknown) => {
     await api.close();
     throw error;
   });

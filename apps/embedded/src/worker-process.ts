@@ -18,11 +18,15 @@ export class WorkerProcess {
   private constructor(
     private readonly env: NodeJS.ProcessEnv,
     private readonly logger: LoggerService,
+    private readonly output: 'inherit' | number,
   ) {}
 
-  /** Forks apps/worker/src/main with `env` as its whole configuration; resolves once it has started. */
-  static async start(env: NodeJS.ProcessEnv, logger: LoggerService): Promise<WorkerProcess> {
-    const worker = new WorkerProcess(env, logger);
+  /**
+   * Forks apps/worker/src/main with `env` as its whole configuration; resolves once it has started.
+   * Its log goes to this process's stdout and stderr, or to the file descriptor `output`.
+   */
+  static async start(env: NodeJS.ProcessEnv, logger: LoggerService, output: 'inherit' | number = 'inherit'): Promise<WorkerProcess> {
+    const worker = new WorkerProcess(env, logger, output);
     await worker.spawn();
     return worker;
   }
@@ -43,7 +47,7 @@ export class WorkerProcess {
 
   private spawn(): Promise<void> {
     // Forked with this process's execArgv: from the TypeScript sources, the child loads them the same way.
-    const child = fork(require.resolve('../../worker/src/main'), [], { env: this.env, stdio: 'inherit' });
+    const child = fork(require.resolve('../../worker/src/main'), [], { env: this.env, stdio: ['ignore', this.output, this.output, 'ipc'] });
     this.child = child;
     child.once('exit', (code, signal) => {
       if (this.stopping) return;
