@@ -1,22 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
+import { pickFreePort, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '../support/harness';
 
 const repoRoot = join(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The pids of the live processes whose parent is `parent`. */
 function childrenOf(parent: number): number[] {
@@ -61,7 +50,7 @@ describe('the embedded launcher of npm start', () => {
 
   beforeAll(async () => {
     temporal = await startTestTemporal();
-    const port = await freePort();
+    const port = await pickFreePort();
     launcher = spawn(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/embedded/src/main.ts')], {
       cwd: repoRoot,
       env: { ...process.env, ...testEnvironment(temporaryDirectory(), temporal.address, { PORT: String(port) }) },
