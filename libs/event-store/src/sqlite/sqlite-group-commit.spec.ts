@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { openSqliteDatabase } from './sqlite-database';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 
 describe('SqliteGroupCommit', () => {
   let dir: string;
-  let db: Database.Database;
+  let db: Database;
   let group: SqliteGroupCommit;
   const insert = (value: string) => () => db.prepare('INSERT INTO notes (value) VALUES (?)').run(value).changes;
   const synchronousNow = () => db.pragma('synchronous', { simple: true }) as number;
@@ -24,13 +24,48 @@ describe('SqliteGroupCommit', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const openOther = (options: { timeout?: number } = {}) => new BetterSqlite3(join(dir, 'group.sqlite'), options);
+
   it('runs the writes of one turn in one transaction, after the turn, each resolving with its own result', async () => {
-    const begins = jest.spyOn(db, 'exec');
-    const writes = [group.write(insert('a')), group.write(insert('b'))];
+    const other = openOther();
+    const seenByOther: number[] = [];
+    const insertSeen = (value: string) => () => {
+      seenByOther.push(other.prepare('SELECT count(*) FROM notes').pluck().get() as number);
+      return insert(value)();
+    };
+    const writes = [group.write(insertSeen('a')), group.write(insertSeen('b'))];
     expect(db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(0);
     expect(await Promise.all(writes)).toEqual([1, 1]);
-    expect(begins.mock.calls.filter(([sql]) => sql === 'BEGIN IMMEDIATE')).toHaveLength(1);
-    expect(db.prepare('SELECT value FROM notes ORDER BY value').pluck().all()).toEqual(['a', 'b']);
+    // The second write ran before the first was committed: both in the one transaction.
+    expect(seenByOther).toEqual([0, 0]);
+    expect(other.prepare('SELECT value FROM notes ORDER BY value').pluck().all()).toEqual(['a', 'b']);
+    other.close();
+  });
+
+  it("waits for another connection's write lock without blocking the event loop, and writes asked for meanwhile join the group", async () => {
+    const other = openOther();
+    other.exec('BEGIN IMMEDIATE');
+    const first = group.write(insert('a'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = group.write(insert('b'));
+    expect(db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(0);
+    other.exec('COMMIT');
+    expect(await Promise.all([first, second])).toEqual([1, 1]);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    other.close();
+  });
+
+  it("gives up after the connection's busy timeout, changing nothing", async () => {
+    const impatient = openSqliteDatabase(join(dir, 'group.sqlite'));
+    impatient.pragma('busy_timeout = 50');
+    const other = openOther();
+    other.exec('BEGIN IMMEDIATE');
+    const write = SqliteGroupCommit.of(impatient).write(() => impatient.prepare("INSERT INTO notes (value) VALUES ('a')").run());
+    await expect(write).rejects.toThrow('database is locked');
+    other.exec('ROLLBACK');
+    expect(db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(0);
+    impatient.close();
+    other.close();
   });
 
   it('undoes a write that throws alone: the rest of its group commits', async () => {

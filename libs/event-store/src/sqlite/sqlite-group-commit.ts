@@ -27,21 +27,36 @@ type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
  * promise settles once its group is durable, so nobody answers before the commit.
  *
  * The write lock is taken only while the group runs, never across the turn, so other processes
- * on the same file (the worker beside the API) wait for one short transaction at most. A write
- * runs after the reads its caller made, like any optimistic write: a stream's expected revision
- * still guards against what changed in between.
+ * on the same file (the worker beside the API) wait for one short transaction at most. Nor does
+ * this connection wait for their lock with its thread asleep in SQLite's busy handler: while
+ * another process holds the lock, the group asks again a millisecond later, the event loop goes
+ * on serving requests meanwhile, and the writes they ask for join the waiting group. A write runs
+ * after the reads its caller made, like any optimistic write: a stream's expected revision still
+ * guards against what changed in between.
  */
 export class SqliteGroupCommit {
   private static readonly groups = new WeakMap<Database.Database, SqliteGroupCommit>();
   private queued: QueuedWrite[] = [];
+  /** When the waiting group first found the lock taken; undefined while nobody waits. */
+  private lockWaitSince?: number;
   private readonly inSavepoint: (work: () => unknown) => unknown;
   /** The connection's own synchronous level (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA). */
   private readonly synchronous: number;
+  /** How long a group may wait for another connection's write lock: the connection's busy timeout. */
+  private readonly lockWaitLimitMs: number;
+  private readonly statements: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
 
   private constructor(private readonly db: Database.Database) {
     // Called inside the group's transaction, better-sqlite3 makes this a savepoint.
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     this.synchronous = db.pragma('synchronous', { simple: true }) as number;
+    this.lockWaitLimitMs = db.pragma('busy_timeout', { simple: true }) as number;
+    // Pragmas act when compiled, not when a prepared statement runs: they go through exec instead.
+    this.statements = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+    };
   }
 
   /** The one group commit of this connection, shared by every store that writes through it. */
@@ -66,25 +81,66 @@ export class SqliteGroupCommit {
   }
 
   private commit(): void {
-    const queued = this.queued;
-    this.queued = [];
-    const withoutSync = this.synchronous > 1 && queued.every((write) => write.rebuildable);
-    let outcomes: Outcome[];
+    if (!this.db.open) return this.settle(this.takeQueued(), new TypeError('The database connection is not open'));
+    const withoutSync = this.synchronous > 1 && this.queued.every((write) => write.rebuildable);
+    if (withoutSync) this.db.exec('PRAGMA synchronous = NORMAL');
     try {
-      if (withoutSync) this.db.pragma('synchronous = NORMAL');
-      outcomes = this.runInOneTransaction(queued);
-    } catch (error) {
-      for (const write of queued) write.reject(error);
-      return;
+      let locked: boolean;
+      try {
+        locked = this.begin();
+      } catch (error) {
+        return this.settle(this.takeQueued(), error);
+      }
+      if (!locked) return this.waitForLock();
+      const queued = this.takeQueued();
+      let outcomes: Outcome[];
+      try {
+        outcomes = this.runInTransaction(queued);
+      } catch (error) {
+        return this.settle(queued, error);
+      }
+      outcomes.forEach((outcome, index) => (outcome.ok ? queued[index].resolve(outcome.result) : queued[index].reject(outcome.error)));
     } finally {
-      if (withoutSync && this.db.open) this.db.pragma(`synchronous = ${this.synchronous}`);
+      if (withoutSync && this.db.open) this.db.exec(`PRAGMA synchronous = ${this.synchronous}`);
     }
-    outcomes.forEach((outcome, index) => (outcome.ok ? queued[index].resolve(outcome.result) : queued[index].reject(outcome.error)));
   }
 
-  /** Throws if the transaction as a whole failed: then nothing of it was written. */
-  private runInOneTransaction(queued: QueuedWrite[]): Outcome[] {
-    this.db.exec('BEGIN IMMEDIATE');
+  /** BEGIN IMMEDIATE without sleeping in SQLite's busy handler: false if another connection holds the lock. */
+  private begin(): boolean {
+    this.db.exec('PRAGMA busy_timeout = 0');
+    try {
+      this.statements.begin.run();
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
+      throw error;
+    } finally {
+      this.db.exec(`PRAGMA busy_timeout = ${this.lockWaitLimitMs}`);
+    }
+  }
+
+  private waitForLock(): void {
+    const now = performance.now();
+    this.lockWaitSince ??= now;
+    if (now - this.lockWaitSince >= this.lockWaitLimitMs) {
+      return this.settle(this.takeQueued(), new Error(`database is locked: another connection held the write lock for more than ${this.lockWaitLimitMs} ms`));
+    }
+    setTimeout(() => this.commit(), 1);
+  }
+
+  private takeQueued(): QueuedWrite[] {
+    const queued = this.queued;
+    this.queued = [];
+    this.lockWaitSince = undefined;
+    return queued;
+  }
+
+  private settle(queued: QueuedWrite[], error: unknown): void {
+    for (const write of queued) write.reject(error);
+  }
+
+  /** Runs inside the group's transaction; throws if it failed as a whole: then nothing of it was written. */
+  private runInTransaction(queued: QueuedWrite[]): Outcome[] {
     try {
       const outcomes = queued.map(({ work }): Outcome => {
         try {
@@ -95,10 +151,10 @@ export class SqliteGroupCommit {
           return { ok: false, error };
         }
       });
-      this.db.exec('COMMIT');
+      this.statements.commit.run();
       return outcomes;
     } catch (error) {
-      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.db.open && this.db.inTransaction) this.statements.rollback.run();
       throw error;
     }
   }
