@@ -22,11 +22,17 @@ function childrenOf(parent: number): number[] {
     .map(Number);
 }
 
-/** The process's nice value (field 19 of /proc/<pid>/stat). */
-function nicenessOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+/** Field `field` (numbered from 1, as in proc(5)) of /proc/<path>/stat. */
+function statField(path: string, field: number): number {
+  const stat = readFileSync(`/proc/${path}/stat`, 'utf8');
+  // The command name may hold spaces and parentheses: field 3 starts after its last ')'.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[field - 3]);
 }
+
+const nicenessOf = (pid: number) => statField(String(pid), 19);
+const SCHED_IDLE = 5;
+/** The scheduling policy of each thread of the process. */
+const policiesOf = (pid: number) => readdirSync(`/proc/${pid}/task`).map((thread) => statField(`${pid}/task/${thread}`, 41));
 
 function isAlive(pid: number): boolean {
   try {
@@ -85,6 +91,8 @@ describe('the embedded launcher of npm start', () => {
     const [worker, ...others] = childrenOf(launcher.pid!);
     expect(others).toEqual([]);
     expect(nicenessOf(worker)).toBe(Math.min(19, nicenessOf(launcher.pid!) + 10));
+    expect(new Set(policiesOf(worker))).toEqual(new Set([SCHED_IDLE]));
+    expect(policiesOf(launcher.pid!)).not.toContain(SCHED_IDLE);
     await fileAndSeeInInbox();
   }, 90_000);
 

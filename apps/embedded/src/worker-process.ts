@@ -56,7 +56,7 @@ export class WorkerProcess {
     });
     return new Promise((resolve, reject) => {
       child.once('spawn', () => {
-        runAsBackOffice(child.pid!);
+        if (!runAsBackOffice(child.pid!)) this.logger.warn('the worker runs niced, not under SCHED_IDLE (no chrt): it can delay the API more', 'WorkerProcess');
         resolve();
       });
       child.once('error', reject);
