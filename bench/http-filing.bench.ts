@@ -22,7 +22,7 @@ const FIXED_RATE = 200;
 const SYNCHRONOUS = (process.env.HTTP_FILING_SYNCHRONOUS ?? 'FULL') as SqliteSynchronousMode;
 /** The default 600 writes per minute per user would refuse all but the first 600 filings of each minute. */
 const WRITES_PER_MINUTE = 10_000_000;
-const DRAIN_TIMEOUT_MS = 300_000;
+const DRAIN_TIMEOUT_MS = 900_000;
 
 interface FilingServer {
   url: string;

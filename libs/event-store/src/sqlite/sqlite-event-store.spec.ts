@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { alterOneByteOfJson, describeEventStoreContract, event } from '../contract/event-store.contract';
 import { openSqliteDatabase } from './sqlite-database';
 import { SqliteCheckpointStore, SqliteEventStore } from './sqlite-event-store';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 
 describeEventStoreContract('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yixin-event-store-'));
@@ -94,6 +95,28 @@ describe('SQLite specifics', () => {
       await otherConnection.close();
     }
     expect(delivered).toEqual(['c']);
+  });
+
+  it('hands events to a subscriber only once the WAL holding them is synced', async () => {
+    await store.append('case-a', [event('a0')], 'no_stream');
+    let releaseSync!: () => void;
+    const syncing = new Promise<void>((resolve) => (releaseSync = resolve));
+    const synced = jest.spyOn(SqliteGroupCommit.prototype, 'synced').mockReturnValue(syncing);
+    const delivered: string[] = [];
+    const controller = new AbortController();
+    const subscription = store.subscribe({ after: 0, signal: controller.signal, handler: async (events) => void delivered.push(...events.map((e) => e.id)) });
+    try {
+      while (synced.mock.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(delivered).toEqual([]);
+      releaseSync();
+      while (delivered.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(delivered).toEqual(['a0']);
+    } finally {
+      controller.abort();
+      await subscription;
+      synced.mockRestore();
+    }
   });
 
   it('appends of one turn share a commit: none is visible to another connection, or to a reader of the global log, before it', async () => {

@@ -174,7 +174,12 @@ export class SqliteEventStore implements EventStore {
     appendNotifier.on(this.notificationKey, notify);
     try {
       await runSubscription(options, {
-        readBatch: async (after, limit) => this.readAll(after, limit),
+        // A subscriber passes events on (to Temporal, to read models): only once they are on disk.
+        readBatch: async (after, limit) => {
+          const events = await this.readAll(after, limit);
+          if (events.length > 0) await this.groupCommit.synced();
+          return events;
+        },
         wake,
         pollIntervalMs: this.pollIntervalMs,
       });

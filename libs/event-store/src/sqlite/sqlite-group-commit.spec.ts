@@ -5,6 +5,10 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { openSqliteDatabase } from './sqlite-database';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 
+async function eventually(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 describe('SqliteGroupCommit', () => {
   let dir: string;
   let db: Database;
@@ -20,6 +24,7 @@ describe('SqliteGroupCommit', () => {
   });
 
   afterEach(() => {
+    jest.restoreAllMocks();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -74,12 +79,52 @@ describe('SqliteGroupCommit', () => {
     expect(db.prepare('SELECT value FROM notes ORDER BY value').pluck().all()).toEqual(['a', 'c']);
   });
 
-  it('commits a group of rebuildable writes without waiting for the disk, and a group with any other write with it', async () => {
+  it('commits every group at NORMAL, and syncs the WAL itself for a group with any write that is not rebuildable', async () => {
+    const synced = jest.spyOn(SqliteGroupCommit, 'syncFile');
     const readSynchronous = () => synchronousNow();
     expect(await group.write(readSynchronous, { rebuildable: true })).toBe(1);
-    expect(synchronousNow()).toBe(2);
+    expect(synced).not.toHaveBeenCalled();
     const mixed = await Promise.all([group.write(readSynchronous, { rebuildable: true }), group.write(insert('a'))]);
-    expect(mixed[0]).toBe(2);
+    expect(mixed).toEqual([1, 1]);
+    expect(synced.mock.calls.map(([path]) => path)).toEqual([join(dir, 'group.sqlite-wal')]);
     expect(synchronousNow()).toBe(2);
+  });
+
+  it('settles a durable write only after an fdatasync begun after its commit; groups committed meanwhile share the next one', async () => {
+    const gates: Array<() => void> = [];
+    const realSync = SqliteGroupCommit.syncFile;
+    jest.spyOn(SqliteGroupCommit, 'syncFile').mockImplementation(async (path) => {
+      await new Promise<void>((release) => gates.push(release));
+      return realSync(path);
+    });
+    const settled: string[] = [];
+    const first = group.write(insert('a')).then(() => settled.push('a'));
+    await eventually(() => gates.length === 1);
+    const second = group.write(insert('b')).then(() => settled.push('b'));
+    const third = group.write(insert('c')).then(() => settled.push('c'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Committed (another connection reads them), not yet synced: nobody is told.
+    const other = openOther();
+    expect(other.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(3);
+    other.close();
+    expect(settled).toEqual([]);
+    expect(gates).toHaveLength(1);
+    gates[0]();
+    await first;
+    expect(settled).toEqual(['a']);
+    await eventually(() => gates.length === 2);
+    gates[1]();
+    await Promise.all([second, third]);
+    expect(settled).toEqual(['a', 'b', 'c']);
+  });
+
+  it('leaves the syncing to SQLite on a connection that is not FULL', async () => {
+    const normal = openSqliteDatabase(join(dir, 'normal.sqlite'), { synchronous: 'NORMAL' });
+    normal.exec('CREATE TABLE notes (value TEXT)');
+    const synced = jest.spyOn(SqliteGroupCommit, 'syncFile');
+    await SqliteGroupCommit.of(normal).write(() => normal.prepare("INSERT INTO notes VALUES ('a')").run());
+    await SqliteGroupCommit.of(normal).synced();
+    expect(synced).not.toHaveBeenCalled();
+    normal.close();
   });
 });

@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 
 export interface GroupWriteOptions {
@@ -19,6 +21,27 @@ interface QueuedWrite {
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
 
+interface SyncWaiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** fdatasync of a file by name, in libuv's thread pool; nothing to do once it is gone (a WAL is deleted only after a full checkpoint). */
+async function syncFile(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Group commit for one SQLite connection: the writes asked for during one turn of the event loop
  * (the appends and read-model batches of every request handled in that turn) run together when
@@ -33,9 +56,20 @@ type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
  * on serving requests meanwhile, and the writes they ask for join the waiting group. A write runs
  * after the reads its caller made, like any optimistic write: a stream's expected revision still
  * guards against what changed in between.
+ *
+ * Nor does the thread wait for the disk. On a WAL file whose connection asks for synchronous=FULL,
+ * a group commits at NORMAL (SQLite writes the WAL without syncing it) and the WAL is then synced
+ * by fdatasync in libuv's thread pool: the event loop serves requests meanwhile, the next group
+ * may commit, and the groups committed during one sync share the next. A write still settles only
+ * once its group is on disk. What this changes: another connection may read a commit up to one
+ * sync before it is durable. Within the file that is harmless (a power loss cuts the WAL at a
+ * frame, so whatever was written after reading it is lost with it); what leaves the file waits for
+ * `synced()`, as the log's subscriptions do before handing events over.
  */
 export class SqliteGroupCommit {
   private static readonly groups = new WeakMap<Database.Database, SqliteGroupCommit>();
+  /** What syncing the WAL runs; its unit test watches it. */
+  static syncFile: (path: string) => Promise<void> = syncFile;
   private queued: QueuedWrite[] = [];
   /** When the waiting group first found the lock taken; undefined while nobody waits. */
   private lockWaitSince?: number;
@@ -44,6 +78,11 @@ export class SqliteGroupCommit {
   private readonly synchronous: number;
   /** How long a group may wait for another connection's write lock: the connection's busy timeout. */
   private readonly lockWaitLimitMs: number;
+  /** The WAL this connection syncs itself, after committing at NORMAL; undefined where SQLite syncs at commit. */
+  private readonly walFile?: string;
+  private syncing = false;
+  /** Waiting for the next fdatasync: begun after what they wait for was committed. */
+  private waitingForSync: SyncWaiter[] = [];
   private readonly statements: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
 
   private constructor(private readonly db: Database.Database) {
@@ -51,6 +90,8 @@ export class SqliteGroupCommit {
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     this.synchronous = db.pragma('synchronous', { simple: true }) as number;
     this.lockWaitLimitMs = db.pragma('busy_timeout', { simple: true }) as number;
+    const syncsItself = this.synchronous > 1 && !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal';
+    this.walFile = syncsItself ? `${resolve(db.name)}-wal` : undefined;
     // Pragmas act when compiled, not when a prepared statement runs: they go through exec instead.
     this.statements = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -80,9 +121,37 @@ export class SqliteGroupCommit {
     });
   }
 
+  /**
+   * Resolves once everything committed to the file so far, by any connection of any process, is
+   * on disk: at once where SQLite syncs at commit.
+   */
+  synced(): Promise<void> {
+    if (!this.walFile) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waitingForSync.push({ resolve, reject });
+      if (!this.syncing) this.syncWal(this.walFile!);
+    });
+  }
+
+  private syncWal(walFile: string): void {
+    const waiting = this.waitingForSync;
+    this.waitingForSync = [];
+    this.syncing = true;
+    SqliteGroupCommit.syncFile(walFile)
+      .then(
+        () => waiting.forEach((waiter) => waiter.resolve()),
+        (error: unknown) => waiting.forEach((waiter) => waiter.reject(error)),
+      )
+      .finally(() => {
+        this.syncing = false;
+        if (this.waitingForSync.length > 0) this.syncWal(walFile);
+      });
+  }
+
   private commit(): void {
     if (!this.db.open) return this.settle(this.takeQueued(), new TypeError('The database connection is not open'));
-    const withoutSync = this.synchronous > 1 && this.queued.every((write) => write.rebuildable);
+    const rebuildableOnly = this.queued.every((write) => write.rebuildable);
+    const withoutSync = this.synchronous > 1 && (rebuildableOnly || this.walFile !== undefined);
     if (withoutSync) this.db.exec('PRAGMA synchronous = NORMAL');
     try {
       let locked: boolean;
@@ -99,7 +168,9 @@ export class SqliteGroupCommit {
       } catch (error) {
         return this.settle(queued, error);
       }
-      outcomes.forEach((outcome, index) => (outcome.ok ? queued[index].resolve(outcome.result) : queued[index].reject(outcome.error)));
+      const settle = () => outcomes.forEach((outcome, index) => (outcome.ok ? queued[index].resolve(outcome.result) : queued[index].reject(outcome.error)));
+      if (rebuildableOnly) settle();
+      else this.synced().then(settle, (error: unknown) => this.settle(queued, error));
     } finally {
       if (withoutSync && this.db.open) this.db.exec(`PRAGMA synchronous = ${this.synchronous}`);
     }
