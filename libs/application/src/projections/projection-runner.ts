@@ -3,7 +3,7 @@ import type { SqlDatabase } from '../read-store/sql-database';
 import { applyProjectionBatch, loadProjectionCheckpoint, saveProjectionCheckpoint, type Projection } from './projection';
 
 const REBUILD_BATCH = 20_000;
-const LIVE_BATCH = 100;
+const LIVE_BATCH = 25;
 
 /** Keeps a projection up to date from its checkpoint until `signal` aborts. */
 export async function runProjection(

@@ -79,6 +79,22 @@ describe('SqliteGroupCommit', () => {
     expect(db.prepare('SELECT value FROM notes ORDER BY value').pluck().all()).toEqual(['a', 'c']);
   });
 
+  it('leaves the writes after 5 ms of a group to the next group, in order', async () => {
+    const other = openOther();
+    const committedWith: number[][] = [];
+    const slowInsert = (value: string) => () => {
+      const until = performance.now() + 6;
+      while (performance.now() < until);
+      committedWith.push(other.prepare('SELECT count(*) FROM notes').pluck().all() as number[]);
+      return insert(value)();
+    };
+    expect(await Promise.all(['a', 'b', 'c', 'd'].map((value) => group.write(slowInsert(value))))).toEqual([1, 1, 1, 1]);
+    // Each write holds the lock for 6 ms, past MAX_LOCK_HOLD_MS: every one after it waits for the next group.
+    expect(committedWith.flat()).toEqual([0, 1, 2, 3]);
+    expect(other.prepare('SELECT value FROM notes ORDER BY rowid').pluck().all()).toEqual(['a', 'b', 'c', 'd']);
+    other.close();
+  });
+
   it('commits every group at NORMAL, and syncs the WAL itself for a group with any write that is not rebuildable', async () => {
     const synced = jest.spyOn(SqliteGroupCommit, 'syncFile');
     const readSynchronous = () => synchronousNow();

@@ -21,6 +21,12 @@ interface QueuedWrite {
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: unknown };
 
+/**
+ * How long one group may hold the write lock before the writes left wait for the next group: the
+ * other process's writers (the API beside a worker catching up) wait for no more than about this.
+ */
+const MAX_LOCK_HOLD_MS = 5;
+
 interface SyncWaiter {
   resolve(): void;
   reject(error: unknown): void;
@@ -161,13 +167,15 @@ export class SqliteGroupCommit {
         return this.settle(this.takeQueued(), error);
       }
       if (!locked) return this.waitForLock();
-      const queued = this.takeQueued();
+      const taken = this.takeQueued();
       let outcomes: Outcome[];
       try {
-        outcomes = this.runInTransaction(queued);
+        outcomes = this.runInTransaction(taken);
       } catch (error) {
-        return this.settle(queued, error);
+        return this.settle(taken, error);
       }
+      const queued = taken.slice(0, outcomes.length);
+      this.putBack(taken.slice(outcomes.length));
       const settle = () => outcomes.forEach((outcome, index) => (outcome.ok ? queued[index].resolve(outcome.result) : queued[index].reject(outcome.error)));
       if (rebuildableOnly) settle();
       else this.synced().then(settle, (error: unknown) => this.settle(queued, error));
@@ -199,6 +207,13 @@ export class SqliteGroupCommit {
     setTimeout(() => this.commit(), 1);
   }
 
+  /** Writes a group left for the next one go first in it. */
+  private putBack(writes: QueuedWrite[]): void {
+    if (writes.length === 0) return;
+    if (this.queued.length === 0) setImmediate(() => this.commit());
+    this.queued = [...writes, ...this.queued];
+  }
+
   private takeQueued(): QueuedWrite[] {
     const queued = this.queued;
     this.queued = [];
@@ -210,18 +225,25 @@ export class SqliteGroupCommit {
     for (const write of queued) write.reject(error);
   }
 
-  /** Runs inside the group's transaction; throws if it failed as a whole: then nothing of it was written. */
+  /**
+   * Runs the writes inside the group's transaction, in order, until they are done or the group has
+   * held the lock for MAX_LOCK_HOLD_MS: the outcomes of those it ran. Throws if the transaction
+   * failed as a whole: then nothing of it was written.
+   */
   private runInTransaction(queued: QueuedWrite[]): Outcome[] {
+    const started = performance.now();
     try {
-      const outcomes = queued.map(({ work }): Outcome => {
+      const outcomes: Outcome[] = [];
+      for (const { work } of queued) {
+        if (outcomes.length > 0 && performance.now() - started > MAX_LOCK_HOLD_MS) break;
         try {
-          return { ok: true, result: this.inSavepoint(work) };
+          outcomes.push({ ok: true, result: this.inSavepoint(work) });
         } catch (error) {
           // SQLITE_FULL, SQLITE_IOERR and the like roll back the whole transaction, not only the savepoint.
           if (!this.db.inTransaction) throw error;
-          return { ok: false, error };
+          outcomes.push({ ok: false, error });
         }
-      });
+      }
       this.statements.commit.run();
       return outcomes;
     } catch (error) {
