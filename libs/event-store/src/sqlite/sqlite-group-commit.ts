@@ -118,7 +118,8 @@ export class SqliteGroupCommit {
 
   /**
    * Queues `work` (synchronous SQL) for the group of this turn, and resolves with what it returned
-   * once the group has committed; rejects with what it threw, or with the commit's failure.
+   * once the group is durable (committed, for a group of rebuildable writes only); rejects with
+   * what it threw, or with the commit's or the sync's failure.
    */
   write<T>(work: () => T, { rebuildable = false }: GroupWriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -129,7 +130,8 @@ export class SqliteGroupCommit {
 
   /**
    * Resolves once everything committed to the file so far, by any connection of any process, is
-   * on disk: at once where SQLite syncs at commit.
+   * as durable as this connection's synchronous level asks: after an fdatasync of the WAL where it
+   * is FULL; at once otherwise, where commits are as durable as they will be.
    */
   synced(): Promise<void> {
     if (!this.walFile) return Promise.resolve();
