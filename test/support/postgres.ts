@@ -13,7 +13,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool, type PoolConfig } from 'pg';
 
 export interface TestPostgres {
   /** A database of its own, empty, owned by a superuser. */
@@ -43,6 +43,17 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * A pool for a test, which survives an idle connection being ended by the server as the stores'
+ * own pools do: pg drops it and connects again on the next query. Without a listener pg throws
+ * the error out of the pool, failing whichever test runs then; it is written to the test's output.
+ */
+export function testPool(config: PoolConfig): Pool {
+  const pool = new Pool(config);
+  pool.on('error', (error) => console.warn(`an idle PostgreSQL connection of a test pool was ended: ${error.message}`));
+  return pool;
 }
 
 async function runAsAdmin(serverUrl: string, sql: string): Promise<void> {

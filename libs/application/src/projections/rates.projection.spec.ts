@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { Pool } from 'pg';
-import { startTestPostgres, type TestPostgres } from '../../../../test/support/postgres';
+import { startTestPostgres, testPool, type TestPostgres } from '../../../../test/support/postgres';
 import {
   CASE_EVENT_SCHEMA_VERSIONS,
   type Actor,
@@ -257,7 +256,7 @@ async function openSqlite(): Promise<ReadStore> {
 
 async function openPostgres(): Promise<ReadStore> {
   const postgres: TestPostgres = await startTestPostgres();
-  const pool = new Pool({ connectionString: postgres.connectionString, max: 4 });
+  const pool = testPool({ connectionString: postgres.connectionString, max: 4 });
   return {
     db: new PostgresSqlDatabase(pool),
     close: async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { Pool, type PoolClient } from 'pg';
-import { startTestPostgres, type TestPostgres } from '../../../../test/support/postgres';
+import type { Pool, PoolClient } from 'pg';
+import { startTestPostgres, testPool, type TestPostgres } from '../../../../test/support/postgres';
 import { alterOneByteOfJson, collect, describeEventStoreContract, event } from '../contract/event-store.contract';
 import { IdempotencyConflictError } from '../event-store';
 import {
@@ -19,7 +19,7 @@ let schemaCount = 0;
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
-  admin = new Pool({ connectionString: postgres.connectionString, max: 2 });
+  admin = testPool({ connectionString: postgres.connectionString, max: 2 });
 }, 60_000);
 
 afterAll(async () => {
@@ -46,7 +46,7 @@ async function changeOne(pool: Pool, sql: string, values: unknown[]): Promise<vo
 
 describeEventStoreContract('PostgreSQL', async () => {
   const connectionString = await freshSchema();
-  const pool = new Pool({ connectionString, max: 4 });
+  const pool = testPool({ connectionString, max: 4 });
   await migratePostgresEventStore(pool);
   return {
     store: new PostgresEventStore(pool, { pollIntervalMs: 20 }),
@@ -74,7 +74,7 @@ describe('PostgreSQL specifics', () => {
 
   beforeEach(async () => {
     connectionString = await freshSchema();
-    pool = new Pool({ connectionString, max: 6 });
+    pool = testPool({ connectionString, max: 6 });
     await migratePostgresEventStore(pool);
     store = new PostgresEventStore(pool, { pollIntervalMs: 20 });
     sessions = [];
@@ -174,7 +174,7 @@ describe('PostgreSQL specifics', () => {
   });
 
   it('holds one connection for LISTEN while subscribed and closes it on abort', async () => {
-    const singleConnection = new Pool({ connectionString, max: 1 });
+    const singleConnection = testPool({ connectionString, max: 1 });
     try {
       const subscriber = new PostgresEventStore(singleConnection);
       const subscription = collect(subscriber, 0);
@@ -258,7 +258,7 @@ describe('PostgreSQL specifics', () => {
 
   it('migrates once, records the version, and lets concurrent migrators of an empty schema agree', async () => {
     const emptySchema = await freshSchema();
-    const migrators = Array.from({ length: 4 }, () => new Pool({ connectionString: emptySchema, max: 1 }));
+    const migrators = Array.from({ length: 4 }, () => testPool({ connectionString: emptySchema, max: 1 }));
     try {
       const applied = await Promise.all(migrators.map((migrator) => migratePostgresEventStore(migrator)));
       expect(applied.filter((versions) => versions.length > 0)).toEqual([[1]]);
