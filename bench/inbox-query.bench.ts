@@ -162,7 +162,7 @@ export const inboxQuery: Benchmark = {
 
       // The cursor a client paging from the first page would hold before the last one.
       const lastPageCursor = (await selectInbox(readStore, COMPANY, { limit: 1, offset: total - PAGE_SIZE - 1 })).nextCursor!;
-      const rawDb = openSqliteDatabase(config.sqliteFile);
+      const rawDb = openSqliteDatabase(config.sqliteReadModelsFile);
       const querying = measureMachineLoad();
       const byOffset = await httpLatencies(await app.getUrl(), `/tasks/inbox?limit=${PAGE_SIZE}&offset=${total - PAGE_SIZE}`, token);
       const offsetBaseline: Partial<Figure> = {

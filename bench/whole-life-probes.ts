@@ -6,6 +6,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import Database from 'better-sqlite3';
+import type { YixinConfig } from '../libs/application/src';
 
 /** Wall-clock milliseconds with a fraction, comparable with recordedAt and Temporal's event times. */
 export function now(): number {
@@ -273,7 +274,7 @@ interface BacklogSample {
  * What one side (bare or ours) spends over the phases it is measured in, added up across phases
  * (the sides take turns, so that a change in the machine's other load falls on both): wall time,
  * CPU of this process, of the Temporal dev server (a child of this process) and of the machine,
- * the delay of this process's event loop, and, given the yixin SQLite file, how far the bridge and
+ * the delay of this process's event loop, and, given yixin's SQLite files, how far the bridge and
  * the case_list projection trail the head of the log (sampled through a read-only connection).
  */
 export class PhaseMeter {
@@ -290,15 +291,16 @@ export class PhaseMeter {
   private previous?: BacklogSample;
   private readonly backlog = { bridgeMax: 0, caseListMax: 0, bridgeSum: 0, caseListSum: 0, samples: 0, delivered: 0, busyMs: 0, busyIntervals: 0, intervals: 0 };
 
-  constructor(private readonly sqliteFile?: string, private readonly sampleEveryMs = 50) {}
+  constructor(private readonly files?: Pick<YixinConfig, 'sqliteFile' | 'sqliteReadModelsFile'>, private readonly sampleEveryMs = 50) {}
 
   start(): void {
-    if (this.sqliteFile && !this.db) {
-      this.db = new Database(this.sqliteFile, { readonly: true });
+    if (this.files && !this.db) {
+      this.db = new Database(this.files.sqliteFile, { readonly: true });
+      this.db.prepare('ATTACH DATABASE ? AS read_models').run(this.files.sqliteReadModelsFile);
       this.select = this.db.prepare(`
         SELECT (SELECT COALESCE(MAX(global_position), 0) FROM events) AS head,
                (SELECT COALESCE(MAX(position), 0) FROM checkpoints WHERE name = 'bridge:temporal') AS bridge,
-               (SELECT COALESCE(MAX(position), 0) FROM projection_checkpoints WHERE name = 'case_list') AS caseList`);
+               (SELECT COALESCE(MAX(position), 0) FROM read_models.projection_checkpoints WHERE name = 'case_list') AS caseList`);
     }
     this.histogram.enable();
     this.running = { at: now(), self: process.cpuUsage(), temporalMs: this.temporalCpuMs(), busyMs: machineCpuMs().busy };

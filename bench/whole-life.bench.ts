@@ -122,7 +122,7 @@ function inboxWatcher(ours: Ours, intervalMs: number): ArrivalWatcher {
  * however many tasks are open. Sees a task the moment the projection has committed it.
  */
 function readModelWatcher(ours: Ours, intervalMs: number, since: string): { watcher: ArrivalWatcher; close(): void } {
-  const db = new Database(ours.config.sqliteFile, { readonly: true });
+  const db = new Database(ours.config.sqliteReadModelsFile, { readonly: true });
   const select = db.prepare(
     `SELECT case_id FROM case_list WHERE assignee_organisation_id = ? AND status IN (${TASK_RUNNING_STATUSES.map(() => '?').join(', ')}) AND filed_at >= ?`,
   );
@@ -273,7 +273,7 @@ interface Throughputs {
 async function throughputs(ours: Ours, bare: Bare): Promise<Throughputs> {
   const { cases, concurrency, warmup, rounds } = settings;
   const watcher = inboxWatcher(ours, settings.pollMs);
-  const oursMeter = new PhaseMeter(ours.config.sqliteFile);
+  const oursMeter = new PhaseMeter(ours.config);
   const bareMeter = new PhaseMeter();
   const result: Throughputs = { ours: oursMeter, bare: bareMeter, traces: [], bareIds: [], rounds: [] };
   try {
@@ -340,7 +340,7 @@ async function steadyLatency(ours: Ours, probe: Probe): Promise<Steady> {
   const intervalMs = 1000 / settings.rate;
   const readModel = probe === 'read-model' ? readModelWatcher(ours, settings.pollMs, new Date().toISOString()) : undefined;
   const watcher = readModel?.watcher ?? inboxWatcher(ours, settings.pollMs);
-  const meter = new PhaseMeter(ours.config.sqliteFile);
+  const meter = new PhaseMeter(ours.config);
   const lives: Promise<LifeTrace>[] = [];
   const launches: number[] = [];
   try {

@@ -187,7 +187,7 @@ describe.each(E2E_BACKENDS)('user administration and tokens on %s', (backend) =>
     expect((await api.request('GET', '/cases', second)).status).toBe(200);
 
     const { jti, exp } = payloadOf(first);
-    const [revoked] = await e2e.readStore.query<{ expires_at: number }>('SELECT expires_at FROM revoked_tokens WHERE jti = ?', [jti]);
+    const [revoked] = await e2e.recordStore.query<{ expires_at: number }>('SELECT expires_at FROM revoked_tokens WHERE jti = ?', [jti]);
     expect(Number(revoked.expires_at)).toBe(exp * 1000);
   });
 

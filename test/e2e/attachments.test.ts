@@ -38,7 +38,7 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
   let config: YixinConfig;
   let api: ApiClient;
   let store: EventStore;
-  let readStore: SqlDatabase;
+  let recordStore: SqlDatabase;
   let staff: string;
   let company: string;
   let foreignCompany: string;
@@ -52,7 +52,7 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
       env: { ATTACHMENT_MAX_BYTES: String(MAX_BYTES) },
       users: { staff: 'staff.xiangyuan', company: 'pc.beichen-aoyuan', foreignCompany: 'pc.wocheng-yinxiang', streetOfficer: 'street.officer', auditor: 'auditor' },
     });
-    ({ config, api, store, readStore } = e2e);
+    ({ config, api, store, recordStore } = e2e);
     ({ staff, company, foreignCompany, streetOfficer, auditor } = e2e.tokens);
   });
 
@@ -83,7 +83,7 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
   }
 
   const storedCopies = async (hash: string) =>
-    Number((await readStore.query<{ copies: number }>('SELECT COUNT(*) AS copies FROM attachments WHERE hash = ?', [hash]))[0].copies);
+    Number((await recordStore.query<{ copies: number }>('SELECT COUNT(*) AS copies FROM attachments WHERE hash = ?', [hash]))[0].copies);
 
   it('stores a photo by the SHA-256 of its bytes, once however often and by whomever it is sent', async () => {
     const caseId = await caseWithTask({ signedFor: false });

@@ -163,10 +163,12 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
       expect(runCli('verify').status).toBe(0);
 
       const altered = closedEvents[3];
-      const [stored] = await readStore.query<{ data: unknown }>('SELECT data FROM events WHERE event_id = ?', [altered.id]);
+      // The log's own tables, through the SQL connection that shares its database.
+      const logDatabase = stores.recordStore;
+      const [stored] = await logDatabase.query<{ data: unknown }>('SELECT data FROM events WHERE event_id = ?', [altered.id]);
       const text = typeof stored.data === 'string' ? stored.data : JSON.stringify(stored.data);
-      await readStore.batch([{ sql: 'UPDATE events SET data = ? WHERE event_id = ?', params: [text.replace('已修复', '未修复'), altered.id] }]);
-      await readStore.batch([{ sql: 'DELETE FROM events WHERE event_id = ?', params: [closedEvents[1].id] }]);
+      await logDatabase.batch([{ sql: 'UPDATE events SET data = ? WHERE event_id = ?', params: [text.replace('已修复', '未修复'), altered.id] }]);
+      await logDatabase.batch([{ sql: 'DELETE FROM events WHERE event_id = ?', params: [closedEvents[1].id] }]);
 
       const verdict = await verifyLog(stores.eventStore);
       expect(verdict.intact).toBe(false);

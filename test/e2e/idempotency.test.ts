@@ -4,7 +4,7 @@ import { requestFingerprint } from '../../apps/api/src/idempotency/idempotency.i
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { caseEventTypes, E2E_BACKENDS, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 
-/** Idempotency-Key on writes, over real HTTP, with the keys in the read store of each backend. */
+/** Idempotency-Key on writes, over real HTTP, with the keys in the record store of each backend. */
 describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
   let e2e: E2eApp;
   let api: ApiClient;

@@ -152,7 +152,7 @@ describe.each(E2E_BACKENDS)('operator commands on %s', (backend) => {
     expect(JSON.parse(rotated.stdout)).toEqual({ rewrapped: 2, alreadyUnderNewKey: 0, erased: 1 });
 
     const withOldKey = await createApiApp({ ...config, piiMasterKey: Buffer.from(oldMasterKey, 'base64') }, { logger: false });
-    await expect(withOldKey.init()).rejects.toThrow(/YIXIN_PII_MASTER_KEY does not open the keys in the read store/);
+    await expect(withOldKey.init()).rejects.toThrow(/YIXIN_PII_MASTER_KEY does not open the keys in the record store/);
     await withOldKey.close();
 
     await startApi(newMasterKey);

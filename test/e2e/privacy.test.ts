@@ -15,7 +15,7 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
   let e2e: E2eApp;
   let api: ApiClient;
   let store: EventStore;
-  let readStore: SqlDatabase;
+  let recordStore: SqlDatabase;
   let temporalClient: Client;
   let staff: string;
   let otherStaff: string;
@@ -38,7 +38,7 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
         auditor: 'auditor',
       },
     });
-    ({ api, store, readStore } = e2e);
+    ({ api, store, recordStore } = e2e);
     ({ staff, otherStaff, company, foreignCompany, ownersCommittee, streetOfficer, auditor } = e2e.tokens);
     temporalClient = await e2e.temporalClient();
   });
@@ -103,7 +103,7 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
     const complaint = complaintOf('赵先生', '13911110002');
     const caseId = await fileAndDispatch(complaint);
 
-    const rows = await readStore.query<{ type: string; schema_version: number; data: unknown }>(
+    const rows = await recordStore.query<{ type: string; schema_version: number; data: unknown }>(
       'SELECT type, schema_version, data FROM events WHERE stream_id = ? ORDER BY stream_revision',
       [caseStreamId(caseId)],
     );

@@ -1,6 +1,6 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { EVENT_STORE, READ_STORE, type SqlDatabase, type StoreKind, type YixinConfig } from '../../libs/application/src';
+import { EVENT_STORE, READ_STORE, RECORD_STORE, type SqlDatabase, type StoreKind, type YixinConfig } from '../../libs/application/src';
 import type { EventStore } from '../../libs/event-store/src';
 import { pickFreePort, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
 import { createApiApp } from '../../apps/api/src/api-app';
@@ -36,6 +36,9 @@ export interface E2eApp {
   config: YixinConfig;
   api: ApiClient;
   store: EventStore;
+  /** The directory, idempotency keys, residents' data keys…: on SQLite, the log's own file. */
+  recordStore: SqlDatabase;
+  /** The read models. */
   readStore: SqlDatabase;
   /** The Temporal dev server, if one was started. */
   temporal: TemporalDevServer | undefined;
@@ -93,6 +96,7 @@ export async function startE2eApp(options: E2eAppOptions = {}): Promise<E2eApp> 
       config,
       api,
       store: app.get(EVENT_STORE),
+      recordStore: app.get(RECORD_STORE),
       readStore: app.get(READ_STORE),
       temporal,
       backendServer,

@@ -20,6 +20,7 @@ import {
   parseMasterKey,
   PROJECTIONS,
   READ_STORE,
+  RECORD_STORE,
   rebuildProjections,
   rotateMasterKey,
   VerifyLogQuery,
@@ -149,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
         const username = requireArg(values.username, '--username');
         const password = await readAdministratorPassword();
         print(
-          await createAdministrator(app.get(READ_STORE), app.get(DirectoryService), {
+          await createAdministrator(app.get(RECORD_STORE), app.get(DirectoryService), {
             organisationId,
             username,
             displayName: values['display-name'],
@@ -163,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
         if (!config.piiMasterKey) throw new Error('YIXIN_PII_MASTER_KEY must be set to the current master key');
         const newKey = process.env.YIXIN_NEW_PII_MASTER_KEY;
         if (!newKey) throw new Error('YIXIN_NEW_PII_MASTER_KEY must be set to the new master key (openssl rand -base64 32)');
-        print(await rotateMasterKey(app.get(READ_STORE), config.piiMasterKey, parseMasterKey(newKey, 'YIXIN_NEW_PII_MASTER_KEY')));
+        print(await rotateMasterKey(app.get(RECORD_STORE), config.piiMasterKey, parseMasterKey(newKey, 'YIXIN_NEW_PII_MASTER_KEY')));
         console.error('done: start the API with YIXIN_PII_MASTER_KEY set to the new key');
         return 0;
       }

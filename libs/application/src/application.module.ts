@@ -23,7 +23,7 @@ import { PersonalDataService } from './privacy/personal-data.service';
 import { ErasePersonalDataHandler } from './privacy/privacy.commands';
 import { GetPersonalDataReadsHandler } from './privacy/privacy.queries';
 import { openStores, type Stores } from './read-store/stores';
-import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, STORES } from './store.tokens';
+import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, RECORD_STORE, STORES } from './store.tokens';
 
 /** Closes the stores last, after every subscriber stopped in its onModuleDestroy. */
 class StoresLifecycle implements OnApplicationShutdown {
@@ -69,12 +69,13 @@ export class ApplicationModule {
           useFactory: (stores: Stores, metrics: Metrics) => new MeteredEventStore(stores.eventStore, metrics),
         },
         { provide: CHECKPOINT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.checkpoints },
+        { provide: RECORD_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.recordStore },
         { provide: READ_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.readStore },
         {
           provide: DirectoryService,
-          inject: [READ_STORE],
-          useFactory: async (readStore: Stores['readStore']) => {
-            const directory = new DirectoryService(readStore);
+          inject: [RECORD_STORE],
+          useFactory: async (recordStore: Stores['recordStore']) => {
+            const directory = new DirectoryService(recordStore);
             if (config.seedDemoData) await directory.seed(DEMO_ORGANISATIONS, DEMO_USERS, DEMO_PASSWORD, DEMO_API_KEYS);
             else await directory.load();
             return directory;
@@ -108,7 +109,7 @@ export class ApplicationModule {
         ErasePersonalDataHandler,
         GetPersonalDataReadsHandler,
       ],
-      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, READ_STORE, DirectoryService, AttachmentStore, CqrsModule, PersonalDataKeys],
+      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, RECORD_STORE, READ_STORE, DirectoryService, AttachmentStore, CqrsModule, PersonalDataKeys],
     };
   }
 }

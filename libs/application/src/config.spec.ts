@@ -52,6 +52,17 @@ describe('loadConfig: the master key of residents’ personal data', () => {
     expect(() => loadConfig({ YIXIN_PII_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/YIXIN_PII_MASTER_KEY must be 32 random bytes in base64/));
 });
 
+describe('loadConfig: SQLite files', () => {
+  it('keeps the read models in a file beside the log unless told otherwise', () => {
+    expect(loadConfig({ YIXIN_DATA_DIR: '/srv/yixin' })).toMatchObject({ sqliteFile: '/srv/yixin/yixin.sqlite', sqliteReadModelsFile: '/srv/yixin/yixin.read-models.sqlite' });
+    expect(loadConfig({ SQLITE_FILE: '/var/lib/cases.db' }).sqliteReadModelsFile).toBe('/var/lib/cases.read-models.db');
+    expect(loadConfig({ SQLITE_READ_MODELS_FILE: '/tmp/views.sqlite' }).sqliteReadModelsFile).toBe('/tmp/views.sqlite');
+  });
+
+  it('refuses read models in the log file itself', () =>
+    expect(() => loadConfig({ SQLITE_FILE: '/tmp/one.sqlite', SQLITE_READ_MODELS_FILE: '/tmp/one.sqlite' })).toThrow(/SQLITE_READ_MODELS_FILE must be another file than SQLITE_FILE/));
+});
+
 describe('loadConfig: SQLite checkpoints', () => {
   it('checkpoints every 1000 WAL pages unless told otherwise, 0 meaning never', () => {
     expect(loadConfig({}).sqliteAutoCheckpointPages).toBe(1000);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from '../../domain/src';
 import { LOG_LEVELS, type LogLevel } from './observability/json-logger';
 import { parseMasterKey } from './privacy/personal-data-crypto';
@@ -9,14 +9,20 @@ export const STORE_KINDS = ['sqlite', 'postgres', 'kurrentdb'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 export interface YixinConfig {
-  /** Where the event log lives; the read store is SQLite for `sqlite`, else PostgreSQL at `databaseUrl`. */
+  /** Where the event log lives; the record and read stores are SQLite for `sqlite`, else PostgreSQL at `databaseUrl`. */
   store: StoreKind;
-  /** PostgreSQL: the log (store `postgres`) and the read store (stores `postgres`, `kurrentdb`). */
+  /** PostgreSQL: the log (store `postgres`), the record and read stores (stores `postgres`, `kurrentdb`). */
   databaseUrl?: string;
   kurrentDbConnectionString?: string;
   postgres: { poolSize: number; statementTimeoutMs: number };
   dataDir: string;
+  /** SQLite: the event log and the records kept beside it (directory, idempotency keys, residents' data keys). */
   sqliteFile: string;
+  /**
+   * SQLite: the read models, in a file of their own so that projecting never holds the log's write
+   * lock nor leaves pages for the log's fsync to flush. Rebuilt from the log when missing.
+   */
+  sqliteReadModelsFile: string;
   /** SQLite's durability: FULL survives power loss; NORMAL may lose the last commits on power loss. */
   sqliteSynchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   /**
@@ -61,9 +67,12 @@ export const YIXIN_CONFIG = Symbol('YIXIN_CONFIG');
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
   const dataDir = resolve(env.YIXIN_DATA_DIR ?? '.data');
   const store = (env.YIXIN_STORE ?? 'sqlite') as StoreKind;
+  const sqliteFile = resolve(env.SQLITE_FILE ?? join(dataDir, 'yixin.sqlite'));
   if (!STORE_KINDS.includes(store)) throw new Error(`YIXIN_STORE must be one of ${STORE_KINDS.join(', ')}, not ${store}`);
-  if (store !== 'sqlite' && !env.DATABASE_URL) throw new Error(`YIXIN_STORE=${store} needs DATABASE_URL (PostgreSQL) for its read store`);
+  if (store !== 'sqlite' && !env.DATABASE_URL) throw new Error(`YIXIN_STORE=${store} needs DATABASE_URL (PostgreSQL) for its record and read stores`);
   if (store === 'kurrentdb' && !env.KURRENTDB_CONNECTION_STRING) throw new Error('YIXIN_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING');
+  const sqliteReadModelsFile = resolve(env.SQLITE_READ_MODELS_FILE ?? beside(sqliteFile, 'read-models'));
+  if (sqliteReadModelsFile === sqliteFile) throw new Error('SQLITE_READ_MODELS_FILE must be another file than SQLITE_FILE');
   return {
     store,
     databaseUrl: store === 'sqlite' ? undefined : env.DATABASE_URL,
@@ -73,7 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
       statementTimeoutMs: Number(env.PG_STATEMENT_TIMEOUT_MS ?? 30_000),
     },
     dataDir,
-    sqliteFile: resolve(env.SQLITE_FILE ?? join(dataDir, 'yixin.sqlite')),
+    sqliteFile,
+    sqliteReadModelsFile,
     sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'FULL'),
     sqliteAutoCheckpointPages: parseAutoCheckpoint(env.SQLITE_AUTO_CHECKPOINT ?? '1000'),
     temporal: {
@@ -148,4 +158,10 @@ function parseSynchronous(value: string): YixinConfig['sqliteSynchronous'] {
   const upper = value.toUpperCase();
   if (upper === 'OFF' || upper === 'NORMAL' || upper === 'FULL' || upper === 'EXTRA') return upper;
   throw new Error(`SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not ${value}`);
+}
+
+/** `yixin.sqlite` → `yixin.read-models.sqlite`, in the same directory. */
+function beside(file: string, infix: string): string {
+  const extension = extname(file);
+  return join(dirname(file), `${basename(file, extension)}.${infix}${extension}`);
 }

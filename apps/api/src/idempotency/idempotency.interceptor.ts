@@ -81,7 +81,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /**
-   * The request's own outcome stands even if the read store fails to record it; an unreleased key
+   * The request's own outcome stands even if the record store fails to record it; an unreleased key
    * frees itself when its lease runs out.
    */
   private async remember(write: () => Promise<void>): Promise<void> {

@@ -6,7 +6,7 @@ import { mayReadCase } from '../cases/case-access';
 import { readCaseStream, toCaseEvent } from '../cases/case-stream';
 import { DirectoryService } from '../directory/directory.service';
 import type { SqlDatabase } from '../read-store/sql-database';
-import { EVENT_STORE, READ_STORE } from '../store.tokens';
+import { EVENT_STORE, RECORD_STORE } from '../store.tokens';
 
 export const ATTACHMENT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
@@ -24,7 +24,7 @@ export function imageTypeOf(bytes: Uint8Array): AttachmentContentType | undefine
 }
 
 /**
- * Photos live in the read store, keyed by the SHA-256 of their bytes, so that every API process
+ * Photos live in the record store, keyed by the SHA-256 of their bytes, so that every API process
  * of a deployment reads the same ones (SQLite file or PostgreSQL server) and a photo sent twice is
  * kept once. An upload row says for which case and by which organisation a photo was sent.
  */
@@ -72,7 +72,7 @@ function mayAttach(actor: Actor, state: CaseState): boolean {
 @Injectable()
 export class AttachmentStore {
   constructor(
-    @Inject(READ_STORE) private readonly db: SqlDatabase,
+    @Inject(RECORD_STORE) private readonly db: SqlDatabase,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly directory: DirectoryService,
   ) {}

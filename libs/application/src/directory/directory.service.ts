@@ -45,7 +45,7 @@ export const DIRECTORY_SCHEMA = `
     community_id TEXT NOT NULL REFERENCES organisations(id), label TEXT NOT NULL)`;
 
 /**
- * The organisations, user accounts and API keys: reference data in the read store, beside the event log,
+ * The organisations, user accounts and API keys: reference data in the record store, beside the event log,
  * not part of it. Organisations change rarely and are read on every request, so they are cached.
  */
 export class DirectoryService {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { SqlDatabase } from '../read-store/sql-database';
-import { READ_STORE } from '../store.tokens';
+import { RECORD_STORE } from '../store.tokens';
 
 /** A signed-out token is remembered until it would have expired anyway. */
 export const REVOKED_TOKENS_SCHEMA = `
@@ -19,7 +19,7 @@ export interface IssuedToken {
 }
 
 /**
- * How long this process trusts a token it found live without asking the read store again. Changes
+ * How long this process trusts a token it found live without asking the record store again. Changes
  * made through this process take effect at once; another API process sees them within this time.
  */
 const LIVE_VERDICT_MS = 5_000;
@@ -43,7 +43,7 @@ export class TokenRevocation implements OnModuleInit, OnModuleDestroy {
   private readonly liveUntil = new Map<string, { userId: string; until: number }>();
   private purgeTimer?: NodeJS.Timeout;
 
-  constructor(@Inject(READ_STORE) private readonly db: SqlDatabase) {}
+  constructor(@Inject(RECORD_STORE) private readonly db: SqlDatabase) {}
 
   onModuleInit(): void {
     this.purgeTimer = setInterval(() => {
@@ -79,7 +79,7 @@ export class TokenRevocation implements OnModuleInit, OnModuleDestroy {
     this.liveUntil.delete(token.jti);
   }
 
-  /** Drops what this process trusted of the user's tokens, after their generation went up in the read store. */
+  /** Drops what this process trusted of the user's tokens, after their generation went up in the record store. */
   forgetUser(userId: string): void {
     for (const [jti, verdict] of this.liveUntil) if (verdict.userId === userId) this.liveUntil.delete(jti);
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { refuse, type Actor, type Role } from '../../../domain/src';
 import type { SqlDatabase } from '../read-store/sql-database';
-import { READ_STORE } from '../store.tokens';
+import { RECORD_STORE } from '../store.tokens';
 import { DirectoryService } from './directory.service';
 import type { Organisation, OrganisationKind } from './organisation';
 import { hashPassword, PASSWORD_MAX_LENGTH, passwordWeakness } from './password';
@@ -89,7 +89,7 @@ export class UserAdministration {
   private readonly logger = new Logger(UserAdministration.name);
 
   constructor(
-    @Inject(READ_STORE) private readonly db: SqlDatabase,
+    @Inject(RECORD_STORE) private readonly db: SqlDatabase,
     private readonly directory: DirectoryService,
     private readonly tokens: TokenRevocation,
   ) {}

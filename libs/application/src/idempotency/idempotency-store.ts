@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { YIXIN_CONFIG, type YixinConfig } from '../config';
 import type { SqlDatabase } from '../read-store/sql-database';
-import { READ_STORE } from '../store.tokens';
+import { RECORD_STORE } from '../store.tokens';
 
 /** A row without a status is a request still running; its expiry is then a lease, so that a crash does not lock the key for good. */
 export const IDEMPOTENCY_SCHEMA = `
@@ -34,7 +34,7 @@ interface IdempotencyRow {
 }
 
 /**
- * The answers to requests sent with an Idempotency-Key, per user and key, in the read store, so
+ * The answers to requests sent with an Idempotency-Key, per user and key, in the record store, so
  * that every API process sees them. Kept for the configured time, then purged.
  */
 @Injectable()
@@ -43,7 +43,7 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
   private readonly ttlMs: number;
   private purgeTimer?: NodeJS.Timeout;
 
-  constructor(@Inject(READ_STORE) private readonly db: SqlDatabase, @Inject(YIXIN_CONFIG) config: YixinConfig) {
+  constructor(@Inject(RECORD_STORE) private readonly db: SqlDatabase, @Inject(YIXIN_CONFIG) config: YixinConfig) {
     this.ttlMs = config.idempotencyKeyTtlHours * 3600_000;
   }
 

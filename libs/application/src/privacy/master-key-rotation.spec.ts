@@ -27,7 +27,7 @@ describe('rotateMasterKey', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** The read store with another batch: to fail the rotation's transaction, or to do what another process does meanwhile. */
+  /** The record store with another batch: to fail the rotation's transaction, or to do what another process does meanwhile. */
   const withBatch = (batch: SqlDatabase['batch']): SqlDatabase => ({
     dialect: db.dialect,
     query: (sql, params) => db.query(sql, params),

@@ -51,7 +51,7 @@ export async function rotateMasterKey(db: SqlDatabase, currentMasterKey: Buffer,
   if (before.underNeither.length > 0) {
     const total = before.underCurrentKey.length + before.underNewKey.length + before.underNeither.length;
     throw new Error(
-      `YIXIN_PII_MASTER_KEY does not open ${before.underNeither.length} of the ${total} wrapped keys in the read store ` +
+      `YIXIN_PII_MASTER_KEY does not open ${before.underNeither.length} of the ${total} wrapped keys in the record store ` +
         `(the first: ${before.underNeither[0].context}), nor does the new key: it is not the master key they were wrapped with, ` +
         'or they were altered. Nothing was changed.',
     );

@@ -10,7 +10,7 @@ import { PERSONAL_DATA_KEYS_SCHEMA, PersonalDataKeys } from './personal-data-key
 const AT = '2026-03-02T00:30:00.000Z';
 const LATER = '2026-03-20T02:00:00.000Z';
 
-/** The key store on a SQLite read store of its own; PostgreSQL runs the same SQL in the end-to-end suites. */
+/** The key store on a SQLite record store of its own; PostgreSQL runs the same SQL in the end-to-end suites. */
 describe('PersonalDataKeys', () => {
   let dir: string;
   let db: SqliteSqlDatabase;
@@ -73,7 +73,7 @@ describe('PersonalDataKeys', () => {
     const keys = keysWith(masterKey);
     const { keyId } = await keys.currentKeyOf(await keys.subjectIdOf('13800000000'), AT);
     await expect(keysWith(undefined).checkMasterKey()).rejects.toThrow(/YIXIN_PII_MASTER_KEY must be set/);
-    await expect(keysWith(randomBytes(32)).checkMasterKey()).rejects.toThrow(/YIXIN_PII_MASTER_KEY does not open the keys in the read store/);
+    await expect(keysWith(randomBytes(32)).checkMasterKey()).rejects.toThrow(/YIXIN_PII_MASTER_KEY does not open the keys in the record store/);
     await expect(keysWith(randomBytes(32)).dataKey(keyId)).rejects.toThrow(/not the master key they were wrapped with/);
   });
 

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { YIXIN_CONFIG, type YixinConfig } from '../config';
 import type { SqlDatabase } from '../read-store/sql-database';
-import { READ_STORE } from '../store.tokens';
+import { RECORD_STORE } from '../store.tokens';
 import { newKey, open, pseudonymOf, seal, type Sealed } from './personal-data-crypto';
 
 /**
  * The keys of residents' personal data. Not a projection: nothing in the log can rebuild them, and
- * losing them erases every resident's data. Back them up with the read store (docs/privacy.md).
+ * losing them erases every resident's data. Back them up with the record store (docs/privacy.md).
  *
  * - personal_data_keys: one data key per resident (subject) at a time, wrapped under the master key.
  *   Erasure deletes the wrapped key and keeps the row, so that the data reads as erased rather than
@@ -49,7 +49,7 @@ interface KeyRow {
 export class PersonalDataKeys {
   private pseudonymKey?: Promise<Buffer>;
 
-  constructor(@Inject(READ_STORE) private readonly db: SqlDatabase, @Inject(YIXIN_CONFIG) private readonly config: YixinConfig) {}
+  constructor(@Inject(RECORD_STORE) private readonly db: SqlDatabase, @Inject(YIXIN_CONFIG) private readonly config: YixinConfig) {}
 
   /** Fails unless YIXIN_PII_MASTER_KEY is set and opens the keys already stored. */
   async checkMasterKey(): Promise<void> {
@@ -114,7 +114,7 @@ export class PersonalDataKeys {
 
   private async row(keyId: string): Promise<KeyRow> {
     const [row] = await this.db.query<KeyRow>('SELECT key_id, wrapped_key, erased_at FROM personal_data_keys WHERE key_id = ?', [keyId]);
-    // Not "erased": no erasure happened. The keys were lost, or this read store is not the log's (docs/privacy.md).
+    // Not "erased": no erasure happened. The keys were lost, or this record store is not the log's (docs/privacy.md).
     if (!row) throw new Error(`the key store holds no data key ${keyId}`);
     return row;
   }
@@ -148,7 +148,7 @@ export class PersonalDataKeys {
     try {
       return open(sealed, masterKey, context);
     } catch {
-      throw new Error('YIXIN_PII_MASTER_KEY does not open the keys in the read store: it is not the master key they were wrapped with, or they were altered');
+      throw new Error('YIXIN_PII_MASTER_KEY does not open the keys in the record store: it is not the master key they were wrapped with, or they were altered');
     }
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../../domain/src';
 import type { SqlDatabase } from '../read-store/sql-database';
-import { READ_STORE } from '../store.tokens';
+import { RECORD_STORE } from '../store.tokens';
 
 /** Every time a resident's personal data was shown in full to someone: for the auditor. */
 export const PERSONAL_DATA_READS_SCHEMA = `
@@ -33,7 +33,7 @@ interface ReadRow {
 
 @Injectable()
 export class PersonalDataReadLog {
-  constructor(@Inject(READ_STORE) private readonly db: SqlDatabase) {}
+  constructor(@Inject(RECORD_STORE) private readonly db: SqlDatabase) {}
 
   async record(caseId: string, read: PersonalDataRead): Promise<void> {
     const { reader } = read;

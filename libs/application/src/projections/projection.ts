@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../event-store/src';
+import type { EventStore, RecordedEvent } from '../../../event-store/src';
 import type { SqlDatabase, SqlStatement } from '../read-store/sql-database';
 
 /**
@@ -31,8 +31,7 @@ export async function resetOutdatedProjections(db: SqlDatabase, projections: rea
   const outdated = projections.filter((projection) => built.get(projection.name) !== projection.version);
   await db.batch(
     outdated.flatMap((projection) => [
-      ...projection.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS ${table}` })),
-      { sql: 'DELETE FROM projection_checkpoints WHERE name = ?', params: [projection.name] },
+      ...dropProjection(projection),
       {
         sql: `INSERT INTO projection_versions (name, version) VALUES (?, ?)
               ON CONFLICT (name) DO UPDATE SET version = excluded.version`,
@@ -41,6 +40,30 @@ export async function resetOutdatedProjections(db: SqlDatabase, projections: rea
     ]),
   );
   return outdated.map((projection) => projection.name);
+}
+
+/**
+ * Drops the tables and checkpoint of each projection whose checkpoint is an event the log does not
+ * hold: read models kept apart from the log that were built from another one (a log restored from
+ * an earlier backup, say), so they are rebuilt from this one.
+ */
+export async function resetProjectionsAheadOfLog(store: EventStore, db: SqlDatabase, projections: readonly Projection[]): Promise<string[]> {
+  const ahead: Projection[] = [];
+  for (const projection of projections) {
+    const checkpoint = await loadProjectionCheckpoint(db, projection.name);
+    if (checkpoint === 0) continue;
+    const [event] = await store.readAll(checkpoint - 1, 1);
+    if (event?.globalPosition !== checkpoint) ahead.push(projection);
+  }
+  await db.batch(ahead.flatMap(dropProjection));
+  return ahead.map((projection) => projection.name);
+}
+
+function dropProjection(projection: Projection): SqlStatement[] {
+  return [
+    ...projection.tables.map((table) => ({ sql: `DROP TABLE IF EXISTS ${table}` })),
+    { sql: 'DELETE FROM projection_checkpoints WHERE name = ?', params: [projection.name] },
+  ];
 }
 
 export async function loadProjectionCheckpoint(db: SqlDatabase, name: string): Promise<number> {

@@ -3,9 +3,9 @@ import { Pool, types, type PoolClient } from 'pg';
 import { SqliteGroupCommit, type GroupWriteOptions } from '../../../event-store/src';
 
 /**
- * The read store: where projections, checkpoints of projections and the directory live. The same
- * SQL runs on SQLite and PostgreSQL: statements use `?` placeholders, and the types both know
- * (TEXT, BIGINT, INTEGER, DOUBLE PRECISION).
+ * SQL beside the log: the record store (the directory, idempotency keys, residents' data keys) and
+ * the read store (projections and their checkpoints). The same SQL runs on SQLite and PostgreSQL:
+ * statements use `?` placeholders, and the types both know (TEXT, BIGINT, INTEGER, DOUBLE PRECISION).
  */
 export interface SqlStatement {
   sql: string;

@@ -20,39 +20,61 @@ import { addUserAccessColumns } from '../directory/user-access';
 import { IDEMPOTENCY_SCHEMA } from '../idempotency/idempotency-store';
 import { PERSONAL_DATA_KEYS_SCHEMA } from '../privacy/personal-data-keys';
 import { PERSONAL_DATA_READS_SCHEMA } from '../privacy/personal-data-reads';
-import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA, PROJECTIONS, resetOutdatedProjections } from '../projections';
+import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA, PROJECTIONS, resetOutdatedProjections, resetProjectionsAheadOfLog } from '../projections';
 import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlDatabase } from './sql-database';
 
 /**
  * The stores a yixin process uses, chosen by configuration: the event log (with the checkpoints
- * of its subscribers) on SQLite, PostgreSQL or KurrentDB, and the read store on SQLite or PostgreSQL.
+ * of its subscribers) on SQLite, PostgreSQL or KurrentDB; beside it the records that are not
+ * derived from the log; and the read models. On SQLite the log and the records share a file and
+ * the read models have one of their own; otherwise both are one PostgreSQL database.
  */
 export interface Stores {
   eventStore: EventStore;
   /** Checkpoints of the log's subscribers that are not projections (the bridge to Temporal). */
   checkpoints: CheckpointStore;
+  /** The directory, idempotency keys, residents' data keys and their reads, revoked tokens, attachments: nothing rebuilds them. */
+  recordStore: SqlDatabase;
+  /** The projections and their checkpoints: `rebuild-projections` empties and replays them. */
   readStore: SqlDatabase;
   close(): Promise<void>;
 }
 
 export async function openStores(config: YixinConfig): Promise<Stores> {
   const stores = await openBackends(config);
-  await stores.readStore.executeScript([DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA, PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA].join(';\n'));
-  await addUserAccessColumns(stores.readStore);
-  await stores.readStore.executeScript([REVOKED_TOKENS_SCHEMA, attachmentSchema(stores.readStore.dialect), PERSONAL_DATA_KEYS_SCHEMA, PERSONAL_DATA_READS_SCHEMA].join(';\n'));
-  await resetOutdatedProjections(stores.readStore, PROJECTIONS);
-  await stores.readStore.executeScript(PROJECTIONS.map((projection) => projection.schema).join(';\n'));
+  const { recordStore, readStore } = stores;
+  await recordStore.executeScript([DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA].join(';\n'));
+  await addUserAccessColumns(recordStore);
+  await recordStore.executeScript([REVOKED_TOKENS_SCHEMA, attachmentSchema(recordStore.dialect), PERSONAL_DATA_KEYS_SCHEMA, PERSONAL_DATA_READS_SCHEMA].join(';\n'));
+  if (recordStore !== readStore) await dropReadModels(recordStore);
+  await readStore.executeScript([PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA].join(';\n'));
+  await resetOutdatedProjections(readStore, PROJECTIONS);
+  if (recordStore !== readStore) {
+    const rebuilt = await resetProjectionsAheadOfLog(stores.eventStore, readStore, PROJECTIONS);
+    if (rebuilt.length > 0) new Logger('ReadStore').warn(`read models ahead of the event log, rebuilt from it: ${rebuilt.join(', ')}`);
+  }
+  await readStore.executeScript(PROJECTIONS.map((projection) => projection.schema).join(';\n'));
   return stores;
+}
+
+/** Read models that an earlier version kept in the log's SQLite file: their own file now holds them. */
+async function dropReadModels(recordStore: SqlDatabase): Promise<void> {
+  const tables = [...PROJECTIONS.flatMap((projection) => projection.tables), 'projection_checkpoints', 'projection_versions'];
+  await recordStore.executeScript(tables.map((table) => `DROP TABLE IF EXISTS ${table}`).join(';\n'));
 }
 
 async function openBackends(config: YixinConfig): Promise<Stores> {
   if (config.store === 'sqlite') {
-    const db = openSqliteDatabase(config.sqliteFile, { synchronous: config.sqliteSynchronous, autoCheckpointPages: config.sqliteAutoCheckpointPages });
+    const options = { synchronous: config.sqliteSynchronous, autoCheckpointPages: config.sqliteAutoCheckpointPages };
+    const db = openSqliteDatabase(config.sqliteFile, options);
+    const readModelsDb = openSqliteDatabase(config.sqliteReadModelsFile, options);
     return {
       eventStore: new SqliteEventStore(db),
       checkpoints: new SqliteCheckpointStore(db),
-      readStore: new SqliteSqlDatabase(db),
+      recordStore: new SqliteSqlDatabase(db),
+      readStore: new SqliteSqlDatabase(readModelsDb),
       close: async () => {
+        readModelsDb.close();
         db.close();
       },
     };
@@ -65,14 +87,15 @@ async function openBackends(config: YixinConfig): Promise<Stores> {
   // An idle connection that breaks (a server restart) is dropped and replaced on the next query;
   // unheard, its error would end the process.
   pool.on('error', (error) => new Logger('PostgreSQL').warn(`idle connection lost: ${error.message}`));
-  const readStore = new PostgresSqlDatabase(pool);
+  const sqlDatabase = new PostgresSqlDatabase(pool);
   if (config.store === 'postgres') {
     await migratePostgresEventStore(pool);
     const eventStore = new PostgresEventStore(pool);
     return {
       eventStore,
       checkpoints: new PostgresCheckpointStore(pool),
-      readStore,
+      recordStore: sqlDatabase,
+      readStore: sqlDatabase,
       close: async () => {
         await eventStore.close();
         await pool.end();
@@ -83,7 +106,8 @@ async function openBackends(config: YixinConfig): Promise<Stores> {
   return {
     eventStore,
     checkpoints: new KurrentDbCheckpointStore(eventStore),
-    readStore,
+    recordStore: sqlDatabase,
+    readStore: sqlDatabase,
     close: async () => {
       await eventStore.close();
       await pool.end();
