@@ -1,6 +1,7 @@
 export * from './event-store';
 export * from './hash-chain';
 export * from './sqlite/sqlite-database';
+export * from './sqlite/background-checkpointer';
 export * from './sqlite/sqlite-event-store';
 export { SqliteGroupCommit, type GroupWriteOptions } from './sqlite/sqlite-group-commit';
 export { migratePostgresEventStore, maxEventsPerAppend } from './postgres/postgres-schema';

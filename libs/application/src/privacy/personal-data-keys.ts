@@ -66,12 +66,15 @@ export class PersonalDataKeys {
     if (current) return this.unwrap(current.key_id, current.wrapped_key!);
     const keyId = randomUUID();
     // Two first complaints of one resident at once: the unique index lets one key win, and both use it.
-    await this.db.batch([
-      {
-        sql: 'INSERT INTO personal_data_keys (key_id, subject_id, wrapped_key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-        params: [keyId, subjectId, JSON.stringify(seal(newKey(), this.masterKey(), dataKeyWrappingContext(keyId))), at],
-      },
-    ]);
+    await this.db.batch(
+      [
+        {
+          sql: 'INSERT INTO personal_data_keys (key_id, subject_id, wrapped_key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          params: [keyId, subjectId, JSON.stringify(seal(newKey(), this.masterKey(), dataKeyWrappingContext(keyId))), at],
+        },
+      ],
+      { coveredByNextAppend: true },
+    );
     const winner = await this.currentRow(subjectId);
     if (!winner) throw new Error(`the key of subject ${subjectId} was erased while it was being created`);
     return this.unwrap(winner.key_id, winner.wrapped_key!);
@@ -88,8 +91,11 @@ export class PersonalDataKeys {
     return (await this.row(keyId)).erased_at ?? undefined;
   }
 
+  /** Before the case's first event, which makes it durable where the log shares this store's database. */
   async recordCase(caseId: string, subjectId: string, keyId: string): Promise<void> {
-    await this.db.batch([{ sql: 'INSERT INTO personal_data_cases (case_id, subject_id, key_id) VALUES (?, ?, ?)', params: [caseId, subjectId, keyId] }]);
+    await this.db.batch([{ sql: 'INSERT INTO personal_data_cases (case_id, subject_id, key_id) VALUES (?, ?, ?)', params: [caseId, subjectId, keyId] }], {
+      coveredByNextAppend: true,
+    });
   }
 
   async casesOf(subjectId: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import {
+  BackgroundCheckpointer,
   KurrentDbCheckpointStore,
   KurrentDbEventStore,
   migratePostgresEventStore,
@@ -68,12 +69,17 @@ async function openBackends(config: YixinConfig): Promise<Stores> {
     const options = { synchronous: config.sqliteSynchronous, autoCheckpointPages: config.sqliteAutoCheckpointPages };
     const db = openSqliteDatabase(config.sqliteFile, options);
     const readModelsDb = openSqliteDatabase(config.sqliteReadModelsFile, options);
+    const checkpointer =
+      config.sqliteAutoCheckpointPages === 0
+        ? BackgroundCheckpointer.start([config.sqliteFile, config.sqliteReadModelsFile], (failure) => new Logger('SQLite').warn(`WAL checkpoint failed: ${failure}`))
+        : undefined;
     return {
       eventStore: new SqliteEventStore(db),
       checkpoints: new SqliteCheckpointStore(db),
-      recordStore: new SqliteSqlDatabase(db),
+      recordStore: new SqliteSqlDatabase(db, { holdsTheLog: true }),
       readStore: new SqliteSqlDatabase(readModelsDb),
       close: async () => {
+        await checkpointer?.stop();
         readModelsDb.close();
         db.close();
       },
@@ -87,7 +93,7 @@ async function openBackends(config: YixinConfig): Promise<Stores> {
   // An idle connection that breaks (a server restart) is dropped and replaced on the next query;
   // unheard, its error would end the process.
   pool.on('error', (error) => new Logger('PostgreSQL').warn(`idle connection lost: ${error.message}`));
-  const sqlDatabase = new PostgresSqlDatabase(pool);
+  const sqlDatabase = new PostgresSqlDatabase(pool, { holdsTheLog: config.store === 'postgres' });
   if (config.store === 'postgres') {
     await migratePostgresEventStore(pool);
     const eventStore = new PostgresEventStore(pool);

@@ -1,9 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { openSqliteDatabase } from './sqlite-database';
 import { SqliteGroupCommit } from './sqlite-group-commit';
+
+function readlinkOr(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
 
 async function eventually(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
@@ -96,22 +104,22 @@ describe('SqliteGroupCommit', () => {
   });
 
   it('commits every group at NORMAL, and syncs the WAL itself for a group with any write that is not rebuildable', async () => {
-    const synced = jest.spyOn(SqliteGroupCommit, 'syncFile');
+    const synced = jest.spyOn(SqliteGroupCommit, 'syncWalFile');
     const readSynchronous = () => synchronousNow();
     expect(await group.write(readSynchronous, { rebuildable: true })).toBe(1);
     expect(synced).not.toHaveBeenCalled();
     const mixed = await Promise.all([group.write(readSynchronous, { rebuildable: true }), group.write(insert('a'))]);
     expect(mixed).toEqual([1, 1]);
-    expect(synced.mock.calls.map(([path]) => path)).toEqual([join(dir, 'group.sqlite-wal')]);
+    expect(synced.mock.calls.map(([wal]) => wal.path)).toEqual([join(dir, 'group.sqlite-wal')]);
     expect(synchronousNow()).toBe(2);
   });
 
   it('settles a durable write only after an fdatasync begun after its commit; groups committed meanwhile share the next one', async () => {
     const gates: Array<() => void> = [];
-    const realSync = SqliteGroupCommit.syncFile;
-    jest.spyOn(SqliteGroupCommit, 'syncFile').mockImplementation(async (path) => {
+    const realSync = SqliteGroupCommit.syncWalFile;
+    jest.spyOn(SqliteGroupCommit, 'syncWalFile').mockImplementation(async (wal) => {
       await new Promise<void>((release) => gates.push(release));
-      return realSync(path);
+      return realSync(wal);
     });
     const settled: string[] = [];
     const first = group.write(insert('a')).then(() => settled.push('a'));
@@ -134,10 +142,26 @@ describe('SqliteGroupCommit', () => {
     expect(settled).toEqual(['a', 'b', 'c']);
   });
 
+  const onLinux = process.platform === 'linux' ? it : it.skip;
+  onLinux('keeps the WAL open between syncs that follow each other, and closes it a second after the last', async () => {
+    const wal = join(dir, 'group.sqlite-wal');
+    const handlesOfWal = () => readdirSync('/proc/self/fd').filter((fd) => readlinkOr(`/proc/self/fd/${fd}`) === wal).length;
+    await group.write(insert('a'));
+    // SQLite's own descriptor of the WAL, and the one it is synced through.
+    const whileSyncing = handlesOfWal();
+    const synced = jest.spyOn(SqliteGroupCommit, 'syncWalFile');
+    await group.write(insert('b'));
+    await group.write(insert('c'));
+    expect(synced).toHaveBeenCalledTimes(2);
+    expect(handlesOfWal()).toBe(whileSyncing);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(handlesOfWal()).toBe(whileSyncing - 1);
+  });
+
   it('leaves the syncing to SQLite on a connection that is not FULL', async () => {
     const normal = openSqliteDatabase(join(dir, 'normal.sqlite'), { synchronous: 'NORMAL' });
     normal.exec('CREATE TABLE notes (value TEXT)');
-    const synced = jest.spyOn(SqliteGroupCommit, 'syncFile');
+    const synced = jest.spyOn(SqliteGroupCommit, 'syncWalFile');
     await SqliteGroupCommit.of(normal).write(() => normal.prepare("INSERT INTO notes VALUES ('a')").run());
     await SqliteGroupCommit.of(normal).synced();
     expect(synced).not.toHaveBeenCalled();

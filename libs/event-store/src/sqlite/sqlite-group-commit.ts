@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 
@@ -32,19 +32,40 @@ interface SyncWaiter {
   reject(error: unknown): void;
 }
 
-/** fdatasync of a file by name, in libuv's thread pool; nothing to do once it is gone (a WAL is deleted only after a full checkpoint). */
-async function syncFile(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+/** How long the WAL stays open after a sync: syncs that follow each other closely skip opening it again. */
+const WAL_IDLE_CLOSE_MS = 1000;
+
+/**
+ * A connection's WAL, synced by fdatasync in libuv's thread pool, through a handle kept open while
+ * syncs follow each other (opening and closing it each time cost two more trips through the pool).
+ * The handle cannot outlive the file it names: SQLite deletes a WAL only when its last connection
+ * closes, and this one stays open while it syncs.
+ */
+export class WalFile {
+  private handle?: Promise<FileHandle>;
+  private idle?: NodeJS.Timeout;
+
+  constructor(readonly path: string) {}
+
+  /** Syncs one at a time; nothing to do once the file is gone (a WAL is deleted only after a full checkpoint). */
+  async sync(): Promise<void> {
+    clearTimeout(this.idle);
+    try {
+      const handle = await (this.handle ??= open(this.path, 'r'));
+      await handle.datasync();
+    } catch (error) {
+      this.close();
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    } finally {
+      this.idle = setTimeout(() => this.close(), WAL_IDLE_CLOSE_MS).unref();
+    }
   }
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
+
+  private close(): void {
+    clearTimeout(this.idle);
+    const handle = this.handle;
+    this.handle = undefined;
+    void handle?.then((opened) => opened.close()).catch(() => undefined);
   }
 }
 
@@ -75,7 +96,7 @@ async function syncFile(path: string): Promise<void> {
 export class SqliteGroupCommit {
   private static readonly groups = new WeakMap<Database.Database, SqliteGroupCommit>();
   /** What syncing the WAL runs; its unit test watches it. */
-  static syncFile: (path: string) => Promise<void> = syncFile;
+  static syncWalFile: (wal: WalFile) => Promise<void> = (wal) => wal.sync();
   private queued: QueuedWrite[] = [];
   /** When the waiting group first found the lock taken; undefined while nobody waits. */
   private lockWaitSince?: number;
@@ -85,7 +106,7 @@ export class SqliteGroupCommit {
   /** How long a group may wait for another connection's write lock: the connection's busy timeout. */
   private readonly lockWaitLimitMs: number;
   /** The WAL this connection syncs itself, after committing at NORMAL; undefined where SQLite syncs at commit. */
-  private readonly walFile?: string;
+  private readonly walFile?: WalFile;
   private syncing = false;
   /** Waiting for the next fdatasync: begun after what they wait for was committed. */
   private waitingForSync: SyncWaiter[] = [];
@@ -97,7 +118,7 @@ export class SqliteGroupCommit {
     this.synchronous = db.pragma('synchronous', { simple: true }) as number;
     this.lockWaitLimitMs = db.pragma('busy_timeout', { simple: true }) as number;
     const syncsItself = this.synchronous > 1 && !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal';
-    this.walFile = syncsItself ? `${resolve(db.name)}-wal` : undefined;
+    this.walFile = syncsItself ? new WalFile(`${resolve(db.name)}-wal`) : undefined;
     // Pragmas act when compiled, not when a prepared statement runs: they go through exec instead.
     this.statements = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -141,11 +162,11 @@ export class SqliteGroupCommit {
     });
   }
 
-  private syncWal(walFile: string): void {
+  private syncWal(walFile: WalFile): void {
     const waiting = this.waitingForSync;
     this.waitingForSync = [];
     this.syncing = true;
-    SqliteGroupCommit.syncFile(walFile)
+    SqliteGroupCommit.syncWalFile(walFile)
       .then(
         () => waiting.forEach((waiter) => waiter.resolve()),
         (error: unknown) => waiting.forEach((waiter) => waiter.reject(error)),
