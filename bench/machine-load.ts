@@ -81,11 +81,14 @@ export function measureMachineLoad(named: () => Record<string, number | undefine
       };
       const benchTree = descendantsOf(process.pid, after);
       const ours: Record<string, number> = {};
+      const roots = Object.entries(named()).filter((entry): entry is [string, number] => entry[1] !== undefined);
+      const trees = new Map(roots.map(([, pid]) => [pid, descendantsOf(pid, after)]));
       let namedTrees = new Set<number>();
-      for (const [name, pid] of Object.entries(named())) {
-        if (pid === undefined) continue;
-        const tree = descendantsOf(pid, after);
-        ours[name] = used(tree);
+      for (const [name, pid] of roots) {
+        const tree = trees.get(pid)!;
+        // A named process started by another (the worker by the server) counts for itself only.
+        const nestedTrees = roots.filter(([, other]) => other !== pid && tree.has(other)).map(([, other]) => trees.get(other)!);
+        ours[name] = used(new Set([...tree].filter((member) => !nestedTrees.some((nested) => nested.has(member)))));
         namedTrees = new Set([...namedTrees, ...tree]);
       }
       ours.bench = used(new Set([...benchTree].filter((pid) => !namedTrees.has(pid))));

@@ -66,12 +66,12 @@ async function dropReadModels(recordStore: SqlDatabase): Promise<void> {
 
 async function openBackends(config: YixinConfig): Promise<Stores> {
   if (config.store === 'sqlite') {
-    const options = { synchronous: config.sqliteSynchronous, autoCheckpointPages: config.sqliteAutoCheckpointPages };
-    const db = openSqliteDatabase(config.sqliteFile, options);
-    const readModelsDb = openSqliteDatabase(config.sqliteReadModelsFile, options);
+    const db = openSqliteDatabase(config.sqliteFile, { synchronous: config.sqliteSynchronous, autoCheckpointPages: config.sqliteAutoCheckpointPages });
+    // Only projections write here, in the back office: their commits may checkpoint it themselves.
+    const readModelsDb = openSqliteDatabase(config.sqliteReadModelsFile, { synchronous: config.sqliteSynchronous });
     const checkpointer =
       config.sqliteAutoCheckpointPages === 0
-        ? BackgroundCheckpointer.start([config.sqliteFile, config.sqliteReadModelsFile], (failure) => new Logger('SQLite').warn(`WAL checkpoint failed: ${failure}`))
+        ? BackgroundCheckpointer.start(config.sqliteFile, (failure) => new Logger('SQLite').warn(`WAL checkpoint failed: ${failure}`))
         : undefined;
     return {
       eventStore: new SqliteEventStore(db),

@@ -41,7 +41,7 @@ describe('BackgroundCheckpointer', () => {
     insertRows(2000);
     const databaseBefore = sizeOf(file);
     const walBefore = sizeOf(`${file}-wal`);
-    const checkpointer = BackgroundCheckpointer.start([file], (failure) => {
+    const checkpointer = BackgroundCheckpointer.start(file, (failure) => {
       throw new Error(failure);
     });
     try {
@@ -60,7 +60,7 @@ describe('BackgroundCheckpointer', () => {
 
   it('tells of a checkpoint it cannot make, and stops when asked', async () => {
     const failures: string[] = [];
-    const checkpointer = BackgroundCheckpointer.start([join(dir, 'missing.sqlite')], (failure) => failures.push(failure));
+    const checkpointer = BackgroundCheckpointer.start(join(dir, 'missing.sqlite'), (failure) => failures.push(failure));
     await eventually(() => failures.length > 0);
     expect(failures).toEqual([expect.stringMatching(/unable to open database file/)]);
     await checkpointer.stop();
