@@ -38,8 +38,8 @@ const WAL_IDLE_CLOSE_MS = 1000;
 /**
  * A connection's WAL, synced by fdatasync in libuv's thread pool, through a handle kept open while
  * syncs follow each other (opening and closing it each time cost two more trips through the pool).
- * The handle cannot outlive the file it names: SQLite deletes a WAL only when its last connection
- * closes, and this one stays open while it syncs.
+ * The handle names the file SQLite writes for as long as the connection is open: SQLite deletes a
+ * WAL only when its last connection closes, and a new connection gets a WalFile of its own.
  */
 export class WalFile {
   private handle?: Promise<FileHandle>;
