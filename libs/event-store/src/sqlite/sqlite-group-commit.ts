@@ -4,10 +4,10 @@ import type Database from 'better-sqlite3';
 
 export interface GroupWriteOptions {
   /**
-   * What a crash may lose because it is rebuilt from the log (a read model with its checkpoint, in
-   * the same write). A group of only such writes commits without waiting for the disk
-   * (synchronous=NORMAL): a power loss may undo it, never tear it, and the next durable commit
-   * syncs it along with its own.
+   * What a crash may lose: a read model with its checkpoint, rebuilt from the log, or a write that
+   * a later durable write to the same file makes durable (SqlWriteOptions.coveredByNextAppend). A
+   * group of only such writes commits without waiting for the disk (synchronous=NORMAL): a power
+   * loss may undo it, never tear it, and the next durable commit syncs it along with its own.
    */
   rebuildable?: boolean;
 }
