@@ -18,9 +18,6 @@ RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production
-# A young generation of 64 MB (V8's default: 16): a request's objects die young instead of being
-# promoted and collected again by a full GC (docs/performance.md, "The fourth round").
-ENV NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
