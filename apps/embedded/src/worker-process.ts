@@ -1,14 +1,22 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LoggerService } from '@nestjs/common';
+import { serveLogWrites } from '../../../libs/event-store/src';
+import type { Stores } from '../../../libs/application/src';
+import { WRITES_THROUGH_PARENT_ARGUMENT } from '../../worker/src/log-writes';
 import { runAsBackOffice } from './back-office-priority';
 
 const RESTART_DELAY_MS = 1000;
+
+type LogStores = Pick<Stores, 'eventStore' | 'checkpoints'>;
 
 /**
  * The worker (Temporal worker, bridge, projections) of the embedded system, in a child process
  * beside the API: on separate cores, the back office catching up never holds up a filing, and it
  * is the same worker that runs on its own at scale. It runs at the back office's lower CPU priority.
  * A worker that dies is started again; it resumes from its checkpoints.
+ *
+ * On SQLite this process is the one writer of the log's file: the worker's appends and checkpoints
+ * come over the IPC channel and are made with the API's stores (see SqliteLogWriter).
  */
 export class WorkerProcess {
   private child: ChildProcess | undefined;
@@ -19,14 +27,16 @@ export class WorkerProcess {
     private readonly env: NodeJS.ProcessEnv,
     private readonly logger: LoggerService,
     private readonly output: 'inherit' | number,
+    private readonly logStores: LogStores | undefined,
   ) {}
 
   /**
    * Forks apps/worker/src/main with `env` as its whole configuration; resolves once it has started.
-   * Its log goes to this process's stdout and stderr, or to the file descriptor `output`.
+   * Its log goes to this process's stdout and stderr, or to the file descriptor `output`. With
+   * `logStores` (the log on SQLite), the worker's writes to the log's file are made with them.
    */
-  static async start(env: NodeJS.ProcessEnv, logger: LoggerService, output: 'inherit' | number = 'inherit'): Promise<WorkerProcess> {
-    const worker = new WorkerProcess(env, logger, output);
+  static async start(env: NodeJS.ProcessEnv, logger: LoggerService, output: 'inherit' | number, logStores?: LogStores): Promise<WorkerProcess> {
+    const worker = new WorkerProcess(env, logger, output, logStores);
     await worker.spawn();
     return worker;
   }
@@ -47,8 +57,10 @@ export class WorkerProcess {
 
   private spawn(): Promise<void> {
     // Forked with this process's execArgv: from the TypeScript sources, the child loads them the same way.
-    const child = fork(require.resolve('../../worker/src/main'), [], { env: this.env, stdio: ['ignore', this.output, this.output, 'ipc'] });
+    const args = this.logStores ? [WRITES_THROUGH_PARENT_ARGUMENT] : [];
+    const child = fork(require.resolve('../../worker/src/main'), args, { env: this.env, stdio: ['ignore', this.output, this.output, 'ipc'] });
     this.child = child;
+    if (this.logStores) serveLogWrites(child, this.logStores.eventStore, this.logStores.checkpoints);
     child.once('exit', (code, signal) => {
       if (this.stopping) return;
       this.logger.error(`the worker process exited (${signal ?? `code ${code}`}); starting it again in ${RESTART_DELAY_MS} ms`, undefined, 'WorkerProcess');

@@ -22,7 +22,7 @@ import { PersonalDataReadLog } from './privacy/personal-data-reads';
 import { PersonalDataService } from './privacy/personal-data.service';
 import { ErasePersonalDataHandler } from './privacy/privacy.commands';
 import { GetPersonalDataReadsHandler } from './privacy/privacy.queries';
-import { openStores, type Stores } from './read-store/stores';
+import { openStores, type StoreOptions, type Stores } from './read-store/stores';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, RECORD_STORE, STORES } from './store.tokens';
 
 /** Closes the stores last, after every subscriber stopped in its onModuleDestroy. */
@@ -52,7 +52,7 @@ function loadCaseClock(config: YixinConfig): CaseClock {
  */
 @Module({})
 export class ApplicationModule {
-  static forRoot(config: YixinConfig): DynamicModule {
+  static forRoot(config: YixinConfig, storeOptions: StoreOptions = {}): DynamicModule {
     return {
       module: ApplicationModule,
       global: true,
@@ -62,7 +62,7 @@ export class ApplicationModule {
         { provide: Metrics, useFactory: () => new Metrics() },
         CommandMetering,
         { provide: CASE_CLOCK, useFactory: () => loadCaseClock(config) },
-        { provide: STORES, useFactory: () => openStores(config) },
+        { provide: STORES, useFactory: () => openStores(config, storeOptions) },
         {
           provide: EVENT_STORE,
           inject: [STORES, Metrics],

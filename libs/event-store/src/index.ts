@@ -3,6 +3,7 @@ export * from './hash-chain';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/background-checkpointer';
 export * from './sqlite/sqlite-event-store';
+export * from './sqlite/sqlite-log-writer';
 export { SqliteGroupCommit, type GroupWriteOptions } from './sqlite/sqlite-group-commit';
 export { migratePostgresEventStore, maxEventsPerAppend } from './postgres/postgres-schema';
 export {

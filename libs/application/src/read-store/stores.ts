@@ -11,6 +11,7 @@ import {
   SqliteCheckpointStore,
   SqliteEventStore,
   type CheckpointStore,
+  type SqliteLogWriter,
   type EventStore,
 } from '../../../event-store/src';
 import type { YixinConfig } from '../config';
@@ -41,8 +42,13 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export async function openStores(config: YixinConfig): Promise<Stores> {
-  const stores = await openBackends(config);
+export interface StoreOptions {
+  /** On SQLite, the process that makes this one's writes to the log's file (see SqliteLogWriter). */
+  logWriter?: SqliteLogWriter;
+}
+
+export async function openStores(config: YixinConfig, options: StoreOptions = {}): Promise<Stores> {
+  const stores = await openBackends(config, options);
   const { recordStore, readStore } = stores;
   await recordStore.executeScript([DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA].join(';\n'));
   await addUserAccessColumns(recordStore);
@@ -64,7 +70,7 @@ async function dropReadModels(recordStore: SqlDatabase): Promise<void> {
   await recordStore.executeScript(tables.map((table) => `DROP TABLE IF EXISTS ${table}`).join(';\n'));
 }
 
-async function openBackends(config: YixinConfig): Promise<Stores> {
+async function openBackends(config: YixinConfig, { logWriter }: StoreOptions): Promise<Stores> {
   if (config.store === 'sqlite') {
     const db = openSqliteDatabase(config.sqliteFile, { synchronous: config.sqliteSynchronous, autoCheckpointPages: config.sqliteAutoCheckpointPages });
     // Only projections write here, in the back office: their commits may checkpoint it themselves.
@@ -74,8 +80,8 @@ async function openBackends(config: YixinConfig): Promise<Stores> {
         ? BackgroundCheckpointer.start(config.sqliteFile, (failure) => new Logger('SQLite').warn(`WAL checkpoint failed: ${failure}`))
         : undefined;
     return {
-      eventStore: new SqliteEventStore(db),
-      checkpoints: new SqliteCheckpointStore(db),
+      eventStore: new SqliteEventStore(db, { writer: logWriter }),
+      checkpoints: new SqliteCheckpointStore(db, logWriter),
       recordStore: new SqliteSqlDatabase(db, { holdsTheLog: true }),
       readStore: new SqliteSqlDatabase(readModelsDb),
       close: async () => {

@@ -1,36 +1,74 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
-import { alterOneByteOfJson, describeEventStoreContract, event } from '../contract/event-store.contract';
+import Database from 'better-sqlite3';
+import { alterOneByteOfJson, describeEventStoreContract, event, type EventStoreUnderTest } from '../contract/event-store.contract';
 import { openSqliteDatabase } from './sqlite-database';
 import { SqliteCheckpointStore, SqliteEventStore } from './sqlite-event-store';
 import { SqliteGroupCommit } from './sqlite-group-commit';
+import { IpcLogWriter } from './sqlite-log-writer';
 
-describeEventStoreContract('SQLite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yixin-event-store-'));
-  const filename = join(dir, 'log.sqlite');
-  const db = openSqliteDatabase(filename);
-  // Polls often: appends by writer processes reach this process only through polling.
-  const store = new SqliteEventStore(db, { pollIntervalMs: 10 });
+/** Changes the stored log behind the store's back, as the contract's tamper-evidence tests ask. */
+function tamperWith(db: Database.Database): EventStoreUnderTest['tamper'] {
   const changeOne = (sql: string, ...parameters: unknown[]) => {
     const { changes } = db.prepare(sql).run(...parameters);
     if (changes !== 1) throw new Error(`expected to change one row, changed ${changes}`);
   };
   return {
-    store,
-    checkpoints: new SqliteCheckpointStore(db),
-    tamper: {
-      async alterOneByteOfData(eventId) {
-        const { data } = db.prepare('SELECT data FROM events WHERE event_id = ?').get(eventId) as { data: string };
-        changeOne('UPDATE events SET data = ? WHERE event_id = ?', alterOneByteOfJson(data), eventId);
-      },
-      async deleteEvent(eventId) {
-        changeOne('DELETE FROM events WHERE event_id = ?', eventId);
-      },
+    async alterOneByteOfData(eventId) {
+      const { data } = db.prepare('SELECT data FROM events WHERE event_id = ?').get(eventId) as { data: string };
+      changeOne('UPDATE events SET data = ? WHERE event_id = ?', alterOneByteOfJson(data), eventId);
     },
+    async deleteEvent(eventId) {
+      changeOne('DELETE FROM events WHERE event_id = ?', eventId);
+    },
+  };
+}
+
+describeEventStoreContract('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yixin-event-store-'));
+  const filename = join(dir, 'log.sqlite');
+  const db = openSqliteDatabase(filename);
+  return {
+    // Polls often: appends by writer processes reach this process only through polling.
+    store: new SqliteEventStore(db, { pollIntervalMs: 10 }),
+    checkpoints: new SqliteCheckpointStore(db),
+    tamper: tamperWith(db),
     writerProcess: { openerModule: join(__dirname, '__fixtures__', 'open-sqlite-store.ts'), openerArgument: filename },
     async dispose() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+const registerTs = join(__dirname, '..', '..', '..', '..', 'test', 'support', 'register-ts.js');
+
+// The worker of `npm start`: its writes made by the API process, the file's one writer.
+describeEventStoreContract('SQLite, written through another process', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yixin-event-store-'));
+  const filename = join(dir, 'log.sqlite');
+  const writerProcess = fork(join(__dirname, '__fixtures__', 'serve-sqlite-writes.ts'), [filename], {
+    execArgv: ['-r', registerTs],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await once(writerProcess, 'message');
+  // Read-only: a write this process tried to make itself would fail.
+  const db = new Database(filename, { readonly: true });
+  db.pragma('synchronous = FULL');
+  const writer = new IpcLogWriter(writerProcess);
+  const tamperDb = openSqliteDatabase(filename);
+  return {
+    store: new SqliteEventStore(db, { pollIntervalMs: 10, writer }),
+    checkpoints: new SqliteCheckpointStore(db, writer),
+    tamper: tamperWith(tamperDb),
+    async dispose() {
+      const exited = once(writerProcess, 'exit');
+      writerProcess.disconnect();
+      await exited;
+      tamperDb.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },

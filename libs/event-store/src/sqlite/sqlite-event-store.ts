@@ -30,6 +30,7 @@ import {
 import { runSubscription, WakeSignal } from '../subscription';
 import { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
 import { SqliteGroupCommit } from './sqlite-group-commit';
+import type { SqliteLogWriter } from './sqlite-log-writer';
 
 export interface SqliteEventStoreOptions {
   /**
@@ -38,6 +39,8 @@ export interface SqliteEventStoreOptions {
    * way, and a look that finds nothing is one index probe.
    */
   pollIntervalMs?: number;
+  /** Where this store's appends are made, if not on its own connection: the file's one writer (see SqliteLogWriter). */
+  writer?: SqliteLogWriter;
 }
 
 /**
@@ -89,12 +92,14 @@ export class SqliteEventStore implements EventStore {
     (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult
   >;
   private readonly groupCommit: SqliteGroupCommit;
+  private readonly writer?: SqliteLogWriter;
 
   constructor(
     private readonly db: Database.Database,
     options: SqliteEventStoreOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 25;
+    this.writer = options.writer;
     this.notificationKey = db.memory ? db.name : resolve(db.name);
     db.exec(schema);
     this.selectById = db.prepare('SELECT * FROM events WHERE event_id = ?');
@@ -138,7 +143,9 @@ export class SqliteEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     assertAppendable(streamId, events);
-    const result = await this.groupCommit.write(() => this.appendTransaction(streamId, events, expected));
+    const result = this.writer
+      ? await this.writer.append(streamId, events, expected)
+      : await this.groupCommit.write(() => this.appendTransaction(streamId, events, expected));
     if (result.written) {
       appendNotifier.emit(this.notificationKey);
     }
@@ -226,13 +233,16 @@ export function ensureCheckpointTable(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL)');
 }
 
-/** Checkpoints in the same SQLite database as the log (and the read models), never closed by this class. */
+/**
+ * Checkpoints in the same SQLite database as the log (and the read models), never closed by this
+ * class; saved by `writer` where the file has one writer in another process.
+ */
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly selectPosition: Database.Statement<[string], { position: number }>;
   private readonly upsertPosition: Database.Statement<[string, number]>;
   private readonly groupCommit: SqliteGroupCommit;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, private readonly writer?: SqliteLogWriter) {
     ensureCheckpointTable(db);
     this.selectPosition = db.prepare('SELECT position FROM checkpoints WHERE name = ?');
     this.upsertPosition = db.prepare(
@@ -246,6 +256,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async save(name: string, position: number): Promise<void> {
+    if (this.writer) return this.writer.saveCheckpoint(name, position);
     await this.groupCommit.write(() => this.upsertPosition.run(name, position));
   }
 }

@@ -1,0 +1,11 @@
+import { IpcLogWriter, type SqliteLogWriter } from '../../../libs/event-store/src';
+
+/** How the embedded system forks the worker: its writes to the log's SQLite file go through the API process, the file's one writer. */
+export const WRITES_THROUGH_PARENT_ARGUMENT = '--log-writes-through-parent';
+
+/** The writer this worker process was started to write the log's file through, if any. */
+export function parentLogWriter(): SqliteLogWriter | undefined {
+  if (!process.argv.includes(WRITES_THROUGH_PARENT_ARGUMENT)) return undefined;
+  if (!process.send) throw new Error(`${WRITES_THROUGH_PARENT_ARGUMENT} needs an IPC channel to the parent process (child_process.fork)`);
+  return new IpcLogWriter(process as NodeJS.Process & Required<Pick<NodeJS.Process, 'send'>>);
+}
