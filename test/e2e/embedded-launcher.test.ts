@@ -43,29 +43,42 @@ function isAlive(pid: number): boolean {
   }
 }
 
+interface Launcher {
+  process: ChildProcess;
+  api: ApiClient;
+  /** Everything it printed so far. */
+  output(): string;
+}
+
 /**
  * `npm start` as users run it (apps/embedded/src/main.ts, here from the sources): the API in the
  * launcher's process and the worker in a child process, on one SQLite file, beside a Temporal
  * server (the test's, through TEMPORAL_ADDRESS).
  */
+async function startLauncher(temporalAddress: string): Promise<Launcher> {
+  const port = await pickFreePort();
+  const launched = spawn(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/embedded/src/main.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...testEnvironment(temporaryDirectory(), temporalAddress, { PORT: String(port) }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  launched.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  launched.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await eventually(() => (output.includes('yixin is running') ? true : undefined), 'the launcher to say it is running', 60_000);
+  return { process: launched, api: new ApiClient(`http://127.0.0.1:${port}`), output: () => output };
+}
+
 describe('the embedded launcher of npm start', () => {
   let temporal: TemporalDevServer;
   let launcher: ChildProcess;
   let api: ApiClient;
-  let output = '';
+  let launched: Launcher;
 
   beforeAll(async () => {
     temporal = await startTestTemporal();
-    const port = await pickFreePort();
-    launcher = spawn(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/embedded/src/main.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, ...testEnvironment(temporaryDirectory(), temporal.address, { PORT: String(port) }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    launcher.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    launcher.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await eventually(() => (output.includes('yixin is running') ? true : undefined), 'the launcher to say it is running', 60_000);
-    api = new ApiClient(`http://127.0.0.1:${port}`);
+    launched = await startLauncher(temporal.address);
+    ({ process: launcher, api } = launched);
   }, 90_000);
 
   afterAll(async () => {
@@ -101,7 +114,7 @@ describe('the embedded launcher of npm start', () => {
     process.kill(worker, 'SIGKILL');
     const restarted = await eventually(() => childrenOf(launcher.pid!).find((pid) => pid !== worker), 'a new worker process', 30_000);
     expect(isAlive(worker)).toBe(false);
-    expect(output).toMatch(/the worker process exited \(SIGKILL\)/);
+    expect(launched.output()).toMatch(/the worker process exited \(SIGKILL\)/);
     expect(isAlive(restarted)).toBe(true);
     await fileAndSeeInInbox();
   }, 120_000);
@@ -113,4 +126,12 @@ describe('the embedded launcher of npm start', () => {
     expect(code).toBe(0);
     await eventually(() => (isAlive(worker) ? undefined : true), 'the worker process to end', 30_000);
   }, 60_000);
+
+  it('a worker whose API process was killed stops too: it writes the log only through that process', async () => {
+    const other = await startLauncher(temporal.address);
+    const [worker] = childrenOf(other.process.pid!);
+    other.process.kill('SIGKILL');
+    await once(other.process, 'exit');
+    await eventually(() => (isAlive(worker) ? undefined : true), 'the orphaned worker process to end', 30_000);
+  }, 120_000);
 });
