@@ -18,6 +18,9 @@ RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production
+# V8's helper threads (garbage collection) sized to the cores, one fewer than there are, instead of
+# node's fixed four: on a small machine they took the API's core (docs/performance.md, "The fifth round").
+ENV NODE_OPTIONS=--v8-pool-size=0
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules

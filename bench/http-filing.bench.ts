@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -41,10 +42,18 @@ interface LoadRun {
   load: MachineLoad;
 }
 
+/** The options `npm start` gives node for the API's process (package.json), which every server here runs with too. */
+function npmStartNodeOptions(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const options = /\bnode ((?:--\S+ )*)dist\/apps\/embedded\/src\/main\.js/.exec(scripts.start)?.[1];
+  if (options === undefined) throw new Error(`npm start no longer runs node dist/apps/embedded/src/main.js: ${scripts.start}`);
+  return options.split(' ').filter(Boolean);
+}
+
 /** Runs `bench/filing-server.ts kind` in a process of its own and waits until it listens. */
 async function startFilingServer(kind: 'ours' | 'api' | 'bare', env: FilingServerEnvironment): Promise<FilingServer> {
   const child = fork(join(__dirname, 'filing-server.ts'), [kind], {
-    execArgv: ['-r', require.resolve('../test/support/register-ts.js'), ...(CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR] : [])],
+    execArgv: [...npmStartNodeOptions(), '-r', require.resolve('../test/support/register-ts.js'), ...(CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR] : [])],
     env: { ...process.env, ...env },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -269,7 +278,7 @@ export const httpFiling: Benchmark = {
         unit: 'req/s',
         baseline: { name: bareName('req/s'), value: bare.max.requestsPerSecond },
         target: '≥ 0.5× baseline',
-        note: `${perDrain(ours.max, ours.maxDrain)}; ours ${ours.max.failures}, bare ${bare.max.failures}; ComplaintFiled JSON ${ours.rowBytes} B (ours), ${bare.rowBytes} B (bare); synchronous=${SYNCHRONOUS}; write rate limit raised to ${WRITES_PER_MINUTE}/min`,
+        note: `${perDrain(ours.max, ours.maxDrain)}; ours ${ours.max.failures}, bare ${bare.max.failures}; ComplaintFiled JSON ${ours.rowBytes} B (ours), ${bare.rowBytes} B (bare); synchronous=${SYNCHRONOUS}; write rate limit raised to ${WRITES_PER_MINUTE}/min; both servers run node ${npmStartNodeOptions().join(' ') || 'without options'}, as npm start does`,
       },
       { name: `p50 at max (${maxSetting})`, value: ours.max.p50, unit: 'ms', baseline: { name: bareName('p50'), value: bare.max.p50 } },
       { name: `p99 at max (${maxSetting})`, value: ours.max.p99, unit: 'ms', baseline: { name: bareName('p99'), value: bare.max.p99 }, note: loads(ours.max, bare.max) },
