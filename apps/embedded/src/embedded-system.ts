@@ -19,7 +19,8 @@ export interface EmbeddedSystem {
  * the one writer of the log's file: the worker's appends are made through it.
  */
 export async function startEmbeddedSystem(env: NodeJS.ProcessEnv, logger: LoggerService, workerOutput: 'inherit' | number = 'inherit'): Promise<EmbeddedSystem> {
-  // Checkpointing the WAL (copying it into the file) is the worker's, so that no filing waits for it.
+  // No commit of the API checkpoints the WAL (copies it into the file): a thread of its own does
+  // (BackgroundCheckpointer), so that no filing waits for it.
   const config = loadConfig({ ...env, SQLITE_AUTO_CHECKPOINT: '0' });
   const api = await createApiApp(config, { logger });
   const logStores = config.store === 'sqlite' ? api.get<Stores>(STORES) : undefined;

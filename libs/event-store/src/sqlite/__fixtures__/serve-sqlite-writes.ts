@@ -1,6 +1,6 @@
 import { openSqliteDatabase } from '../sqlite-database';
 import { SqliteCheckpointStore, SqliteEventStore } from '../sqlite-event-store';
-import { serveLogWrites } from '../sqlite-log-writer';
+import { serveLogWrites, type IpcChannel } from '../sqlite-log-writer';
 
 /**
  * The one writer of a log file, in a process of its own as the API of `npm start` is for its
@@ -9,7 +9,7 @@ import { serveLogWrites } from '../sqlite-log-writer';
  *   node -r test/support/register-ts.js serve-sqlite-writes.ts <file>
  */
 const db = openSqliteDatabase(process.argv[2]);
-serveLogWrites(process as Parameters<typeof serveLogWrites>[0], new SqliteEventStore(db), new SqliteCheckpointStore(db));
+serveLogWrites(process as IpcChannel, new SqliteEventStore(db), new SqliteCheckpointStore(db));
 process.on('disconnect', () => {
   db.close();
   process.exit(0);
