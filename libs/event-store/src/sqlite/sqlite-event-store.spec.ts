@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { openSqliteDatabase } from './sqlite-database';
 import { SqliteCheckpointStore, SqliteEventStore } from './sqlite-event-store';
 import { SqliteGroupCommit } from './sqlite-group-commit';
 import { IpcLogWriter } from './sqlite-log-writer';
+import { startLogWriterProcess } from './__fixtures__/log-writer-process';
 
 /** Changes the stored log behind the store's back, as the contract's tamper-evidence tests ask. */
 function tamperWith(db: Database.Database): EventStoreUnderTest['tamper'] {
@@ -44,17 +44,11 @@ describeEventStoreContract('SQLite', async () => {
   };
 });
 
-const registerTs = join(__dirname, '..', '..', '..', '..', 'test', 'support', 'register-ts.js');
-
 // The worker of `npm start`: its writes made by the API process, the file's one writer.
 describeEventStoreContract('SQLite, written through another process', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yixin-event-store-'));
   const filename = join(dir, 'log.sqlite');
-  const writerProcess = fork(join(__dirname, '__fixtures__', 'serve-sqlite-writes.ts'), [filename], {
-    execArgv: ['-r', registerTs],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await once(writerProcess, 'message');
+  const writerProcess = await startLogWriterProcess(filename);
   // Read-only: a write this process tried to make itself would fail.
   const db = new Database(filename, { readonly: true });
   db.pragma('synchronous = FULL');

@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +6,7 @@ import Database from 'better-sqlite3';
 import { event } from '../contract/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
 import { IpcLogWriter } from './sqlite-log-writer';
-
-const registerTs = join(__dirname, '..', '..', '..', '..', 'test', 'support', 'register-ts.js');
+import { startLogWriterProcess } from './__fixtures__/log-writer-process';
 
 // What the contract suite cannot show: the writer process going away.
 describe('appends through the log file’s writer process', () => {
@@ -19,11 +17,7 @@ describe('appends through the log file’s writer process', () => {
 
   it('once the writer process is gone, an append is refused with that reason and nothing is written', async () => {
     const filename = join(dir, 'log.sqlite');
-    const writerProcess = fork(join(__dirname, '__fixtures__', 'serve-sqlite-writes.ts'), [filename], {
-      execArgv: ['-r', registerTs],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    await once(writerProcess, 'message');
+    const writerProcess = await startLogWriterProcess(filename);
     const db = new Database(filename, { readonly: true });
     const store = new SqliteEventStore(db, { writer: new IpcLogWriter(writerProcess) });
     try {
