@@ -1,6 +1,6 @@
 import { IdempotencyStore } from '../../libs/application/src';
 import type { EventStore } from '../../libs/event-store/src';
-import { requestFingerprint } from '../../apps/api/src/idempotency/idempotency.interceptor';
+import { requestFingerprint } from '../../apps/api/src/idempotency/idempotency.guard';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { caseEventTypes, E2E_BACKENDS, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 
@@ -11,6 +11,7 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
   let store: EventStore;
   let staff: { token: string; userId: string };
   let otherStaff: string;
+  let communityAdmin: string;
   /** One complaint, sent again and again: the retries must be byte for byte the same request. */
   const complaint = sampleComplaint();
 
@@ -19,9 +20,9 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
 
   beforeAll(async () => {
     // No Temporal: filing only appends to the log.
-    e2e = await startE2eApp({ process: 'api', backend, users: { otherStaff: 'staff.hushan' } });
+    e2e = await startE2eApp({ process: 'api', backend, users: { otherStaff: 'staff.hushan', communityAdmin: 'admin.xiangyuan' } });
     ({ api, store } = e2e);
-    otherStaff = e2e.tokens.otherStaff;
+    ({ otherStaff, communityAdmin } = e2e.tokens);
     const login = await api.request('POST', '/auth/login', undefined, { username: 'staff.xiangyuan', password: 'yixin-demo' });
     staff = { token: login.body.accessToken, userId: login.body.userId };
   });
@@ -38,6 +39,7 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get('content-type')).toBe(first.headers.get('content-type'));
     expect(await logLength(store)).toBe(afterFirst);
     expect(await caseEventTypes(store, first.body.caseId)).toEqual(['ComplaintFiled']);
 
@@ -47,6 +49,24 @@ describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {
     expect(reorderedRetry.status).toBe(201);
     expect(reorderedRetry.body.caseId).toBe(first.body.caseId);
     expect(await logLength(store)).toBe(afterFirst);
+  });
+
+  it('replays the answers of other writes too, with a body or without (204)', async () => {
+    const user = { username: 'grid.idempotent.xiangyuan', displayName: '网格员', role: 'community_staff', password: 'Grid-member-2026' };
+    const created = await api.request('POST', '/admin/users', communityAdmin, user, { 'Idempotency-Key': 'new-grid-member' });
+    const createdAgain = await api.request('POST', '/admin/users', communityAdmin, user, { 'Idempotency-Key': 'new-grid-member' });
+    expect([created.status, createdAgain.status]).toEqual([201, 201]);
+    expect(createdAgain.headers.get('idempotent-replayed')).toBe('true');
+    expect(createdAgain.body).toEqual(created.body);
+
+    const reset = () =>
+      api.request('POST', `/admin/users/${user.username}/password`, communityAdmin, { password: 'Grid-member-2027' }, { 'Idempotency-Key': 'reset-grid-member' });
+    const first = await reset();
+    const retry = await reset();
+    expect([first.status, retry.status]).toEqual([204, 204]);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect((await api.request('POST', '/auth/login', undefined, { username: user.username, password: 'Grid-member-2027' })).status).toBe(200);
   });
 
   it('refuses the key sent with another body with 422 in the API’s error format, and appends nothing', async () => {

@@ -44,7 +44,7 @@ export function ApiSignedIn() {
 }
 
 /**
- * What the global guards, the body parser and the idempotency interceptor may answer to any
+ * What the global guards, the body parser and the idempotency keys may answer to any
  * authenticated POST, PATCH or DELETE, besides the route's own refusals.
  */
 export function ApiAuthenticatedWrite() {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -15,7 +15,7 @@ import { CasesController } from './cases/cases.controller';
 import { SupervisionController } from './cases/supervision.controller';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyGuard } from './idempotency/idempotency.guard';
 import { MetricsController } from './observability/metrics.controller';
 import { Open311Module } from './open311/open311.module';
 import { PrivacyModule } from './privacy/privacy.module';
@@ -61,10 +61,10 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     AttachmentsController,
   ],
   providers: [
-    // Global guards run in this order: the rate limit needs the user the AuthGuard found.
+    // Global guards run in this order: the rate limit and the idempotency keys need the user the AuthGuard found.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    { provide: APP_GUARD, useClass: IdempotencyGuard },
     IdempotencyStore,
     DependencyHealth,
     TokenRevocation,

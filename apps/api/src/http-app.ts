@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Metrics, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { DomainErrorFilter } from './domain-error.filter';
+import { StoredAnswerFilter } from './idempotency/idempotency.guard';
 import { trackRequests } from './observability/request-tracking';
 
 /** How every request body and query is validated (batch filing validates each of its complaints the same way). */
@@ -30,7 +31,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   app.use(answerBodyErrorsInApiFormat);
   app.use(refuseObjectPrototypeKeys);
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new DomainErrorFilter(), new StoredAnswerFilter());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -22,7 +22,8 @@ const PURGE_EVERY_MS = 60 * 60_000;
 export type IdempotencyClaim =
   /** The key is ours: run the request, then complete or release it. */
   | { kind: 'claimed' }
-  | { kind: 'completed'; statusCode: number; body: unknown }
+  /** `body`: the JSON text of the answer, null if it had none. */
+  | { kind: 'completed'; statusCode: number; body: string | null }
   | { kind: 'in_flight' }
   /** The key was used for a request with another method, path or body. */
   | { kind: 'other_request' };
@@ -77,15 +78,16 @@ export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
     if (!row) return { kind: 'in_flight' };
     if (row.fingerprint !== fingerprint) return { kind: 'other_request' };
     if (row.status_code === null) return { kind: 'in_flight' };
-    return { kind: 'completed', statusCode: Number(row.status_code), body: JSON.parse(row.response_json ?? 'null') };
+    return { kind: 'completed', statusCode: Number(row.status_code), body: row.response_json };
   }
 
-  async complete(userId: string, key: string, statusCode: number, body: unknown): Promise<void> {
+  /** `body`: the JSON text of the answer as it was sent, null if it had none. */
+  async complete(userId: string, key: string, statusCode: number, body: string | null): Promise<void> {
     await this.db.batch([
       {
         sql: `UPDATE idempotency_keys SET status_code = ?, response_json = ?, expires_at = ?
               WHERE user_id = ? AND idempotency_key = ? AND status_code IS NULL`,
-        params: [statusCode, JSON.stringify(body ?? null), Date.now() + this.ttlMs, userId, key],
+        params: [statusCode, body, Date.now() + this.ttlMs, userId, key],
       },
     ]);
   }
