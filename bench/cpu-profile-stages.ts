@@ -36,7 +36,7 @@ const STAGES: Array<[string, (stack: CallFrame[]) => boolean]> = [
   ['JWT verification (jsonwebtoken)', anyFrame((_, where) => where === 'jsonwebtoken' || where === '@nestjs/jwt' || where === 'jws')],
   ['writes to sockets (HTTP answers, gRPC)', anyFrame(({ functionName }) => functionName === 'writev' || functionName === 'writeBuffers')],
   ['validation (ValidationPipe, class-validator/transformer)', anyFrame(({ functionName }, where) => (functionName === 'transform' && where === '@nestjs/common') || where.startsWith('class-'))],
-  ['rate limit', anyFrame((_, where) => where === '@nestjs/throttler')],
+  ['rate limit', anyFrame((_, where) => where.includes('rate-limit'))],
   ['bridge: signalWithStart to Temporal', anyFrame((_, where) => where.includes('case-bridge') || where.includes('delivery-window') || where === '@temporalio/client')],
   ['worker: activities (commands of the workflow)', anyFrame((_, where) => where.includes('case-activities'))],
   ['worker: Temporal SDK (activations, polling)', anyFrame((_, where) => where.startsWith('@temporalio/'))],

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { IdempotencyStore, TokenRevocation, UserAdministration, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { AdminUsersController } from './admin/admin-users.controller';
@@ -19,7 +18,7 @@ import { IdempotencyGuard } from './idempotency/idempotency.guard';
 import { MetricsController } from './observability/metrics.controller';
 import { Open311Module } from './open311/open311.module';
 import { PrivacyModule } from './privacy/privacy.module';
-import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit';
+import { RateLimitGuard } from './rate-limit/rate-limit';
 import { RatesController } from './rates/rates.controller';
 
 /**
@@ -42,7 +41,6 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
-    ThrottlerModule.forRootAsync({ inject: [YIXIN_CONFIG], useFactory: rateLimitOptions }),
     // DependencyHealth logs why a dependency is down; terminus would only repeat it.
     TerminusModule.forRoot({ logger: false }),
     Open311Module,
