@@ -45,6 +45,17 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
     expect(canonicalJson(value)).toBe('{"list":[null,null],"when":"2026-11-29T00:00:00.000Z"}');
   });
+
+  it('agrees with JSON on functions, symbols and values that turn themselves into JSON', () => {
+    const value = {
+      call: () => 1,
+      list: [() => 1, Symbol('s'), -0, 1e21, '\u2028 \ud800 "'],
+      gone: { toJSON: () => undefined },
+      replaced: { toJSON: () => ({ z: 1, a: [new Date(0)] }) },
+    };
+    expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
+    expect(canonicalJson(value)).toBe('{"list":[null,null,0,1e+21,"\u2028 \\ud800 \\""],"replaced":{"a":["1970-01-01T00:00:00.000Z"],"z":1}}');
+  });
 });
 
 describe('computeEventHash', () => {

@@ -39,23 +39,25 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+// Loops and concatenation rather than map, flatMap and join: this runs for every event appended and verified.
 function serialize(value: unknown): string | undefined {
   const plain = hasToJson(value) ? value.toJSON() : value;
+  if (plain === null || typeof plain !== 'object') {
+    // JSON.stringify is typed as returning string, but yields undefined for undefined, functions and symbols.
+    return JSON.stringify(plain) as string | undefined;
+  }
   if (Array.isArray(plain)) {
-    return `[${plain.map((item) => serialize(item) ?? 'null').join(',')}]`;
+    let items = '';
+    for (let index = 0; index < plain.length; index++) items += `${index === 0 ? '' : ','}${serialize(plain[index]) ?? 'null'}`;
+    return `[${items}]`;
   }
-  if (plain !== null && typeof plain === 'object') {
-    const record = plain as Record<string, unknown>;
-    const members = Object.keys(record)
-      .sort()
-      .flatMap((key) => {
-        const member = serialize(record[key]);
-        return member === undefined ? [] : [`${JSON.stringify(key)}:${member}`];
-      });
-    return `{${members.join(',')}}`;
+  const record = plain as Record<string, unknown>;
+  let members = '';
+  for (const key of Object.keys(record).sort()) {
+    const member = serialize(record[key]);
+    if (member !== undefined) members += `${members === '' ? '' : ','}${JSON.stringify(key)}:${member}`;
   }
-  // JSON.stringify is typed as returning string, but yields undefined for undefined, functions and symbols.
-  return JSON.stringify(plain) as string | undefined;
+  return `{${members}}`;
 }
 
 function hasToJson(value: unknown): value is { toJSON(): unknown } {
