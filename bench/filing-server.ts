@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createWriteStream, openSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -46,14 +46,12 @@ async function start(kind: string, env: FilingServerEnvironment): Promise<Filing
     SQLITE_SYNCHRONOUS: env.FILING_SERVER_SYNCHRONOUS,
     RATE_LIMIT_WRITES_PER_MINUTE: env.FILING_SERVER_WRITES_PER_MINUTE,
   });
-  // As deployed: one JSON line per request at level info, here into a file.
-  const log = createWriteStream(join(dataDir, `${kind}.log`));
-  const logger = new JsonLogger(logLevelFrom(yixinEnv), (line) => log.write(line));
+  // As deployed: one JSON line per request at level info, on standard output (the benchmark's file).
   if (kind === 'api') {
-    const app = await createApiApp(loadConfig(yixinEnv), { logger });
+    const app = await createApiApp(loadConfig(yixinEnv));
     return { app, close: () => app.close() };
   }
-  const system = await startEmbeddedSystem(yixinEnv, logger, openSync(join(dataDir, 'worker.log'), 'a'));
+  const system = await startEmbeddedSystem(yixinEnv, new JsonLogger(logLevelFrom(yixinEnv)), openSync(join(dataDir, 'worker.log'), 'a'));
   return { app: system.api, workerPid: system.worker.pid, close: () => system.close() };
 }
 

@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -50,9 +50,13 @@ function npmStartNodeOptions(): string[] {
   return options.split(' ').filter(Boolean);
 }
 
-/** Runs `bench/filing-server.ts kind` in a process of its own and waits until it listens. */
+/**
+ * Runs `bench/filing-server.ts kind` in a process of its own and waits until it listens. Its
+ * standard output, where a deployed API writes its log, goes to a file of the data directory.
+ */
 async function startFilingServer(kind: 'ours' | 'api' | 'bare', env: FilingServerEnvironment): Promise<FilingServer> {
   const child = fork(join(__dirname, 'filing-server.ts'), [kind], {
+    stdio: ['ignore', openSync(join(env.FILING_SERVER_DATA_DIR, `${kind}.log`), 'a'), 'inherit', 'ipc'],
     execArgv: [...npmStartNodeOptions(), '-r', require.resolve('../test/support/register-ts.js'), ...(CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR] : [])],
     env: { ...process.env, ...env },
   });
