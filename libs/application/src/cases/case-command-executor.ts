@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { CASE_EVENT_SCHEMA_VERSIONS, decideCase, foldCase, type CaseClock, type CaseCommand, type CaseState } from '../../../domain/src';
 import { WrongExpectedRevisionError, type EventStore, type NewEvent } from '../../../event-store/src';
 import { CASE_CLOCK, EVENT_STORE } from '../store.tokens';
-import { caseStreamId, eventIdFor, readCaseStream, toCaseEvent } from './case-stream';
+import { caseStreamId, eventIdFor, readCaseStream, timeOrderedUuid, toCaseEvent } from './case-stream';
 
 export interface CaseCommandResult {
   caseId: string;
@@ -40,7 +39,7 @@ export class CaseCommandExecutor {
     command: CaseCommand,
     options: { commandId?: string; causationId?: string; complete?: (command: CaseCommand, state: CaseState) => CaseCommand } = {},
   ): Promise<CaseCommandResult> {
-    const commandId = options.commandId ?? randomUUID();
+    const commandId = options.commandId ?? timeOrderedUuid();
     const streamId = caseStreamId(command.caseId);
     // A filing names a case id just made: there is nothing to read, and the append expects no stream.
     const history = command.type === 'FileComplaint' ? [] : await readCaseStream(this.store, command.caseId);

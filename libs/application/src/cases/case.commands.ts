@@ -1,6 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import {
   DomainError,
   foldCase,
@@ -22,7 +21,7 @@ import type { EventStore } from '../../../event-store/src';
 import { EVENT_STORE, READ_STORE } from '../store.tokens';
 import { mayReadCase } from './case-access';
 import { CaseCommandExecutor, ConcurrentCaseUpdateError, type CaseCommandResult } from './case-command-executor';
-import { readCaseStream, toCaseEvent } from './case-stream';
+import { readCaseStream, timeOrderedUuid, toCaseEvent } from './case-stream';
 
 /** A complaint as staff take it down: the resident's name, phone and unit in clear, not yet encrypted. */
 export type ComplaintForm = Omit<FileComplaint['complaint'], 'personalData' | 'location'> & {
@@ -89,7 +88,7 @@ export class FileComplaintHandler implements ICommandHandler<FileComplaintComman
         building: location.building,
         category: complaint.category,
       })) ?? openCaseAtPlace;
-    const caseId = randomUUID();
+    const caseId = timeOrderedUuid();
     // Encrypted before the domain decides: the domain, the log and the workflow only ever hold the ciphertext.
     const personalData = await this.personalData.encryptForCase(caseId, { ...resident, ...(unit === undefined ? {} : { unit }) }, at);
     return this.executor.execute({
