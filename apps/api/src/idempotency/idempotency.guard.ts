@@ -86,7 +86,8 @@ export class IdempotencyGuard implements CanActivate {
   /**
    * Every answer, the route's or an error's, is sent through `send` (Express's `json` ends there
    * with the JSON text): the key is completed or released before the answer leaves, so that a
-   * client that has it and retries finds the key settled.
+   * client that has it and retries finds the key settled. Writes answer JSON or nothing; any
+   * other answer would not be stored, and its key would be released.
    */
   private recordAnswer(response: IdempotentResponse, userId: string, key: string): void {
     const send = response.send;
