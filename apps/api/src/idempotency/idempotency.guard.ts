@@ -13,6 +13,7 @@ import {
 import { createHash } from 'node:crypto';
 import { IdempotencyStore } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
+import { canonicalJson } from '../../../../libs/event-store/src';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -135,13 +136,4 @@ function isMultipart(request: IdempotentRequest): boolean {
 /** Equal for the same method, path and body, whatever the order of the body's keys. */
 export function requestFingerprint(request: Pick<IdempotentRequest, 'method' | 'originalUrl' | 'body'>): string {
   return createHash('sha256').update(canonicalJson([request.method, request.originalUrl, request.body ?? null])).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([name, item]) => `${JSON.stringify(name)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
