@@ -209,6 +209,40 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
     expect((await view(staff, closedCase)).body.resident).toEqual({ erased: true });
   });
 
+  it('erases only the cases of the caller’s community, and answers the same whether or not the resident has cases elsewhere', async () => {
+    // The attack: staff of 湖山 file a throwaway case with the phone of a resident of 湘源, then ask for the erasure.
+    const phone = '13911110007';
+    const residentsCase = await fileAndDispatch(complaintOf('郑阿姨', phone));
+    const inHushan = (name: string, residentPhone: string): ComplaintForm => ({
+      ...complaintOf(name, residentPhone),
+      location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢', unit: UNIT },
+    });
+    const throwaway = await api.request('POST', '/cases', otherStaff, inHushan('郑阿姨', phone));
+    expect(throwaway.status).toBe(201);
+    const hushanOnly = await api.request('POST', '/cases', otherStaff, inHushan('冯先生', '13911110008'));
+    expect(hushanOnly.status).toBe(201);
+
+    const erased = await api.request('POST', '/privacy/erasure', otherStaff, { phone });
+    const erasedWithoutCasesElsewhere = await api.request('POST', '/privacy/erasure', otherStaff, { phone: '13911110008' });
+    for (const answer of [erased, erasedWithoutCasesElsewhere]) {
+      expect({ status: answer.status, body: answer.body }).toEqual({
+        status: 200,
+        body: { subjectId: expect.stringMatching(/^[0-9a-f]{64}$/), casesAffected: 1, erasuresRecorded: 1 },
+      });
+    }
+    expect((await view(otherStaff, throwaway.body.caseId)).body.resident).toEqual({ erased: true });
+
+    // 湘源's case is 湘源's to erase: untouched, its resident still read in full by those who need her.
+    expect(await caseEventTypes(store, residentsCase)).not.toContain('PersonalDataErased');
+    expect((await view(staff, residentsCase)).body.resident).toEqual({ name: '郑阿姨', phone, masked: false });
+    expect((await view(company, residentsCase)).body.resident).toEqual({ name: '郑阿姨', phone, masked: false });
+    expect((await firstHistoryEntry(residentsCase)).personalData).toMatchObject({ erased: false });
+
+    const erasedAtHome = await api.request('POST', '/privacy/erasure', staff, { phone });
+    expect(erasedAtHome.body).toEqual({ subjectId: erased.body.subjectId, casesAffected: 1, erasuresRecorded: 1 });
+    expect((await view(staff, residentsCase)).body.resident).toEqual({ erased: true });
+  });
+
   it('refuses an erasure that matches no case of the caller’s community, from other roles, and without exactly one of phone or subjectId', async () => {
     const phone = '13911110006';
     const caseId = await fileAndDispatch(complaintOf('吴先生', phone));

@@ -24,7 +24,7 @@ export class ErasureRequestDto {
 
 export class ErasureResponse implements ErasureResult {
   @ApiProperty() subjectId!: string;
-  @ApiProperty({ description: 'the resident’s cases whose personal data no one can read any more' }) casesAffected!: number;
+  @ApiProperty({ description: 'the resident’s cases of the caller’s community, whose personal data no one can read any more' }) casesAffected!: number;
   @ApiProperty({ description: 'PersonalDataErased events appended by this request (0 when it was erased before)' }) erasuresRecorded!: number;
 }
 
@@ -37,8 +37,8 @@ export class PrivacyController {
   @Post('erasure')
   @HttpCode(200)
   @Roles('community_staff')
-  @ApiOperation({ summary: 'erase a resident’s name, phone and unit from all their cases, at their request' })
-  @ApiOkResponse({ type: ErasureResponse, description: 'the resident’s data key is deleted; each of their cases records the erasure' })
+  @ApiOperation({ summary: 'erase a resident’s name, phone and unit from the cases of the caller’s community, at their request' })
+  @ApiOkResponse({ type: ErasureResponse, description: 'the resident’s data key of the caller’s community is deleted; each of those cases records the erasure' })
   @ApiErrors(400)
   @ApiError(404, 'no case of the caller’s community holds encrypted personal data of this resident')
   @ApiError(409, 'another command changed one of the resident’s cases while the erasure was recorded: send it again')

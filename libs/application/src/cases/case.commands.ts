@@ -90,7 +90,7 @@ export class FileComplaintHandler implements ICommandHandler<FileComplaintComman
       })) ?? openCaseAtPlace;
     const caseId = timeOrderedUuid();
     // Encrypted before the domain decides: the domain, the log and the workflow only ever hold the ciphertext.
-    const personalData = await this.personalData.encryptForCase(caseId, { ...resident, ...(unit === undefined ? {} : { unit }) }, at);
+    const personalData = await this.personalData.encryptForCase(caseId, location.communityId, { ...resident, ...(unit === undefined ? {} : { unit }) }, at);
     return this.executor.execute({
       type: 'FileComplaint',
       caseId,

@@ -6,7 +6,7 @@ import { openSqliteDatabase } from '../../../event-store/src';
 import type { YixinConfig } from '../config';
 import { SqliteSqlDatabase, type SqlDatabase } from '../read-store/sql-database';
 import { rotateMasterKey } from './master-key-rotation';
-import { PERSONAL_DATA_KEYS_SCHEMA, PersonalDataKeys } from './personal-data-keys';
+import { createPersonalDataKeyTables, PersonalDataKeys } from './personal-data-keys';
 
 const AT = '2026-03-02T00:30:00.000Z';
 const LATER = '2026-03-20T02:00:00.000Z';
@@ -22,7 +22,7 @@ describe('rotateMasterKey', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'yixin-rotation-'));
     db = new SqliteSqlDatabase(openSqliteDatabase(join(dir, 'read.sqlite')));
-    await db.executeScript(PERSONAL_DATA_KEYS_SCHEMA);
+    await createPersonalDataKeyTables(db);
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,10 +44,10 @@ describe('rotateMasterKey', () => {
   async function residents() {
     const keys = keysUnder(oldKey);
     const [wang, li, zhao] = await Promise.all(['13800000000', '13900000000', '13700000000'].map((phone) => keys.subjectIdOf(phone)));
-    const wangKey = await keys.currentKeyOf(wang, AT);
-    const liKey = await keys.currentKeyOf(li, AT);
-    const zhaoKey = await keys.currentKeyOf(zhao, AT);
-    await keys.erase(zhao, LATER);
+    const wangKey = await keys.currentKeyOf(wang, 'xiangyuan', AT);
+    const liKey = await keys.currentKeyOf(li, 'xiangyuan', AT);
+    const zhaoKey = await keys.currentKeyOf(zhao, 'xiangyuan', AT);
+    await keys.erase(zhaoKey.keyId, LATER);
     return { wang, wangKey, liKey, zhaoKey };
   }
 
@@ -62,7 +62,7 @@ describe('rotateMasterKey', () => {
     expect(await rotated.dataKey(wangKey.keyId)).toEqual(wangKey);
     expect(await rotated.dataKey(liKey.keyId)).toEqual(liKey);
     expect(await rotated.dataKey(zhaoKey.keyId)).toEqual({ keyId: zhaoKey.keyId, erasedAt: LATER });
-    expect(await rotated.currentKeyOf(wang, LATER)).toEqual(wangKey);
+    expect(await rotated.currentKeyOf(wang, 'xiangyuan', LATER)).toEqual(wangKey);
 
     await expect(keysUnder(oldKey).checkMasterKey()).rejects.toThrow(/does not open the keys/);
     await expect(keysUnder(oldKey).dataKey(wangKey.keyId)).rejects.toThrow(/does not open the keys/);
@@ -103,9 +103,9 @@ describe('rotateMasterKey', () => {
   });
 
   it('leaves erased a key erased while the keys were being rewrapped', async () => {
-    const { wang, wangKey } = await residents();
+    const { wangKey } = await residents();
     const erasingMeanwhile = withBatch(async (statements) => {
-      await keysUnder(oldKey).erase(wang, LATER);
+      await keysUnder(oldKey).erase(wangKey.keyId, LATER);
       await db.batch(statements);
     });
     expect(await rotateMasterKey(erasingMeanwhile, oldKey, newKey)).toEqual({ rewrapped: 2, alreadyUnderNewKey: 0, erased: 2 });
@@ -116,7 +116,7 @@ describe('rotateMasterKey', () => {
     await residents();
     let newResident: { keyId: string; key: Buffer } | undefined;
     const apiStillRunning = withBatch(async (statements) => {
-      newResident = await keysUnder(oldKey).currentKeyOf('subject-of-a-new-resident', LATER);
+      newResident = await keysUnder(oldKey).currentKeyOf('subject-of-a-new-resident', 'xiangyuan', LATER);
       await db.batch(statements);
     });
     await expect(rotateMasterKey(apiStillRunning, oldKey, newKey)).rejects.toThrow(

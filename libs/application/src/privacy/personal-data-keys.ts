@@ -9,23 +9,26 @@ import { newKey, open, pseudonymOf, seal, type Sealed } from './personal-data-cr
  * The keys of residents' personal data. Not a projection: nothing in the log can rebuild them, and
  * losing them erases every resident's data. Back them up with the record store (docs/privacy.md).
  *
- * - personal_data_keys: one data key per resident (subject) at a time, wrapped under the master key.
+ * - personal_data_keys: one data key per resident (subject) and community at a time, wrapped under
+ *   the master key. Per community because a community erases only its own cases (docs/privacy.md):
+ *   a key shared with another community's cases could not be deleted without erasing those too.
+ *   Keys made before then have no community and may open cases of several communities.
  *   Erasure deletes the wrapped key and keeps the row, so that the data reads as erased rather than
  *   as lost, and a second erasure finds what the first did. A resident who files again afterwards
- *   gets a new key: at most one key per subject is not erased.
+ *   gets a new key: at most one key per subject and community is not erased.
  * - personal_data_cases: which cases hold a subject's data, written before the case's first event, so
  *   that an erasure finds them all at once (a case whose filing was refused is skipped then).
  * - personal_data_secrets: the key of residents' pseudonyms, wrapped under the master key like the
  *   data keys, so that rotating the master key leaves every pseudonym in the log valid.
  */
-export const PERSONAL_DATA_KEYS_SCHEMA = `
+const PERSONAL_DATA_KEYS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS personal_data_keys (
     key_id TEXT PRIMARY KEY,
     subject_id TEXT NOT NULL,
     wrapped_key TEXT,
     created_at TEXT NOT NULL,
-    erased_at TEXT);
-  CREATE UNIQUE INDEX IF NOT EXISTS personal_data_keys_current ON personal_data_keys (subject_id) WHERE erased_at IS NULL;
+    erased_at TEXT,
+    community_id TEXT);
   CREATE TABLE IF NOT EXISTS personal_data_cases (
     case_id TEXT PRIMARY KEY,
     subject_id TEXT NOT NULL,
@@ -34,6 +37,24 @@ export const PERSONAL_DATA_KEYS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS personal_data_secrets (
     name TEXT PRIMARY KEY,
     wrapped_secret TEXT NOT NULL)`;
+
+/** The key tables, on a record store of any age: keys gained their community after the table was first created. */
+export async function createPersonalDataKeyTables(db: SqlDatabase): Promise<void> {
+  await db.executeScript(PERSONAL_DATA_KEYS_SCHEMA);
+  const addCommunity = 'ALTER TABLE personal_data_keys ADD COLUMN community_id TEXT';
+  const currentPerCommunity = [
+    'DROP INDEX IF EXISTS personal_data_keys_current',
+    'CREATE UNIQUE INDEX IF NOT EXISTS personal_data_keys_current_in_community ON personal_data_keys (subject_id, community_id) WHERE erased_at IS NULL',
+  ];
+  if (db.dialect === 'postgres') {
+    // Several processes may start at once; IF NOT EXISTS under the script's lock keeps them from racing.
+    await db.executeScript([addCommunity.replace('ADD COLUMN', 'ADD COLUMN IF NOT EXISTS'), ...currentPerCommunity].join(';\n'));
+    return;
+  }
+  const columns = await db.query<{ name: string }>("SELECT name FROM pragma_table_info('personal_data_keys')");
+  const missing = columns.some((column) => column.name === 'community_id') ? [] : [addCommunity];
+  await db.executeScript([...missing, ...currentPerCommunity].join(';\n'));
+}
 
 const PSEUDONYM_KEY = 'pseudonym-key';
 
@@ -60,22 +81,26 @@ export class PersonalDataKeys {
     return pseudonymOf(phone, await this.loadPseudonymKey());
   }
 
-  /** The resident's key for a new case: the one they have, or a new one on their first case (or first since an erasure). */
-  async currentKeyOf(subjectId: string, at: string): Promise<{ keyId: string; key: Buffer }> {
-    const current = await this.currentRow(subjectId);
+  /**
+   * The resident's key for a new case in the community: the one they have there, or a new one on their
+   * first case there (or first since an erasure there).
+   */
+  async currentKeyOf(subjectId: string, communityId: string, at: string): Promise<{ keyId: string; key: Buffer }> {
+    const current = await this.currentRow(subjectId, communityId);
     if (current) return this.unwrap(current.key_id, current.wrapped_key!);
     const keyId = randomUUID();
     // Two first complaints of one resident at once: the unique index lets one key win, and both use it.
     await this.db.batch(
       [
         {
-          sql: 'INSERT INTO personal_data_keys (key_id, subject_id, wrapped_key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-          params: [keyId, subjectId, JSON.stringify(seal(newKey(), this.masterKey(), dataKeyWrappingContext(keyId))), at],
+          sql: `INSERT INTO personal_data_keys (key_id, subject_id, community_id, wrapped_key, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING`,
+          params: [keyId, subjectId, communityId, JSON.stringify(seal(newKey(), this.masterKey(), dataKeyWrappingContext(keyId))), at],
         },
       ],
       { coveredByNextAppend: true },
     );
-    const winner = await this.currentRow(subjectId);
+    const winner = await this.currentRow(subjectId, communityId);
     if (!winner) throw new Error(`the key of subject ${subjectId} was erased while it was being created`);
     return this.unwrap(winner.key_id, winner.wrapped_key!);
   }
@@ -103,17 +128,23 @@ export class PersonalDataKeys {
     return rows.map((row) => row.case_id);
   }
 
-  /** Deletes the subject's key: the data of each of their cases can no longer be decrypted, by anyone. */
-  async erase(subjectId: string, at: string): Promise<void> {
+  /** The cases whose data the key encrypts. */
+  async casesUnder(keyId: string): Promise<string[]> {
+    const rows = await this.db.query<{ case_id: string }>('SELECT case_id FROM personal_data_cases WHERE key_id = ? ORDER BY case_id', [keyId]);
+    return rows.map((row) => row.case_id);
+  }
+
+  /** Deletes the key: the data of each case under it can no longer be decrypted, by anyone. */
+  async erase(keyId: string, at: string): Promise<void> {
     await this.db.batch([
-      { sql: 'UPDATE personal_data_keys SET wrapped_key = NULL, erased_at = ? WHERE subject_id = ? AND erased_at IS NULL', params: [at, subjectId] },
+      { sql: 'UPDATE personal_data_keys SET wrapped_key = NULL, erased_at = ? WHERE key_id = ? AND erased_at IS NULL', params: [at, keyId] },
     ]);
   }
 
-  private async currentRow(subjectId: string): Promise<KeyRow | undefined> {
+  private async currentRow(subjectId: string, communityId: string): Promise<KeyRow | undefined> {
     const [row] = await this.db.query<KeyRow>(
-      'SELECT key_id, wrapped_key, erased_at FROM personal_data_keys WHERE subject_id = ? AND erased_at IS NULL',
-      [subjectId],
+      'SELECT key_id, wrapped_key, erased_at FROM personal_data_keys WHERE subject_id = ? AND community_id = ? AND erased_at IS NULL',
+      [subjectId, communityId],
     );
     return row;
   }

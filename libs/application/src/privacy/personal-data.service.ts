@@ -44,9 +44,9 @@ export type PersonalDataInEvent =
 export class PersonalDataService {
   constructor(private readonly keys: PersonalDataKeys, private readonly reads: PersonalDataReadLog) {}
 
-  async encryptForCase(caseId: string, personalData: PersonalData, at: string): Promise<EncryptedPersonalData> {
+  async encryptForCase(caseId: string, communityId: string, personalData: PersonalData, at: string): Promise<EncryptedPersonalData> {
     const subjectId = await this.keys.subjectIdOf(personalData.phone);
-    const { keyId, key } = await this.keys.currentKeyOf(subjectId, at);
+    const { keyId, key } = await this.keys.currentKeyOf(subjectId, communityId, at);
     await this.keys.recordCase(caseId, subjectId, keyId);
     const sealed = seal(Buffer.from(JSON.stringify(personalData), 'utf8'), key, dataContext(caseId, subjectId, keyId));
     return { subjectId, keyId, ...sealed };
@@ -60,6 +60,8 @@ export class PersonalDataService {
       await this.reads.record(caseId, { readAt: new Date().toISOString(), reader: viewer, subjectId: null });
       return inFull(recorded.clear);
     }
+    // A key made before keys were per community may still open a case its community erased: the case's own erasure holds.
+    if (state.residentKey?.erasedAt !== undefined) return { resident: { erased: true } };
     if (!mayRead) {
       return { resident: (await this.keys.erasedAt(recorded.keyId)) ? { erased: true } : { masked: true, encrypted: true } };
     }

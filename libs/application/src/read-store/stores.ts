@@ -20,7 +20,7 @@ import { DIRECTORY_SCHEMA } from '../directory/directory.service';
 import { REVOKED_TOKENS_SCHEMA } from '../directory/token-revocation';
 import { addUserAccessColumns } from '../directory/user-access';
 import { IDEMPOTENCY_SCHEMA } from '../idempotency/idempotency-store';
-import { PERSONAL_DATA_KEYS_SCHEMA } from '../privacy/personal-data-keys';
+import { createPersonalDataKeyTables } from '../privacy/personal-data-keys';
 import { PERSONAL_DATA_READS_SCHEMA } from '../privacy/personal-data-reads';
 import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA, PROJECTIONS, resetOutdatedProjections, resetProjectionsAheadOfLog } from '../projections';
 import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlDatabase } from './sql-database';
@@ -52,7 +52,8 @@ export async function openStores(config: YixinConfig, options: StoreOptions = {}
   const { recordStore, readStore } = stores;
   await recordStore.executeScript([DIRECTORY_SCHEMA, IDEMPOTENCY_SCHEMA].join(';\n'));
   await addUserAccessColumns(recordStore);
-  await recordStore.executeScript([REVOKED_TOKENS_SCHEMA, attachmentSchema(recordStore.dialect), PERSONAL_DATA_KEYS_SCHEMA, PERSONAL_DATA_READS_SCHEMA].join(';\n'));
+  await recordStore.executeScript([REVOKED_TOKENS_SCHEMA, attachmentSchema(recordStore.dialect), PERSONAL_DATA_READS_SCHEMA].join(';\n'));
+  await createPersonalDataKeyTables(recordStore);
   if (recordStore !== readStore) await dropReadModels(recordStore);
   await readStore.executeScript([PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA].join(';\n'));
   await resetOutdatedProjections(readStore, PROJECTIONS);

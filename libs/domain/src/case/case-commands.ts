@@ -200,8 +200,8 @@ export interface ReopenCase extends CaseCommandBase {
 }
 
 /**
- * Records on a case that its resident's data key was deleted at their request. The key is shared by
- * all the resident's cases, in whichever community, so the application checks who may ask.
+ * Records on a case that its resident's personal data was erased at their request, by the staff of
+ * the case's community: the application deletes the key it is encrypted under.
  */
 export interface ErasePersonalData extends CaseCommandBase {
   type: 'ErasePersonalData';

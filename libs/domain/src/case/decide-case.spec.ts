@@ -1067,8 +1067,8 @@ describe('ErasePersonalData', () => {
   it('records the erasure on an open case', () => given(filed, dispatched).when(command).then([erased]));
   it('records it on a closed case', () => given(filed, dispatched, signedFor, resolved, closed()).when(command).then([erased]));
   it('records it on a duplicate', () => given(filed, linked).when(command).then([erased]));
-  it('takes it from staff of any community: the resident’s key is shared by all their cases, and the application checks who asks', () =>
-    given(filed).when({ ...command, actor: foreignStaff }).then([erased]));
+  it('refuses staff of another community: each community erases its own cases', () =>
+    given(filed).when({ ...command, actor: foreignStaff }).thenRefused('forbidden', /only staff of community xiangyuan take a resident’s request/));
 
   it('changes nothing else about the case', () => {
     const before = foldCase([filed, dispatched, signedFor]);
@@ -1088,7 +1088,7 @@ describe('ErasePersonalData', () => {
     ['the street', streetOfficer],
     ['the center', center],
     ['an auditor', { userId: 'u-audit', role: 'auditor', organisationId: ids.district } as Actor],
-  ])('refuses %s', (_who, actor) => given(filed).when({ ...command, actor }).thenRefused('forbidden', /only community staff take a resident’s request/));
+  ])('refuses %s', (_who, actor) => given(filed).when({ ...command, actor }).thenRefused('forbidden', /only staff of community xiangyuan take a resident’s request/));
 });
 
 describe('actors outside the case', () => {

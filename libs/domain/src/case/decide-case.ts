@@ -394,7 +394,10 @@ function fileComplaint(command: FileComplaint, state: CaseState): CaseEvent[] {
 }
 
 function erasePersonalData(command: ErasePersonalData, state: CaseState): CaseEvent[] {
-  if (command.actor.role !== 'community_staff') refuse('forbidden', 'only community staff take a resident’s request to erase their personal data');
+  // The community erases the cases it filed; another community's are that community's to erase.
+  if (command.actor.role !== 'community_staff' || command.actor.organisationId !== state.communityId) {
+    refuse('forbidden', `only staff of community ${state.communityId} take a resident’s request to erase the personal data of its cases`);
+  }
   const key = state.residentKey;
   if (!key) refuse('conflict', `case ${state.caseId} was filed before personal data was encrypted: its resident’s data cannot be erased by deleting a key`);
   if (key.subjectId !== command.subjectId) refuse('invalid', `case ${state.caseId} is not a case of resident ${command.subjectId}`);
