@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { EventStore } from '../../libs/event-store/src';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { logLength, sampleComplaint, type ApiClient } from '../support/harness';
@@ -114,5 +115,93 @@ describe('rate limits', () => {
     } finally {
       await stop();
     }
+  });
+});
+
+describe('inputs sized to hurt the server', () => {
+  let e2e: E2eApp;
+  let api: ApiClient;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    e2e = await startE2eApp({
+      process: 'api',
+      env: { HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '1500' },
+      users: { staff: 'staff.xiangyuan', company: 'pc.beichen-aoyuan', street: 'street.officer', council: 'council.property', auditor: 'auditor' },
+    });
+    ({ api, store } = e2e);
+  });
+
+  afterAll(() => e2e?.stop());
+
+  it('answers an offset no store can bind (1e20) with 400 on every list, not 500', async () => {
+    const { staff, company, street, council, auditor } = e2e.tokens;
+    const lists: Array<[string, string]> = [
+      ['/cases?offset=1e20', staff],
+      ['/tasks/inbox?offset=1e20', company],
+      ['/supervision?queue=overdue&offset=1e20', street],
+      ['/councils/agenda?offset=1e20', council],
+    ];
+    for (const [path, token] of lists) {
+      const answer = await api.request('GET', path, token);
+      expect({ path, status: answer.status, body: answer.body }).toEqual({
+        path,
+        status: 400,
+        body: { statusCode: 400, error: 'Bad Request', message: ['offset must not be greater than 10000000'] },
+      });
+    }
+    expect((await api.request('GET', '/cases?offset=10000000', staff)).status).toBe(200);
+    const caseId = (await api.request('POST', '/cases', staff, sampleComplaint())).body.caseId;
+    const revision = await api.request('GET', `/audit/cases/${caseId}/state?revision=1e20`, auditor);
+    expect(revision.status).toBe(400);
+    expect(revision.body.message).toEqual([`revision must not be greater than ${Number.MAX_SAFE_INTEGER}`]);
+  });
+
+  it('refuses a body nested 10,000 levels deep with 400 before anything walks it, signed in or not, and appends nothing', async () => {
+    const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const before = await logLength(store);
+    const message = ['the body nests objects and arrays more than 32 levels deep'];
+    const login = await api.request('POST', '/auth/login', undefined, deep(10_000));
+    expect(login.body).toEqual({ statusCode: 400, error: 'Bad Request', message });
+    const arrays = await api.request('POST', '/auth/login', undefined, `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect([arrays.status, arrays.body.message]).toEqual([400, message]);
+    const filing = await api.request('POST', '/cases', e2e.tokens.staff, deep(10_000), { 'idempotency-key': 'deep-body' });
+    expect(filing.body).toEqual({ statusCode: 400, error: 'Bad Request', message });
+    // Within the limit, a body is validated as usual.
+    const shallow = await api.request('POST', '/auth/login', undefined, deep(31));
+    expect(shallow.status).toBe(400);
+    expect(shallow.body.message).not.toEqual(message);
+    expect(await logLength(store)).toBe(before);
+  });
+
+  /** Sends the request line and headers, then the body a byte every 100 ms; what the server answers, and when it hung up. */
+  function trickle(headers: string, body: string): Promise<{ answer: string; closedAfterMs: number }> {
+    const { hostname, port } = new URL(api.baseUrl);
+    return new Promise((resolve, reject) => {
+      const startedAt = Date.now();
+      let answer = '';
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(headers);
+        let sent = 0;
+        const drip = setInterval(() => (sent < body.length ? socket.write(body[sent++]) : clearInterval(drip)), 100);
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve({ answer, closedAfterMs: Date.now() - startedAt });
+        });
+      });
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('error', reject);
+    });
+  }
+
+  it('cuts off a body sent slowly once HTTP_REQUEST_TIMEOUT_MS has passed, and headers sent slowly after HTTP_HEADERS_TIMEOUT_MS', async () => {
+    const body = JSON.stringify({ username: 'staff.xiangyuan', password: 'yixin-demo' });
+    const slowBody = await trickle(`POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, body);
+    expect(slowBody.answer).toMatch(/^HTTP\/1\.1 408 /);
+    // 1.5 s, found within the server's 1 s check; the body would have taken 5 s.
+    expect(slowBody.closedAfterMs).toBeLessThan(4_000);
+    const slowHeaders = await trickle('GET /health/live HTTP/1.1\r\n', 'Host: x\r\nX-Padding: '.padEnd(100, 'x'));
+    expect(slowHeaders.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(slowHeaders.closedAfterMs).toBeLessThan(4_000);
   });
 });

@@ -2,7 +2,7 @@ import { HttpException, ValidationPipe, type INestApplication, type ValidationPi
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Metrics, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { DomainErrorFilter } from './domain-error.filter';
 import { StoredAnswerFilter } from './idempotency/idempotency.guard';
@@ -22,6 +22,7 @@ export const VALIDATION_OPTIONS: ValidationPipeOptions = {
  */
 export function configureHttpApp(app: INestApplication): INestApplication {
   const config = app.get<YixinConfig>(YIXIN_CONFIG);
+  limitRequestTimes(app.getHttpServer() as Server, config.httpTimeouts);
   app.use(trackRequests(app.get(Metrics)));
   app.use(securityHeaders());
   // Registered before Nest registers its default parsers, which it then skips.
@@ -29,7 +30,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   express.useBodyParser('json', { limit: config.httpBodyLimitBytes });
   express.useBodyParser('urlencoded', { limit: config.httpBodyLimitBytes, extended: true });
   app.use(answerBodyErrorsInApiFormat);
-  app.use(refuseObjectPrototypeKeys);
+  app.use(refuseUnfitBodies);
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   app.useGlobalFilters(new DomainErrorFilter(), new StoredAnswerFilter());
   const document = SwaggerModule.createDocument(
@@ -44,6 +45,19 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/**
+ * Node waits 300 s for a request by default, so a client trickling its body holds a connection and
+ * its buffers that long. Set on the server before it listens, wherever it listens.
+ */
+function limitRequestTimes(server: Server, timeouts: YixinConfig['httpTimeouts']): void {
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = timeouts.requestMs;
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  // Node looks for connections past these limits every 30 s by default, which would add up to 30 s to
+  // each. It reads this when the server starts listening; @types/node knows it only as an option of createServer.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, timeouts.headersMs);
 }
 
 /**
@@ -85,22 +99,38 @@ function answerBodyErrorsInApiFormat(error: unknown, _request: unknown, _respons
 
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The path of the first key in `value` that names an object's prototype machinery, if any. */
-function prototypeKeyIn(value: unknown, path: string, depth = 0): string | undefined {
-  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
-  for (const key of Object.keys(value)) {
-    if (PROTOTYPE_KEYS.has(key)) return `${path}${key}`;
-    const found = prototypeKeyIn((value as Record<string, unknown>)[key], `${path}${key}.`, depth + 1);
-    if (found) return found;
+/**
+ * Deeper than any body the API takes (a batch of complaints nests four levels), and shallow enough
+ * for what reads a body recursively after this check: class-transformer, class-validator, the
+ * canonical JSON of an Idempotency-Key's fingerprint.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * What makes a parsed body unfit to go further, if anything: nesting deeper than MAX_BODY_DEPTH, or
+ * a key that names an object's prototype machinery. Walked with a stack of its own rather than by
+ * recursion, so that no body is too deep to be looked at.
+ */
+function bodyProblem(body: unknown): string | undefined {
+  const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path, depth } = next;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) return `the body nests objects and arrays more than ${MAX_BODY_DEPTH} levels deep`;
+    for (const key of Object.keys(value)) {
+      if (PROTOTYPE_KEYS.has(key)) return `property ${path}${key} should not exist`;
+      pending.push({ value: (value as Record<string, unknown>)[key], path: `${path}${key}.`, depth: depth + 1 });
+    }
   }
   return undefined;
 }
 
 /**
  * class-validator's whitelist does not see keys such as `constructor` (the instance has one from
- * its prototype), so a body carrying them would pass unnoticed: they are refused before any route.
+ * its prototype), so a body carrying them would pass unnoticed; and a body nested thousands of
+ * levels deep would overflow the stack of the first recursive reader. Both are refused before any route.
  */
-function refuseObjectPrototypeKeys(request: { body?: unknown }, _response: unknown, next: (error?: unknown) => void): void {
-  const key = prototypeKeyIn(request.body, '');
-  next(key ? new HttpException(HttpException.createBody([`property ${key} should not exist`], 'Bad Request', 400), 400) : undefined);
+function refuseUnfitBodies(request: { body?: unknown }, _response: unknown, next: (error?: unknown) => void): void {
+  const problem = bodyProblem(request.body);
+  next(problem ? new HttpException(HttpException.createBody([problem], 'Bad Request', 400), 400) : undefined);
 }

@@ -1,6 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { CASE_STREAM_PREFIX, caseIdOfStream, CHECKPOINT_STORE, EVENT_STORE, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import {
+  CASE_STREAM_PREFIX,
+  caseIdOfStream,
+  CHECKPOINT_STORE,
+  EVENT_STORE,
+  temporalConnectionOptions,
+  YIXIN_CONFIG,
+  type YixinConfig,
+} from '../../../libs/application/src';
 import type { CheckpointStore, EventStore, RecordedEvent } from '../../../libs/event-store/src';
 import { caseEventSignal, caseWorkflow } from '../../../workflows/src/case.workflow';
 import { toCaseEventMessage } from './case-activities';
@@ -45,9 +53,9 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async run(): Promise<void> {
-    const { address, namespace } = this.config.temporal;
+    const { namespace } = this.config.temporal;
     // Lazy: connects on first use and again after a failure, so the bridge outlives Temporal outages.
-    this.connection = Connection.lazy({ address });
+    this.connection = Connection.lazy(temporalConnectionOptions(this.config.temporal));
     const client = new Client({ connection: this.connection, namespace });
     let lastFailure = '';
     const onFailure = (event: RecordedEvent) => (error: unknown) => {

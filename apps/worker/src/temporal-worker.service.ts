@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { EVENT_STORE, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import { EVENT_STORE, temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import type { EventStore } from '../../../libs/event-store/src';
 import { createCaseActivities } from './case-activities';
 import { retryUntilStopped, whenAborted } from './retry';
@@ -31,7 +31,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDe
   private async run(): Promise<void> {
     const { address, namespace, taskQueue } = this.config.temporal;
     const connection = await retryUntilStopped(
-      () => NativeConnection.connect({ address }),
+      () => NativeConnection.connect(temporalConnectionOptions(this.config.temporal)),
       this.stopping.signal,
       (error) => this.logger.warn(`Temporal at ${address} not reachable yet: ${String(error)}`),
     );

@@ -30,10 +30,15 @@ export interface YixinConfig {
    * to another process on the same file (npm start's API leaves them to its worker).
    */
   sqliteAutoCheckpointPages: number;
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: { address: string; namespace: string; taskQueue: string; tls?: TemporalTls; apiKey?: string };
   httpPort: number;
   /** The largest request body the API reads; a larger one is answered 413. */
   httpBodyLimitBytes: number;
+  /**
+   * How long the HTTP server waits for a request's headers, for the whole request (body included),
+   * and for the next request on an idle kept-alive connection; a client slower than that is cut off.
+   */
+  httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   /** Logins per client address, and writes per authenticated user, within a minute. */
   rateLimits: { loginsPerMinute: number; writesPerMinute: number };
   /** How long the answer to a request with an Idempotency-Key is kept for its retries. */
@@ -41,6 +46,8 @@ export interface YixinConfig {
   logLevel: LogLevel;
   /** The largest photo accepted as evidence; a larger upload is answered 413. */
   attachmentMaxBytes: number;
+  /** Photos one case takes; bytes one organisation uploads in 24 hours; how long a photo no event cites is kept. */
+  attachmentQuotas: { photosPerCase: number; bytesPerOrganisationPerDay: number; uncitedGraceHours: number };
   /** The API refuses to start without a secret; other processes do not need one. */
   jwt: { secret?: string; expiresInSeconds: number };
   /** Wraps the keys of residents' personal data (docs/privacy.md). The API refuses to start without it; other processes do not need it. */
@@ -60,6 +67,18 @@ export interface RateWeights {
   response: number;
   resolution: number;
   satisfaction: number;
+}
+
+/** TLS to the Temporal frontend: the CA to trust (else the system's), a client certificate for mTLS, the name to expect. */
+export interface TemporalTls {
+  serverRootCACertificate?: Buffer;
+  clientCertPair?: { crt: Buffer; key: Buffer };
+  serverNameOverride?: string;
+}
+
+/** How every process connects to Temporal (client, worker, health check): address, and TLS and API key when configured. */
+export function temporalConnectionOptions({ address, tls, apiKey }: YixinConfig['temporal']): { address: string; tls?: TemporalTls; apiKey?: string } {
+  return { address, ...(tls ? { tls } : {}), ...(apiKey ? { apiKey } : {}) };
 }
 
 export const YIXIN_CONFIG = Symbol('YIXIN_CONFIG');
@@ -90,9 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
       address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
       namespace: env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'yixin-cases',
+      tls: temporalTlsFrom(env),
+      apiKey: env.TEMPORAL_API_KEY || undefined,
     },
     httpPort: Number(env.PORT ?? 3000),
     httpBodyLimitBytes: positiveInteger(env, 'HTTP_BODY_LIMIT_BYTES', 1024 * 1024),
+    httpTimeouts: httpTimeoutsFrom(env),
     rateLimits: {
       loginsPerMinute: positiveInteger(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', 10),
       writesPerMinute: positiveInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 600),
@@ -100,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     idempotencyKeyTtlHours: positiveInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24),
     logLevel: logLevelFrom(env),
     attachmentMaxBytes: positiveInteger(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
+    attachmentQuotas: {
+      photosPerCase: positiveInteger(env, 'ATTACHMENT_MAX_PER_CASE', 100),
+      bytesPerOrganisationPerDay: positiveInteger(env, 'ATTACHMENT_MAX_BYTES_PER_ORGANISATION_PER_DAY', 1024 * 1024 * 1024),
+      uncitedGraceHours: positiveInteger(env, 'ATTACHMENT_UNCITED_GRACE_HOURS', 30 * 24),
+    },
     jwt: { secret: env.JWT_SECRET || undefined, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
     piiMasterKey: env.YIXIN_PII_MASTER_KEY ? parseMasterKey(env.YIXIN_PII_MASTER_KEY) : undefined,
     centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
@@ -126,6 +153,43 @@ export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
   const level = (env.LOG_LEVEL ?? 'info').toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${env.LOG_LEVEL}`);
   return level;
+}
+
+function httpTimeoutsFrom(env: NodeJS.ProcessEnv): YixinConfig['httpTimeouts'] {
+  const timeouts = {
+    headersMs: positiveInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000),
+    requestMs: positiveInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 60_000),
+    keepAliveMs: positiveInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+  };
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (timeouts.headersMs > timeouts.requestMs) throw new Error('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  return timeouts;
+}
+
+/**
+ * TLS for the Temporal connection when any of its variables is set, or an API key is (Temporal
+ * takes API keys over TLS only). Without them the connection is plain, as to the embedded dev server
+ * on 127.0.0.1.
+ */
+function temporalTlsFrom(env: NodeJS.ProcessEnv): TemporalTls | undefined {
+  const read = (name: string) => {
+    const file = env[name];
+    if (!file) return undefined;
+    try {
+      return readFileSync(resolve(file));
+    } catch (error) {
+      throw new Error(`${name} ${file} cannot be read: ${(error as Error).message}`);
+    }
+  };
+  const [crt, key] = [read('TEMPORAL_TLS_CERT_FILE'), read('TEMPORAL_TLS_KEY_FILE')];
+  if (Boolean(crt) !== Boolean(key)) throw new Error('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together: the client certificate and its key');
+  const tls: TemporalTls = {
+    serverRootCACertificate: read('TEMPORAL_TLS_CA_FILE'),
+    clientCertPair: crt && key ? { crt, key } : undefined,
+    serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined,
+  };
+  const wanted = env.TEMPORAL_TLS === 'true' || env.TEMPORAL_API_KEY || Object.values(tls).some((value) => value !== undefined);
+  return wanted ? tls : undefined;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

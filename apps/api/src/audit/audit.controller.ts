@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { EventEmitter, once } from 'node:events';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import {
   ExportEventsQuery,
   GetCaseHistoryQuery,
@@ -28,11 +28,13 @@ export class AsOfQueryDto {
   @IsISO8601({ strict: true })
   at?: string;
 
-  @ApiPropertyOptional({ description: 'a stream revision: the case just after that event' })
+  @ApiPropertyOptional({ description: 'a stream revision: the case just after that event', maximum: Number.MAX_SAFE_INTEGER })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // Beyond it a number is no longer the revision it was written as (1e20 would be taken as some integer).
+  @Max(Number.MAX_SAFE_INTEGER)
   revision?: number;
 }
 

@@ -152,6 +152,12 @@ export class CallBackDto {
   note?: string;
 }
 
+/**
+ * Deeper than any list a caller pages through by hand, and within what every store binds as an
+ * integer (SQLite refuses an OFFSET such as 1e20 that does not fit one).
+ */
+export const MAX_PAGE_OFFSET = 10_000_000;
+
 /** limit and offset, the same on every list. */
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
@@ -162,11 +168,12 @@ export class PageQueryDto {
   @Max(200)
   limit = 50;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: MAX_PAGE_OFFSET })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_PAGE_OFFSET)
   offset = 0;
 }
 

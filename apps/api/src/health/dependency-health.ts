@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Connection } from '@temporalio/client';
-import { STORES, YIXIN_CONFIG, type Stores, type YixinConfig } from '../../../../libs/application/src';
+import { STORES, temporalConnectionOptions, YIXIN_CONFIG, type Stores, type YixinConfig } from '../../../../libs/application/src';
 
 /** A health check answers quickly even when a dependency hangs (a PostgreSQL pool waits for a connection without limit). */
 const PROBE_TIMEOUT_MS = 3000;
@@ -21,7 +21,7 @@ export class DependencyHealth implements OnApplicationShutdown {
   ) {
     // Lazy, so that the API starts while Temporal is unreachable; without the client's retries, so
     // that a probe reports what it finds instead of retrying behind its back past shutdown.
-    this.temporal = Connection.lazy({ address: config.temporal.address, interceptors: [] });
+    this.temporal = Connection.lazy({ ...temporalConnectionOptions(config.temporal), interceptors: [] });
   }
 
   async onApplicationShutdown(): Promise<void> {
