@@ -39,6 +39,14 @@ const RETRY_REFUSED_STEPS = 'retry-refused-steps';
 const REFUSED_STEP_RETRY = '1 hour';
 
 /**
+ * Patch of 2026-12-06: a signal is only news that the case has new events. Whoever reaches
+ * Temporal's port can send any signal, a forged CaseClosed say, so the events applied are read from
+ * the log through an activity; the revisions signalled only say whether there is anything to read.
+ * Runs started before the patch applied what the signals carried, as their histories say they did.
+ */
+const SIGNALS_ARE_HINTS = 'signals-are-hints';
+
+/**
  * Events from before messages carried their schema version were sent already upcast to the
  * versions of that time: ComplaintFiled 2, everything else 1.
  */
@@ -47,10 +55,11 @@ function schemaVersionOf(message: CaseEventMessage): number {
 }
 
 /**
- * The process manager of one case (workflow id = case id). It learns the case's events from
- * signals sent by the bridge, in any order and possibly more than once, folds them with the
- * domain's own `evolveCase`, and asks the domain (`nextCaseStep`) what the center does next:
- * issue a command through an activity, sleep until a deadline, or wait for the next event.
+ * The process manager of one case (workflow id = case id). Signals from the bridge, in any order
+ * and possibly more than once, tell it that the case has new events; it reads them from the log,
+ * folds them with the domain's own `evolveCase`, and asks the domain (`nextCaseStep`) what the
+ * center does next: issue a command through an activity, sleep until a deadline, or wait for the
+ * next event.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState['status']> {
   const { caseId, carried, historyLimit = DEFAULT_HISTORY_LIMIT } = input;
@@ -78,7 +87,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
   };
 
   const catchUp = async (): Promise<void> => {
-    if (apply(received.splice(0))) apply(await readCaseEvents(caseId, appliedRevision + 1));
+    const signalled = received.splice(0);
+    if (patched(SIGNALS_ARE_HINTS)) {
+      if (signalled.some((message) => message.revision > appliedRevision)) apply(await readCaseEvents(caseId, appliedRevision + 1));
+    } else if (apply(signalled)) {
+      apply(await readCaseEvents(caseId, appliedRevision + 1));
+    }
   };
 
   for (;;) {

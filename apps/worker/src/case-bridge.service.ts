@@ -24,7 +24,8 @@ const DELIVERIES_IN_FLIGHT = 32;
  * Carries every case event from the log to its case workflow with signalWithStart
  * (workflow id = case id), at least once: the checkpoint moves only after Temporal has taken
  * the signal, so a case filed while Temporal is down is delivered when it is back. The workflow
- * ignores revisions it has already applied, which makes redelivery harmless. Events the center
+ * ignores revisions it has already applied, which makes redelivery harmless, and takes a signal as
+ * news only: it reads the events themselves from the log, since anyone reaching Temporal can signal. Events the center
  * appended itself are not sent: the workflow got them back from the activity that appended them.
  * Nor are erasures of personal data: they cannot move a case on, and sent to a closed case they
  * would start its finished workflow again. A workflow that misses one fetches it with the next event.
