@@ -354,7 +354,7 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
   });
 
   describe('returned', () => {
-    it('as wrongly routed waits for the community, which re-dispatches it to another company', async () => {
+    it('as wrongly routed waits for the community, which re-dispatches it to another of the compound’s assignees, never to a stranger', async () => {
       const caseId = await file(complaint('water_leak', '地下车库顶板渗水'));
       await untilInInbox(company, caseId);
       await expectRefused(company, caseId, 'task/return', { reason: 'wrongly_routed', note: ' ' }, 400);
@@ -368,24 +368,27 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
       expect(await types(caseId)).toEqual(['ComplaintFiled', 'TaskDispatched', 'TaskReturned']);
       expect((await workflow(caseId).query(caseStateQuery)).state.status).toBe('returned');
 
-      const redispatch = { assignee: { organisationId: 'pc-wocheng-yinxiang', kind: 'property_company' }, reason: '地下车库属卧城印象物业管理范围' };
+      const redispatch = { assignee: { organisationId: 'oc-beichen-aoyuan', kind: 'owners_committee' }, reason: '地下车库属业主共有，由业委会组织维修' };
       await expectRefused(company, caseId, 'task/sign-for', undefined, 409, /cannot be signed for while returned/);
       await expectRefused(company, caseId, 'redispatch', redispatch, 403);
       await expectRefused(streetOfficer, caseId, 'redispatch', redispatch, 403, /handled at the community tier/);
       await expectRefused(staff, caseId, 'redispatch', { assignee: redispatch.assignee }, 400);
-      await expectRefused(staff, caseId, 'redispatch', { ...redispatch, assignee: { organisationId: 'oc-beichen-aoyuan', kind: 'property_company' } }, 400, /not a known property company/);
+      // A company of another compound would read the resident in full: not one of this compound's.
+      const stranger = { ...redispatch, assignee: { organisationId: 'pc-wocheng-yinxiang', kind: 'property_company' } };
+      await expectRefused(staff, caseId, 'redispatch', stranger, 400, /pc-wocheng-yinxiang is not the property company of compound beichen-aoyuan/);
+      await expectRefused(staff, caseId, 'redispatch', { ...redispatch, assignee: { organisationId: 'oc-beichen-aoyuan', kind: 'property_company' } }, 400, /not the property company of compound beichen-aoyuan/);
       await expectDone(staff, caseId, 'redispatch', redispatch, ['TaskDispatched'], 'awaiting_sign_for');
 
       const stream = await events(caseId);
       const [first, second] = [dataOf(stream, 'TaskDispatched', 1), dataOf(stream, 'TaskDispatched', 2)];
-      expect(second).toMatchObject({ origin: 'redispatch', assigneeOrganisationId: 'pc-wocheng-yinxiang', assigneeKind: 'property_company', reason: redispatch.reason });
+      expect(second).toMatchObject({ origin: 'redispatch', assigneeOrganisationId: 'oc-beichen-aoyuan', assigneeKind: 'owners_committee', reason: redispatch.reason });
       expect(second.taskId).not.toBe(first.taskId);
-      await untilInInbox(otherCompany, caseId, (task) => task.taskId === second.taskId);
+      await untilInInbox(ownersCommittee, caseId, (task) => task.taskId === second.taskId);
       expect(await inboxTask(company, caseId)).toBeUndefined();
       expect((await api.request('GET', `/cases/${caseId}`, company)).status).toBe(404);
       await expectRefused(company, caseId, 'task/sign-for', undefined, 404, /does not exist/);
 
-      await signForAndResolve(caseId, otherCompany);
+      await signForAndResolve(caseId, ownersCommittee);
       await callBackSatisfied(caseId);
       await finished('returned-redispatched', caseId, [
         'ComplaintFiled', 'TaskDispatched', 'TaskReturned', 'TaskDispatched', 'TaskSignedFor', 'TaskResolved', 'CallBackRecorded', 'CaseClosed',

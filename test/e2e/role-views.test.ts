@@ -138,7 +138,7 @@ describe.each(E2E_BACKENDS)('role views on %s', (backend) => {
     const users = [
       'staff.xiangyuan', 'staff.hushan', 'staff.xiushui',
       'pc.beichen-aoyuan', 'pc.wocheng-yinxiang', 'pc.jinxiu-huayuan', 'pc.hushan-xinyuan',
-      'oc.hushan-huayuan', 'oc.hushan-xinyuan', 'council.property', 'council.owners',
+      'oc.beichen-aoyuan', 'oc.hushan-huayuan', 'oc.hushan-xinyuan', 'council.property', 'council.owners',
       'street.officer', 'street.beigan', 'district.officer', 'auditor',
     ];
     token = await e2e.login(users);
@@ -481,12 +481,12 @@ describe.each(E2E_BACKENDS)('role views on %s', (backend) => {
       expect(caughtUp).toMatchObject({ event: 'case', data: { status: 'in_progress' } });
       expect(Number(caughtUp.id)).toBeGreaterThan(Number(lastId));
 
-      const other = await open('/tasks/inbox/stream', 'pc.wocheng-yinxiang');
+      const other = await open('/tasks/inbox/stream', 'oc.beichen-aoyuan');
       await other.comment('connected');
-      const redispatch = { assignee: { organisationId: 'pc-wocheng-yinxiang', kind: 'property_company' }, reason: '该楼栋由卧城印象物业代管' };
+      const redispatch = { assignee: { organisationId: 'oc-beichen-aoyuan', kind: 'owners_committee' }, reason: '需业主表决' };
       expect((await api.request('POST', `/cases/${caseId}/redispatch`, token['staff.xiangyuan'], redispatch)).status).toBe(200);
       expect(await resumed.next((message) => message.event === 'removed', 'the task leaving the company')).toMatchObject({ data: { caseId } });
-      await other.next((message) => message.event === 'case' && message.data.caseId === caseId, 'the task arriving at the other company');
+      await other.next((message) => message.event === 'case' && message.data.caseId === caseId, 'the task arriving at the owners’ committee');
     });
 
     it('refuses a stream without a valid token, to other roles, and with a bad Last-Event-ID; takes the token from the query only on streams', async () => {

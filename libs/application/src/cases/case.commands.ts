@@ -9,6 +9,7 @@ import {
   type CaseCommand,
   type CaseLocation,
   type CaseState,
+  type CompoundServices,
   type FileComplaint,
   type Resident,
 } from '../../../domain/src';
@@ -187,17 +188,15 @@ function requireInScope(directory: DirectoryService, command: CaseCommand, state
  */
 function withDirectoryFacts(directory: DirectoryService, command: CaseCommand, state: CaseState): CaseCommand {
   switch (command.type) {
-    case 'RedispatchTask':
     case 'RecordCouncilDecision':
       requireKnownAssignee(directory, command.assignee);
       return command;
     case 'ConveneCouncilSession':
       return { ...command, members: directory.councilMembers(command.actor.organisationId) };
+    case 'RedispatchTask':
     case 'DispatchTask': {
-      const compound = state.compoundId ? directory.findCompound(state.compoundId) : undefined;
-      if (!compound) return command;
-      const { propertyCompanyId, ownersCommitteeId } = compound;
-      return { ...command, compound: { propertyCompanyId, ...(ownersCommitteeId ? { ownersCommitteeId } : {}) } };
+      const compound = servicesOf(directory, state);
+      return compound ? { ...command, compound } : command;
     }
     case 'ReferToCouncil': {
       const councilId = state.compoundId ? directory.findCompound(state.compoundId)?.jurisdiction.councils[command.council] : undefined;
@@ -206,6 +205,13 @@ function withDirectoryFacts(directory: DirectoryService, command: CaseCommand, s
     default:
       return command;
   }
+}
+
+function servicesOf(directory: DirectoryService, state: CaseState): CompoundServices | undefined {
+  const compound = state.compoundId ? directory.findCompound(state.compoundId) : undefined;
+  if (!compound) return undefined;
+  const { propertyCompanyId, ownersCommitteeId } = compound;
+  return { propertyCompanyId, ...(ownersCommitteeId ? { ownersCommitteeId } : {}) };
 }
 
 function requireKnownAssignee(directory: DirectoryService, assignee: Assignee): void {

@@ -65,8 +65,11 @@ export interface DispatchTask extends CaseCommandBase {
 export interface RedispatchTask extends CaseCommandBase {
   type: 'RedispatchTask';
   taskId: string;
+  /** One of those who serve the case's compound. */
   assignee: Assignee;
   reason: string;
+  /** Who serves the compound now, as the directory knows it; without it, those recorded at filing. */
+  compound?: CompoundServices;
 }
 
 export interface SendReminder extends CaseCommandBase {

@@ -6,7 +6,7 @@ import { DomainError } from '../shared/domain-error';
 import * as fixtures from './__fixtures__/case-fixtures';
 import { calendar, CASE_ID, clock, compound, complaint, ids, oneCommandOfEachType, personalData } from './__fixtures__/case-fixtures';
 import { CATEGORY_CODES, URGENCIES } from './category';
-import type { CaseCommand, CaseCommandType } from './case-commands';
+import type { CaseCommand, CaseCommandType, CompoundServices } from './case-commands';
 import {
   CALL_BACK_OUTCOMES,
   CLOSING_REASONS,
@@ -14,6 +14,7 @@ import {
   DEADLINE_KINDS,
   ESCALATION_REASONS,
   RETURN_REASONS,
+  type Assignee,
   type CallBackOutcome,
   type CaseEvent,
   type Deadline,
@@ -81,6 +82,11 @@ const ASSIGNEES = {
   neighbourCompany: { organisationId: ids.neighbourCompany, kind: 'property_company' },
   ownersCommittee: { organisationId: ids.ownersCommittee, kind: 'owners_committee' },
 } as const;
+
+/** The directory as it stands when a task is re-dispatched: a project that took over the compound serves it now. */
+function compoundServing(assignee: Assignee): CompoundServices {
+  return { propertyCompanyId: assignee.kind === 'property_company' ? assignee.organisationId : ids.company, ownersCommitteeId: ids.ownersCommittee };
+}
 
 const actorOf = (...keys: ActorKey[]) => fc.constantFrom(...keys);
 const communityActor = actorOf('staff', 'staff', 'staff', 'staff', 'foreignStaff', 'company');
@@ -240,7 +246,7 @@ function commandOf(spec: CommandSpec, state: CaseState, at: string, taskId: stri
     case 'DispatchTask':
       return { type: 'DispatchTask', ...base, taskId };
     case 'RedispatchTask':
-      return { type: 'RedispatchTask', ...base, taskId, assignee: ASSIGNEES[spec.assignee], reason: spec.reason };
+      return { type: 'RedispatchTask', ...base, taskId, assignee: ASSIGNEES[spec.assignee], reason: spec.reason, compound: compoundServing(ASSIGNEES[spec.assignee]) };
     case 'ConveneCouncilSession':
       return {
         type: 'ConveneCouncilSession',
@@ -309,15 +315,22 @@ function sensibleCommands(state: CaseState, at: string, taskId: string, variant:
       if (variant % 4 === 1) commands.push({ type: 'PauseClock', ...by(variant % 2 ? 'staff' : 'holder'), reason: '等待居民' });
       if (variant % 4 === 2) commands.push({ type: 'ReturnTask', ...by('holder'), reason: RETURN_REASONS[variant % 3], note });
       if (variant % 5 === 0) commands.push({ type: 'ExtendDeadline', ...by('handler'), extension: { workingDays: 2 }, reason: '节假日' });
-      if (variant % 7 === 0) commands.push({ type: 'RedispatchTask', ...by('handler'), taskId, assignee, reason: '改派' });
+      if (variant % 7 === 0) commands.push({ type: 'RedispatchTask', ...by('handler'), taskId, assignee, reason: '改派', compound: compoundServing(assignee) });
       break;
     case 'returned': {
       // Staff mostly try someone who has not returned the case yet.
       const untried = Object.values(ASSIGNEES).find(({ organisationId }) => !state.returnedBy.includes(organisationId)) ?? assignee;
       commands.push(
         { type: 'RejectReturn', ...by('handler'), reason: '确属贵司' },
-        { type: 'RedispatchTask', ...by('handler'), taskId, assignee: untried, reason: '改派' },
-        { type: 'RedispatchTask', ...by('handler'), taskId, assignee: variant % 2 ? untried : assignee, reason: '改派' },
+        { type: 'RedispatchTask', ...by('handler'), taskId, assignee: untried, reason: '改派', compound: compoundServing(untried) },
+        {
+          type: 'RedispatchTask',
+          ...by('handler'),
+          taskId,
+          assignee: variant % 2 ? untried : assignee,
+          reason: '改派',
+          compound: compoundServing(variant % 2 ? untried : assignee),
+        },
       );
       break;
     }

@@ -318,6 +318,8 @@ describe('RedispatchTask', () => {
     taskId: 'task-2',
     assignee: { organisationId: ids.neighbourCompany, kind: 'property_company' },
     reason: '3幢由卧城印象物业托管',
+    // The directory was corrected: the project next door serves the compound now.
+    compound: { propertyCompanyId: ids.neighbourCompany, ownersCommitteeId: ids.ownersCommittee },
   };
   const toNeighbour: TaskDispatched = {
     type: 'TaskDispatched',
@@ -349,6 +351,30 @@ describe('RedispatchTask', () => {
           },
         },
       ]));
+
+  it('gives the task to the compound’s owners’ committee', () =>
+    given(filed, dispatched, signedFor)
+      .when({ ...command, assignee: { organisationId: ids.ownersCommittee, kind: 'owners_committee' } })
+      .then([{ type: 'TaskDispatched', data: { ...toNeighbour.data, assigneeOrganisationId: ids.ownersCommittee, assigneeKind: 'owners_committee' } }]));
+  it('refuses a company that does not serve the compound: it would read the resident in full', () =>
+    given(filed, dispatched, signedFor)
+      .when({ ...command, assignee: { organisationId: ids.otherCompany, kind: 'property_company' } })
+      .thenRefused('invalid', /pc-hushan-huayuan is not the property company of compound beichen-aoyuan/));
+  it('refuses another compound’s owners’ committee', () =>
+    given(filed, dispatched, signedFor)
+      .when({ ...command, assignee: { organisationId: ids.otherOwnersCommittee, kind: 'owners_committee' } })
+      .thenRefused('invalid', /oc-hushan-huayuan is not the owners committee of compound beichen-aoyuan/));
+  it('refuses the compound’s company named as its owners’ committee', () =>
+    given(filed, dispatched, signedFor)
+      .when({ ...command, assignee: { organisationId: ids.company, kind: 'owners_committee' } })
+      .thenRefused('invalid', /pc-beichen-aoyuan is not the owners committee of compound beichen-aoyuan/));
+  it('judges by those who served the compound at filing when the directory no longer knows it', () => {
+    const { compound: _, ...withoutDirectory } = command;
+    given(filed, dispatched, signedFor).when(withoutDirectory).thenRefused('invalid', /pc-wocheng-yinxiang is not the property company of compound beichen-aoyuan/);
+    given(filed, dispatched, signedFor)
+      .when({ ...withoutDirectory, assignee: { organisationId: ids.company, kind: 'property_company' } })
+      .then([{ type: 'TaskDispatched', data: { ...toNeighbour.data, assigneeOrganisationId: ids.company } }]);
+  });
 
   it('refuses a resolved case', () => given(filed, dispatched, signedFor, resolved).when(command).thenRefused('conflict', /cannot be re-dispatched while resolved/));
   it('refuses a duplicate', () => given(filed, linked).when(command).thenRefused('conflict', /cannot be re-dispatched while duplicate/));

@@ -54,6 +54,7 @@ export function decideCase(command: CaseCommand, state: CaseState, clock: CaseCl
       requireStatus(state, ['filed', 'awaiting_sign_for', 'in_progress', 'returned', 'awaiting_redo', 'before_council', 'council_decided'], 're-dispatched');
       requireHandlingTier(actor, state);
       requireText(command.reason, 'a re-dispatch needs a reason');
+      requireServesCompound(command.assignee, command.compound ?? recordedServices(state), state.compoundId!);
       return [
         {
           type: 'TaskDispatched',
@@ -371,10 +372,7 @@ function fileComplaint(command: FileComplaint, state: CaseState): CaseEvent[] {
   requireText(complaint.description, 'a complaint needs a description');
   if (routingOverride) {
     requireText(routingOverride.reason, 'choosing another assignee needs a reason');
-    const compoundsOwn = routingOverride.kind === 'property_company' ? compound.propertyCompanyId : compound.ownersCommitteeId;
-    if (routingOverride.organisationId !== compoundsOwn) {
-      refuse('invalid', `${routingOverride.organisationId} is not the ${routingOverride.kind.replace('_', ' ')} of compound ${compound.id}`);
-    }
+    requireServesCompound(routingOverride, compound, compound.id);
   }
   const filed: CaseEvent = {
     type: 'ComplaintFiled',
@@ -405,11 +403,25 @@ function erasePersonalData(command: ErasePersonalData, state: CaseState): CaseEv
   return [{ type: 'PersonalDataErased', data: { subjectId: key.subjectId, keyId: key.keyId, erasedAt: command.at } }];
 }
 
+/**
+ * Staff choose whom a task goes to only among those who serve the case's compound: its property
+ * project or its owners' committee. The assignee reads the resident in full, so a task given
+ * elsewhere would hand a stranger the resident's name, phone and flat.
+ */
+function requireServesCompound(assignee: Assignee, compound: CompoundServices, compoundId: string): void {
+  const compoundsOwn = assignee.kind === 'property_company' ? compound.propertyCompanyId : compound.ownersCommitteeId;
+  if (assignee.organisationId !== compoundsOwn) {
+    refuse('invalid', `${assignee.organisationId} is not the ${assignee.kind.replace('_', ' ')} of compound ${compoundId}`);
+  }
+}
+
+/** Who served the compound when the complaint was filed. */
+function recordedServices(state: CaseState): CompoundServices {
+  return { propertyCompanyId: state.propertyCompanyId!, ownersCommitteeId: state.ownersCommitteeId };
+}
+
 /** Who gets the task when the center dispatches it, and why. */
-function routing(
-  state: CaseState,
-  compound: CompoundServices = { propertyCompanyId: state.propertyCompanyId!, ownersCommitteeId: state.ownersCommitteeId },
-): { assignee: Assignee; origin: 'complaint' | 'redispatch' | 'council_decision' } {
+function routing(state: CaseState, compound: CompoundServices = recordedServices(state)): { assignee: Assignee; origin: 'complaint' | 'redispatch' | 'council_decision' } {
   if (state.status === 'council_decided') return { assignee: state.council!.decision!.assignee, origin: 'council_decision' };
   const ownersCommittee = (): Assignee => {
     if (!compound.ownersCommitteeId) refuse('conflict', `compound ${state.compoundId} has no owners' committee to decide this`);

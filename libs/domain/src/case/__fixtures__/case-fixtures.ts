@@ -129,7 +129,14 @@ export function oneCommandOfEachType(at: string): CaseCommand[] {
   const later = (days: number) => new Date(Date.parse(at) + days * 86_400_000).toISOString();
   return [
     { type: 'DispatchTask', ...by(center), taskId: 'task-9' },
-    { type: 'RedispatchTask', ...by(staff), taskId: 'task-9', assignee: { organisationId: ids.neighbourCompany, kind: 'property_company' }, reason: '改派' },
+    {
+      type: 'RedispatchTask',
+      ...by(staff),
+      taskId: 'task-9',
+      assignee: { organisationId: ids.neighbourCompany, kind: 'property_company' },
+      reason: '改派',
+      compound: { propertyCompanyId: ids.neighbourCompany, ownersCommitteeId: ids.ownersCommittee },
+    },
     { type: 'SendReminder', ...by(center), deadline: 'sign_for' },
     { type: 'SignForTask', ...by(company) },
     { type: 'ReportProgress', ...by(company), note: '已到场' },
