@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Brings a checkout to a runnable state: npm packages, the Temporal CLI and the time-skipping test
-// server. It runs before node_modules exists, so it may use only node: built-ins.
-// Usage: node scripts/setup.mjs [--only-npm]
+// server, and for the console's browser tests a Chromium that draws Chinese. It runs before
+// node_modules exists, so it may use only node: built-ins.
+// Usage: node scripts/setup.mjs [--only-npm | --with-browser]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,9 +30,9 @@ const temporalTestServer = {
 class SetupError extends Error {}
 
 function main(args) {
-  const unknown = args.filter((arg) => arg !== '--only-npm');
+  const unknown = args.filter((arg) => arg !== '--only-npm' && arg !== '--with-browser');
   if (unknown.length > 0) {
-    throw new SetupError(`unknown argument(s): ${unknown.join(' ')} (accepted: --only-npm)`);
+    throw new SetupError(`unknown argument(s): ${unknown.join(' ')} (accepted: --only-npm, --with-browser)`);
   }
   const started = Date.now();
   timed('npm packages', ensureNpmPackages);
@@ -39,9 +40,13 @@ function main(args) {
     const paths = {
       temporalCli: timed(temporalCli.label, () => ensureTool(temporalCli, checkTemporalCliRuns)),
       temporalTestServer: timed(temporalTestServer.label, () => ensureTool(temporalTestServer)),
+      ...(args.includes('--with-browser') ? { chromium: timed('Chromium', ensureChromium) } : {}),
     };
     mkdirSync(toolsDir, { recursive: true });
-    writeFileSync(join(toolsDir, 'paths.json'), `${JSON.stringify(paths, null, 2)}\n`);
+    // A run without --with-browser (npm start) keeps the browser an earlier npm test settled on.
+    const pathsFile = join(toolsDir, 'paths.json');
+    const earlier = existsSync(pathsFile) ? JSON.parse(readFileSync(pathsFile, 'utf8')) : {};
+    writeFileSync(pathsFile, `${JSON.stringify({ chromium: earlier.chromium, ...paths }, null, 2)}\n`);
   }
   log(`ready in ${Date.now() - started} ms`);
 }
@@ -111,6 +116,45 @@ function ensureTool(tool, checkRuns = () => {}) {
   }
   checkRuns(binary);
   return { value: binary, summary };
+}
+
+// The console's browser tests drive a real Chromium through playwright-core. Playwright's own
+// browser download cannot work where only package registries are reachable, so Debian's chromium
+// is used, installed with apt where it is missing and this is root; without a CJK font every
+// Chinese character would be drawn as a box.
+function ensureChromium() {
+  const fromEnv = process.env.YIXIN_CHROMIUM_PATH;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new SetupError(`YIXIN_CHROMIUM_PATH=${fromEnv} is not an executable file`);
+    return { value: fromEnv, summary: `${fromEnv} (from YIXIN_CHROMIUM_PATH)` };
+  }
+  const canApt = process.getuid?.() === 0 && findOnPath('apt-get');
+  let onPath = findOnPath('chromium');
+  const missing = [...(onPath ? [] : ['chromium']), ...(hasChineseFont() ? [] : ['fonts-noto-cjk'])];
+  if (missing.length > 0 && canApt) {
+    log(`Chromium: apt-get install ${missing.join(' ')}`);
+    run('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    onPath = findOnPath('chromium');
+  }
+  if (!hasChineseFont()) log('Chromium: warning: no Chinese font (install fonts-noto-cjk); screenshots will show boxes');
+  if (onPath) return { value: onPath, summary: `${onPath} (from PATH)` };
+  const playwrights = playwrightChromium();
+  if (playwrights) return { value: playwrights, summary: `${playwrights} (Playwright's own)` };
+  throw new SetupError('no Chromium for the browser tests: install Debian\'s chromium (as root, npm test does) or set YIXIN_CHROMIUM_PATH');
+}
+
+function hasChineseFont() {
+  const result = spawnSync('fc-list', [':lang=zh'], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim() !== '';
+}
+
+function playwrightChromium() {
+  const result = spawnSync(process.execPath, ['-e', "process.stdout.write(require('playwright-core').chromium.executablePath())"], { cwd: repoRoot, encoding: 'utf8' });
+  return result.status === 0 && isExecutable(result.stdout) ? result.stdout : undefined;
 }
 
 function checkTemporalCliRuns(path) {

@@ -394,6 +394,8 @@ const MATRIX: Record<string, MatrixEntry> = {
   'PATCH /admin/users/{username}': { mode: 'addresses', own: ['administrator'], body: () => ({ displayName: '改名后的同事' }) },
   'POST /admin/users/{username}/password': { mode: 'addresses', own: ['administrator'], body: () => ({ password: 'Matrix-2026-reset' }) },
 
+  'GET /directory/organisations': { mode: 'self', own: EVERY_ROLE },
+  'GET /auth/demo-users': { mode: 'self', own: ['anyone'] },
   'GET /health': { mode: 'self', own: ['anyone'] },
   'GET /health/live': { mode: 'self', own: ['anyone'] },
   'GET /metrics': { mode: 'self', own: ['anyone'] },

@@ -12,6 +12,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { CaseActionsController } from './cases/case-actions.controller';
 import { CasesController } from './cases/cases.controller';
 import { SupervisionController } from './cases/supervision.controller';
+import { DirectoryController } from './directory/directory.controller';
 import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
 import { IdempotencyGuard } from './idempotency/idempotency.guard';
@@ -57,6 +58,7 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     RatesController,
     AdminUsersController,
     AttachmentsController,
+    DirectoryController,
   ],
   providers: [
     // Global guards run in this order: the rate limit and the idempotency keys need the user the AuthGuard found.

@@ -1,9 +1,10 @@
-import { HttpException, ValidationPipe, type INestApplication, type ValidationPipeOptions } from '@nestjs/common';
+import { HttpException, Logger, ValidationPipe, type INestApplication, type ValidationPipeOptions } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Metrics, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
+import { serveConsole } from './console/serve-console';
 import { DomainErrorFilter } from './domain-error.filter';
 import { StoredAnswerFilter } from './idempotency/idempotency.guard';
 import { trackRequests } from './observability/request-tracking';
@@ -33,7 +34,14 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   app.use(refuseUnfitBodies);
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   app.useGlobalFilters(new DomainErrorFilter(), new StoredAnswerFilter());
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
+  serveConsole(app, config.consoleDir, new Logger('Console'));
+  return app;
+}
+
+/** The OpenAPI document of every route the app serves: at /docs, and the source of the console's API types. */
+export function apiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('yixin 一心')
@@ -43,8 +51,6 @@ export function configureHttpApp(app: INestApplication): INestApplication {
       .addApiKey({ type: 'apiKey', in: 'query', name: 'access_token' }, 'access_token')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  return app;
 }
 
 /**
@@ -72,9 +78,10 @@ function securityHeaders(): (request: IncomingMessage, response: ServerResponse,
     removeHeader: (name: string) => removed.push(name),
   };
   helmet({
-    // Helmet's policy suits the Swagger UI (its scripts are files, not inline). Upgrading requests
-    // to https would blank the UI wherever the API is served over plain HTTP.
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    // Helmet's policy suits the Swagger UI and the console (their scripts are files, not inline).
+    // Upgrading requests to https would blank both wherever the API is served over plain HTTP. The
+    // console shows photos it fetched with the user's token, and those about to be uploaded, as blobs.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'blob:'] } },
   })({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
   if (set.length === 0) throw new Error('helmet set no header: its middleware no longer works on a recorded response');
   return (_request, response, next) => {

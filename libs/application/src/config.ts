@@ -61,6 +61,8 @@ export interface YixinConfig {
   seedDemoData: boolean;
   /** How the three rates weigh in a unit's score for the monthly ranking (docs/rates.md). */
   rateWeights: RateWeights;
+  /** The built web console (`vite build` of apps/console), served at `/`; the API runs without it when the folder is missing. */
+  consoleDir: string;
 }
 
 export interface RateWeights {
@@ -134,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     calendarFile: env.YIXIN_CALENDAR_FILE ? resolve(env.YIXIN_CALENDAR_FILE) : undefined,
     seedDemoData: env.YIXIN_SEED_DEMO_DATA === 'true',
     rateWeights: parseRateWeights(env.RATE_WEIGHTS ?? '30,35,35'),
+    consoleDir: resolve(env.YIXIN_CONSOLE_DIR ?? join('dist', 'console')),
   };
 }
 
