@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CHANGE_POLL_INTERVAL_MS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, readCaseStream, type ComplaintForm } from '../../libs/application/src';
 import type { Category } from '../../libs/domain/src';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
+import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/live/server-sent-events';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { E2E_BACKENDS, eventually, type ApiClient, type HttpResult } from '../support/harness';
 
@@ -27,6 +28,8 @@ interface ServerSentEvent {
 /** A client of a server-sent event stream: node's fetch, reading the body as it arrives. */
 class EventStream {
   readonly received: ServerSentEvent[] = [];
+  /** The server ended the stream. */
+  ended = false;
   private wakeUp: Array<() => void> = [];
 
   private constructor(readonly status: number, readonly contentType: string, private readonly connection: AbortController) {}
@@ -82,6 +85,7 @@ class EventStream {
         }
         this.wakeUp.splice(0).forEach((wake) => wake());
       }
+      this.ended = true;
     } catch {
       // closed by the test
     }
@@ -139,7 +143,7 @@ describe.each(E2E_BACKENDS)('role views on %s', (backend) => {
       'staff.xiangyuan', 'staff.hushan', 'staff.xiushui',
       'pc.beichen-aoyuan', 'pc.wocheng-yinxiang', 'pc.jinxiu-huayuan', 'pc.hushan-xinyuan',
       'oc.beichen-aoyuan', 'oc.hushan-huayuan', 'oc.hushan-xinyuan', 'council.property', 'council.owners',
-      'street.officer', 'street.beigan', 'district.officer', 'auditor',
+      'street.officer', 'street.beigan', 'district.officer', 'auditor', 'admin.district',
     ];
     token = await e2e.login(users);
   });
@@ -487,6 +491,30 @@ describe.each(E2E_BACKENDS)('role views on %s', (backend) => {
       expect((await api.request('POST', `/cases/${caseId}/redispatch`, token['staff.xiangyuan'], redispatch)).status).toBe(200);
       expect(await resumed.next((message) => message.event === 'removed', 'the task leaving the company')).toMatchObject({ data: { caseId } });
       await other.next((message) => message.event === 'case' && message.data.caseId === caseId, 'the task arriving at the owners’ committee');
+    });
+
+    it('ends a stream within 5 s once its token is signed out, or its user disabled, and refuses it when it reconnects', async () => {
+      const signedOut = await api.login('pc.jinxiu-huayuan');
+      const inbox = await EventStream.open(`${api.baseUrl}/tasks/inbox/stream?access_token=${signedOut}`);
+      streams.push(inbox);
+      await inbox.comment('connected');
+      expect((await api.request('POST', '/auth/logout', signedOut)).status).toBe(204);
+
+      const user = { username: `street.leaving-${uniqueWord()}`, displayName: '调离的督办员', role: 'street_officer', password: 'Leaving-2026-pass', organisationId: 'beigan' };
+      expect((await api.request('POST', '/admin/users', token['admin.district'], user)).status).toBe(201);
+      const disabledToken = await api.login(user.username, user.password);
+      const supervision = await EventStream.open(`${api.baseUrl}/supervision/stream`, { authorization: `Bearer ${disabledToken}` });
+      streams.push(supervision);
+      await supervision.comment('connected');
+      expect((await api.request('PATCH', `/admin/users/${user.username}`, token['admin.district'], { disabled: true })).status).toBe(200);
+
+      for (const stream of [inbox, supervision]) {
+        const refusal = await stream.next((message) => message.event === 'unauthorized', 'the stream ending for its token', 2 * TOKEN_RECHECK_INTERVAL_MS);
+        expect(refusal.data).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/revoked or expired/) });
+        await eventually(() => (stream.ended ? true : undefined), 'the server to close the stream');
+      }
+      expect((await EventStream.open(`${api.baseUrl}/tasks/inbox/stream?access_token=${signedOut}`)).status).toBe(401);
+      expect((await EventStream.open(`${api.baseUrl}/supervision/stream`, { authorization: `Bearer ${disabledToken}` })).status).toBe(401);
     });
 
     it('refuses a stream without a valid token, to other roles, and with a bad Last-Event-ID; takes the token from the query only on streams', async () => {

@@ -10,16 +10,18 @@ import {
   GetCaseTimelineQuery,
   ListCasesQuery,
   ListInboxQuery,
+  TokenRevocation,
   WatchInboxQuery,
   type BatchFilingOutcome,
   type ComplaintToFile,
+  type IssuedToken,
 } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
 import { ApiAuthenticatedWrite, ApiErrors, ApiSignedIn } from '../api-errors';
-import { CurrentActor, Roles, TokenInQuery } from '../auth/auth.decorators';
+import { CurrentActor, CurrentToken, Roles, TokenInQuery } from '../auth/auth.decorators';
 import { refusalBody, type ErrorBody } from '../domain-error.filter';
 import { VALIDATION_OPTIONS } from '../http-app';
-import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
+import { resumePosition, tokenStanding, toServerSentEvents } from '../live/server-sent-events';
 import { caseIdPipe, toResponse } from './case-actions.controller';
 import { CaseCommandResponse, ComplaintBatchItemResponse, FileComplaintBatchDto, FileComplaintDto, InboxQueryDto, ListCasesQueryDto } from './case.dto';
 import { CaseListPageDto, CaseViewDto, InboxPageDto, TimelineEntryDto } from './case-views.dto';
@@ -42,7 +44,7 @@ function outcomeBody(outcome: BatchFilingOutcome): Omit<ComplaintBatchItemRespon
 @ApiSignedIn()
 @Controller()
 export class CasesController {
-  constructor(private readonly commandBus: CommandBus, private readonly queryBus: QueryBus) {}
+  constructor(private readonly commandBus: CommandBus, private readonly queryBus: QueryBus, private readonly revocation: TokenRevocation) {}
 
   @Post('cases')
   @Roles('community_staff')
@@ -122,7 +124,12 @@ export class CasesController {
   @ApiOperation({ summary: 'live updates of your inbox (server-sent events): `case` with an inbox row, `removed` when a task goes elsewhere' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
   @ApiOkResponse({ content: { 'text/event-stream': { schema: { type: 'string' } } }, description: 'a stream of events, with a heartbeat comment every 15 s' })
-  async inboxStream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
-    return toServerSentEvents(await this.queryBus.execute(new WatchInboxQuery(actor, resumePosition(lastEventId))));
+  async inboxStream(
+    @CurrentActor() actor: Actor,
+    @CurrentToken() token: IssuedToken,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<Observable<MessageEvent>> {
+    const updates = await this.queryBus.execute(new WatchInboxQuery(actor, resumePosition(lastEventId)));
+    return toServerSentEvents(updates, tokenStanding(this.revocation, token));
   }
 }

@@ -2,11 +2,11 @@ import { Controller, Get, Headers, Query, Sse, type MessageEvent } from '@nestjs
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { ListCouncilAgendaQuery, ListSupervisionQueueQuery, WatchSupervisionQuery } from '../../../../libs/application/src';
+import { ListCouncilAgendaQuery, ListSupervisionQueueQuery, TokenRevocation, WatchSupervisionQuery, type IssuedToken } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
 import { ApiErrors, ApiSignedIn } from '../api-errors';
-import { CurrentActor, Roles, TokenInQuery } from '../auth/auth.decorators';
-import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
+import { CurrentActor, CurrentToken, Roles, TokenInQuery } from '../auth/auth.decorators';
+import { resumePosition, tokenStanding, toServerSentEvents } from '../live/server-sent-events';
 import { PageQueryDto, SupervisionQueryDto } from './case.dto';
 import { AgendaPageDto, SupervisionPageDto } from './case-views.dto';
 
@@ -16,7 +16,7 @@ import { AgendaPageDto, SupervisionPageDto } from './case-views.dto';
 @ApiErrors(400)
 @Controller()
 export class SupervisionController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(private readonly queryBus: QueryBus, private readonly revocation: TokenRevocation) {}
 
   @Get('supervision')
   @Roles('street_officer', 'district_officer')
@@ -42,8 +42,13 @@ export class SupervisionController {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
     description: 'server-sent events: `case` (a supervision row, with the queues it is in now) whenever a case of the jurisdiction changes',
   })
-  async supervisionStream(@CurrentActor() actor: Actor, @Headers('last-event-id') lastEventId?: string): Promise<Observable<MessageEvent>> {
-    return toServerSentEvents(await this.queryBus.execute(new WatchSupervisionQuery(actor, resumePosition(lastEventId))));
+  async supervisionStream(
+    @CurrentActor() actor: Actor,
+    @CurrentToken() token: IssuedToken,
+    @Headers('last-event-id') lastEventId?: string,
+  ): Promise<Observable<MessageEvent>> {
+    const updates = await this.queryBus.execute(new WatchSupervisionQuery(actor, resumePosition(lastEventId)));
+    return toServerSentEvents(updates, tokenStanding(this.revocation, token));
   }
 
   @Get('councils/agenda')

@@ -1,20 +1,49 @@
-import { BadRequestException, type MessageEvent } from '@nestjs/common';
+import { BadRequestException, UnauthorizedException, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import type { LiveCaseUpdate } from '../../../../libs/application/src';
+import type { IssuedToken, LiveCaseUpdate, TokenRevocation } from '../../../../libs/application/src';
 
 /** Proxies and load balancers close a connection that stays silent for long; a comment every 15 s keeps it open. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
 
 /**
+ * A stream outlives the request whose token opened it: the token is checked again this often, as
+ * often as another API process sees a revocation (TokenRevocation's 5 s).
+ */
+export const TOKEN_RECHECK_INTERVAL_MS = 5_000;
+
+/** Whether the token that opened a stream still stands: unexpired, not signed out, its user neither disabled nor changed. */
+export function tokenStanding(revocation: TokenRevocation, token: IssuedToken): () => Promise<boolean> {
+  return async () => token.expiresAt > Date.now() && (await revocation.isLiveNow(token));
+}
+
+/**
  * Live updates as server-sent events: `event: case` with the row, or `event: removed` with the
  * case id, each with `id` = its position, which a reconnecting EventSource sends back as
- * Last-Event-ID to resume after it. Ends when the updates end (the server shutting down).
+ * Last-Event-ID to resume after it. Ends when the updates end (the server shutting down), and when
+ * the token that opened it no longer stands, with `event: unauthorized` and the API's 401 body: a
+ * reconnecting EventSource is then refused with 401 and stops.
  */
-export function toServerSentEvents<Row>(updates: Observable<LiveCaseUpdate<Row>>): Observable<MessageEvent> {
+export function toServerSentEvents<Row>(updates: Observable<LiveCaseUpdate<Row>>, tokenStillStands: () => Promise<boolean>): Observable<MessageEvent> {
   return new Observable<MessageEvent>((subscriber) => {
     // Nest sends the headers with the first message: this one tells the client at once that the stream is open.
     subscriber.next({ comment: 'connected' });
     const heartbeat = setInterval(() => subscriber.next({ comment: 'heartbeat' }), HEARTBEAT_INTERVAL_MS);
+    let checking = false;
+    const recheck = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      tokenStillStands().then(
+        (stands) => {
+          checking = false;
+          if (stands || subscriber.closed) return;
+          const refusal = new UnauthorizedException('the bearer token was revoked or expired (signed out, or the account was changed or disabled)');
+          subscriber.next({ type: 'unauthorized', data: refusal.getResponse() as object });
+          subscriber.complete();
+        },
+        // Unable to tell whether the token stands, the stream ends rather than go on delivering.
+        (error: unknown) => subscriber.error(error),
+      );
+    }, TOKEN_RECHECK_INTERVAL_MS);
     const subscription = updates.subscribe({
       next: (update) =>
         subscriber.next(
@@ -27,6 +56,7 @@ export function toServerSentEvents<Row>(updates: Observable<LiveCaseUpdate<Row>>
     });
     return () => {
       clearInterval(heartbeat);
+      clearInterval(recheck);
       subscription.unsubscribe();
     };
   });

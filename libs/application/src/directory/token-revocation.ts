@@ -68,6 +68,12 @@ export class TokenRevocation implements OnModuleInit, OnModuleDestroy {
     return live;
   }
 
+  /** Asks the record store whatever this process remembers: for a response that outlives the request it answers. */
+  async isLiveNow(token: IssuedToken): Promise<boolean> {
+    this.liveUntil.delete(token.jti);
+    return this.isLive(token);
+  }
+
   /** Signs one token out. */
   async revoke(token: Pick<IssuedToken, 'jti' | 'userId' | 'expiresAt'>): Promise<void> {
     await this.db.batch([
