@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     {
       message: 'yixin is running; press Ctrl-C to stop',
       readySeconds: Number(((Date.now() - startedAt) / 1000).toFixed(1)),
+      console: `${api}/`,
       api,
       openApi: `${api}/docs`,
       temporal: config.temporal.address,

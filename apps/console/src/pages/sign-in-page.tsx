@@ -64,7 +64,7 @@ export function SignInPage() {
         {demoUsers.data && demoUsers.data.length > 0 ? (
           <Card
             size="small"
-            title={t('演示账号', 'Demo users')}
+            title={t('演示账号（点击即登录）', 'Demo users (click to sign in)')}
             extra={
               <Typography.Text type="secondary">
                 {t('密码', 'password')} <Typography.Text code>{DEMO_PASSWORD}</Typography.Text>
@@ -76,15 +76,13 @@ export function SignInPage() {
               dataSource={demoUsers.data}
               style={{ maxHeight: 280, overflow: 'auto' }}
               renderItem={(demo) => (
-                <List.Item
-                  actions={[
-                    <Button key="use" size="small" onClick={() => void signIn.run({ username: demo.username, password: DEMO_PASSWORD })} aria-label={`${t('登录', 'Sign in')} ${demo.username}`}>
-                      {t('登录', 'Sign in')}
-                    </Button>,
-                  ]}
-                >
+                <List.Item>
                   <List.Item.Meta
-                    title={<Typography.Text code>{demo.username}</Typography.Text>}
+                    title={
+                      <Button type="link" size="small" style={{ padding: 0 }} onClick={() => void signIn.run({ username: demo.username, password: DEMO_PASSWORD })}>
+                        {demo.username}
+                      </Button>
+                    }
                     description={
                       <Space size={4} wrap>
                         <span>{demo.displayName}</span>

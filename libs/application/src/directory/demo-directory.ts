@@ -54,7 +54,7 @@ export const DEMO_USERS: UserAccount[] = [
     (community): UserAccount => ({
       username: `staff.${community}`,
       userId: `user-staff-${community}`,
-      displayName: `${community} community staff`,
+      displayName: `${DEMO_ORGANISATIONS.find((organisation) => organisation.id === community)!.name}工作人员`,
       role: 'community_staff',
       organisationId: community,
     }),
