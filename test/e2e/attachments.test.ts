@@ -1,7 +1,8 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { crc32, deflateSync } from 'node:zlib';
-import { ExecuteCaseCommand, readCaseStream, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
+import { AttachmentStore, ExecuteCaseCommand, readCaseStream, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
 import { systemActor } from '../../libs/domain/src';
 import type { EventStore } from '../../libs/event-store/src';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
@@ -32,6 +33,14 @@ function onePixelPng(rgb: [number, number, number], padding = 0): Buffer {
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+/** Photos of one size, told apart by their colour: the quotas below count them. */
+const quotaPhoto = (shade: number) => onePixelPng([shade, shade, shade], 3000);
+const QUOTA_PHOTO_BYTES = quotaPhoto(1).length;
+const PHOTOS_PER_CASE = 4;
+/** Five photos of quotaPhoto's size a day. */
+const BYTES_PER_DAY = 5 * QUOTA_PHOTO_BYTES;
+const GRACE_HOURS = 48;
+
 /** Photos as evidence over real HTTP: stored by content, checked by their bytes, cited by a resolution. Without Temporal: the test dispatches as the workflow would. */
 describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
   let e2e: E2eApp;
@@ -49,7 +58,12 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     e2e = await startE2eApp({
       process: 'api',
       backend,
-      env: { ATTACHMENT_MAX_BYTES: String(MAX_BYTES) },
+      env: {
+        ATTACHMENT_MAX_BYTES: String(MAX_BYTES),
+        ATTACHMENT_MAX_PER_CASE: String(PHOTOS_PER_CASE),
+        ATTACHMENT_MAX_BYTES_PER_ORGANISATION_PER_DAY: String(BYTES_PER_DAY),
+        ATTACHMENT_UNCITED_GRACE_HOURS: String(GRACE_HOURS),
+      },
       users: { staff: 'staff.xiangyuan', company: 'pc.beichen-aoyuan', foreignCompany: 'pc.wocheng-yinxiang', streetOfficer: 'street.officer', auditor: 'auditor' },
     });
     ({ config, api, store, recordStore } = e2e);
@@ -184,5 +198,126 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     expect(malformed.status).toBe(400);
     expect(malformed.body.message).toEqual(['each of evidence must be the lowercase hex SHA-256 of an uploaded photo']);
     expect(await logLength(store)).toBe(before);
+  });
+  /** Sends a multipart request's headers and the start of its body, never the rest; what the server answers within 3 s, if anything. */
+  function answerBeforeTheBody(token: string, caseIdInPath: string, declaredLength: number): Promise<string> {
+    const { hostname, port } = new URL(api.baseUrl);
+    return new Promise((resolve, reject) => {
+      let answer = '';
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `POST /cases/${caseIdInPath}/attachments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+            `Content-Type: multipart/form-data; boundary=b\r\nContent-Length: ${declaredLength}\r\n\r\n` +
+            '--b\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\nContent-Type: image/png\r\n\r\n',
+        );
+        socket.write(onePixelPng([7, 7, 7]).subarray(0, 16));
+      });
+      const giveUp = setTimeout(() => socket.destroy(), 3_000);
+      socket.on('data', (chunk) => {
+        answer += chunk.toString();
+        if (answer.includes('\r\n\r\n')) socket.destroy();
+      });
+      socket.on('close', () => {
+        clearTimeout(giveUp);
+        resolve(answer.split('\r\n')[0]);
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  it('checks the case and the caller before reading a byte of the body: a stranger, a bad id and a body too large are answered at once', async () => {
+    const caseId = await caseWithTask({ signedFor: false });
+    const withinTheLimit = MAX_BYTES;
+    expect(await answerBeforeTheBody(foreignCompany, caseId, withinTheLimit)).toBe('HTTP/1.1 404 Not Found');
+    expect(await answerBeforeTheBody(company, randomUUID(), withinTheLimit)).toBe('HTTP/1.1 404 Not Found');
+    expect(await answerBeforeTheBody(company, 'not-a-case-id', withinTheLimit)).toBe('HTTP/1.1 400 Bad Request');
+    expect(await answerBeforeTheBody(streetOfficer, caseId, withinTheLimit)).toBe('HTTP/1.1 403 Forbidden');
+    expect(await answerBeforeTheBody(company, caseId, 5_000_000)).toBe('HTTP/1.1 413 Payload Too Large');
+  });
+
+  it('takes no text field and no second part: a form padded with fields is refused, with 413 unread when larger than a photo, and nothing is stored', async () => {
+    const caseId = await caseWithTask({ signedFor: false });
+    const photo = onePixelPng([33, 66, 99]);
+    const send = async (form: FormData) => {
+      const response = await fetch(`${api.baseUrl}/cases/${caseId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${company}` }, body: form });
+      return { status: response.status, body: await response.json() };
+    };
+    const padded = (fieldBytes: number) => {
+      const form = new FormData();
+      for (let field = 0; field < 8; field++) form.append(`padding${field}`, 'x'.repeat(fieldBytes));
+      form.append('file', new Blob([photo], { type: 'image/png' }), 'photo.png');
+      return form;
+    };
+    expect((await send(padded(1024 * 1024))).status).toBe(413);
+    const refused = await send(padded(100));
+    expect(refused).toEqual({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', message: [expect.stringMatching(/^the upload is one photo in the multipart\/form-data field "file" and nothing else/)] },
+    });
+    const afterTheFile = new FormData();
+    afterTheFile.append('file', new Blob([photo], { type: 'image/png' }), 'photo.png');
+    afterTheFile.append('note', 'x');
+    expect((await send(afterTheFile)).status).toBe(400);
+    const twoFiles = new FormData();
+    twoFiles.append('file', new Blob([photo], { type: 'image/png' }), 'photo.png');
+    twoFiles.append('file', new Blob([photo], { type: 'image/png' }), 'again.png');
+    expect((await send(twoFiles)).status).toBe(400);
+    expect(await storedCopies(sha256(photo))).toBe(0);
+  });
+
+  it(`takes ${PHOTOS_PER_CASE} photos per case, and ${BYTES_PER_DAY} bytes per organisation in 24 hours, then 409 and 429 with Retry-After`, async () => {
+    const hushanStaff = await api.login('staff.hushan');
+    const fileHushanCase = async () =>
+      (await api.request('POST', '/cases', hushanStaff, { ...sampleComplaint(), location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: `${randomUUID().slice(0, 8)}幢` } })).body
+        .caseId as string;
+    const [first, second] = [await fileHushanCase(), await fileHushanCase()];
+    expect(new Set([1, 2, 3, 4, 5, 6].map((shade) => quotaPhoto(shade).length))).toEqual(new Set([QUOTA_PHOTO_BYTES]));
+    // The same photo again takes no room; a fifth does not fit the case.
+    for (const shade of [1, 1, 2, 3, 4]) expect((await upload(hushanStaff, first, quotaPhoto(shade))).status).toBe(201);
+    const fifth = await upload(hushanStaff, first, quotaPhoto(5));
+    expect(fifth.status).toBe(409);
+    expect(fifth.body.message).toBe(`case ${first} has its ${PHOTOS_PER_CASE} photos (ATTACHMENT_MAX_PER_CASE); cite those it has`);
+    // Four of the day's five photos are used: a larger one does not fit, one of the size does.
+    const larger = onePixelPng([9, 9, 9], MAX_BYTES - 200);
+    const over = await upload(hushanStaff, second, larger);
+    expect(over.status).toBe(429);
+    expect(over.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/^organisation hushan uploaded \d+ bytes of photos in the last 24 hours/) });
+    const retryAfter = Number(over.headers.get('retry-after'));
+    expect(retryAfter > 86_000 && retryAfter <= 86_400).toBe(true);
+    expect((await upload(hushanStaff, second, quotaPhoto(5))).status).toBe(201);
+    // The day is used up: refused before the body is read, however small the photo.
+    expect((await upload(hushanStaff, second, onePixelPng([6, 6, 6]))).status).toBe(429);
+    expect(await answerBeforeTheBody(hushanStaff, second, 200)).toBe('HTTP/1.1 429 Too Many Requests');
+    expect(await storedCopies(sha256(larger))).toBe(0);
+    // Another organisation's day is its own.
+    expect((await upload(company, await caseWithTask({ signedFor: false }), quotaPhoto(6))).status).toBe(201);
+  });
+
+  // Last: the sweep removes every upload of the suite no event cites.
+  it(`removes the uploads no event cites after ATTACHMENT_UNCITED_GRACE_HOURS, and the photos left without an upload; cited ones stay`, async () => {
+    const caseId = await caseWithTask({ signedFor: true });
+    const other = await caseWithTask({ signedFor: true });
+    const [cited, uncited, shared] = [onePixelPng([1, 99, 1]), onePixelPng([2, 99, 2]), onePixelPng([3, 99, 3])];
+    for (const photo of [cited, uncited, shared]) expect((await upload(company, caseId, photo)).status).toBe(201);
+    expect((await upload(company, other, shared)).status).toBe(201);
+    const resolved = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复', evidence: [sha256(cited), sha256(shared)] });
+    expect(resolved.status).toBe(200);
+    const sweep = e2e.app.get(AttachmentStore);
+
+    // Within the grace period nothing goes.
+    await sweep.removeUncited(Date.now() + (GRACE_HOURS - 1) * 3_600_000);
+    expect((await download(company, sha256(uncited))).status).toBe(200);
+
+    const removed = await sweep.removeUncited(Date.now() + (GRACE_HOURS + 1) * 3_600_000);
+    expect(removed.uploadsRemoved).toBeGreaterThanOrEqual(2);
+    expect((await download(company, sha256(uncited))).status).toBe(404);
+    expect(await storedCopies(sha256(uncited))).toBe(0);
+    expect((await download(staff, sha256(cited))).status).toBe(200);
+    // Kept for the case citing it, gone from the case that never did.
+    expect((await download(staff, sha256(shared))).status).toBe(200);
+    const late = await api.request('POST', `/cases/${other}/task/progress`, company, { note: '进展', evidence: [sha256(shared)] });
+    expect([late.status, late.body.message]).toEqual([400, `no photo ${sha256(shared)} was uploaded for case ${other}; upload it first`]);
+    // Citations found once are remembered: the next sweep has nothing to read or remove.
+    expect(await sweep.removeUncited(Date.now() + (GRACE_HOURS + 1) * 3_600_000)).toEqual({ uploadsRemoved: 0, photosRemoved: 0 });
   });
 });

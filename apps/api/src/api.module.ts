@@ -6,6 +6,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { IdempotencyStore, TokenRevocation, UserAdministration, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AttachmentsController } from './attachments/attachments.controller';
+import { UncitedPhotoSweep } from './attachments/uncited-photo-sweep';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -69,6 +70,7 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     DependencyHealth,
     TokenRevocation,
     UserAdministration,
+    UncitedPhotoSweep,
   ],
 })
 export class ApiModule {}

@@ -1,7 +1,9 @@
 import {
   BadRequestException,
+  Catch,
   Controller,
   Get,
+  HttpStatus,
   Inject,
   Injectable,
   Param,
@@ -11,8 +13,13 @@ import {
   StreamableFile,
   UnsupportedMediaTypeException,
   UploadedFile,
+  UseFilters,
+  UseGuards,
   UseInterceptors,
+  type ArgumentsHost,
   type CallHandler,
+  type CanActivate,
+  type ExceptionFilter,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
@@ -23,6 +30,7 @@ import {
   ATTACHMENT_CONTENT_TYPES,
   AttachmentStore,
   imageTypeOf,
+  UploadQuotaExceeded,
   YIXIN_CONFIG,
   type AttachmentContentType,
   type StoredAttachment,
@@ -52,7 +60,40 @@ const UNSPECIFIC_TYPES = new Set(['application/octet-stream', '']);
 const TYPE_ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg' };
 const FILE_EXTENSIONS: Record<AttachmentContentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 
-/** Reads the multipart field `file` into memory, up to ATTACHMENT_MAX_BYTES, and says so when a file is larger. */
+/** Room for a multipart body's boundaries and the part's headers around the photo itself. */
+const MULTIPART_ENVELOPE_BYTES = 16 * 1024;
+
+const photoTooLarge = (maxBytes: number) => new PayloadTooLargeException(`the photo is larger than ${maxBytes} bytes (ATTACHMENT_MAX_BYTES)`);
+
+/**
+ * Runs before the body is read (guards run before interceptors, and multer reads in an interceptor):
+ * a malformed case id, a case the caller may not add to, a quota used up, or a body declared larger
+ * than a photo can be are refused without taking in a byte of it.
+ */
+@Injectable()
+export class MayUploadPhoto implements CanActivate {
+  private readonly maxBytes: number;
+
+  constructor(
+    private readonly attachments: AttachmentStore,
+    @Inject(YIXIN_CONFIG) config: YixinConfig,
+  ) {
+    this.maxBytes = config.attachmentMaxBytes;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<{ actor: Actor; params: { caseId: string }; headers: Record<string, string | undefined> }>();
+    const caseId: string = await caseIdPipe.transform(request.params.caseId, { type: 'param', data: 'caseId' });
+    if (Number(request.headers['content-length']) > this.maxBytes + MULTIPART_ENVELOPE_BYTES) throw photoTooLarge(this.maxBytes);
+    await this.attachments.requireMayUpload(request.actor, caseId);
+    return true;
+  }
+}
+
+/**
+ * Reads the multipart field `file` into memory, up to ATTACHMENT_MAX_BYTES, and nothing else: no
+ * text field, no second part, which multer would otherwise buffer up to a megabyte each.
+ */
 @Injectable()
 export class PhotoUpload implements NestInterceptor {
   private readonly multipart: NestInterceptor;
@@ -60,7 +101,7 @@ export class PhotoUpload implements NestInterceptor {
 
   constructor(@Inject(YIXIN_CONFIG) config: YixinConfig) {
     this.maxBytes = config.attachmentMaxBytes;
-    const Multipart = FileInterceptor('file', { limits: { fileSize: this.maxBytes, files: 1 } });
+    const Multipart = FileInterceptor('file', { limits: { fileSize: this.maxBytes, files: 1, fields: 0, parts: 1, headerPairs: 20 } });
     this.multipart = new Multipart();
   }
 
@@ -68,11 +109,22 @@ export class PhotoUpload implements NestInterceptor {
     try {
       return await this.multipart.intercept(context, next);
     } catch (error) {
-      if (error instanceof PayloadTooLargeException) {
-        throw new PayloadTooLargeException(`the photo is larger than ${this.maxBytes} bytes (ATTACHMENT_MAX_BYTES)`);
+      if (error instanceof PayloadTooLargeException) throw photoTooLarge(this.maxBytes);
+      if (error instanceof BadRequestException) {
+        throw new BadRequestException([`the upload is one photo in the multipart/form-data field "file" and nothing else (${error.message})`]);
       }
       throw error;
     }
+  }
+}
+
+/** A used-up daily quota answers as a rate limit does: 429, with the seconds until some of it frees in Retry-After. */
+@Catch(UploadQuotaExceeded)
+export class UploadQuotaFilter implements ExceptionFilter {
+  catch(error: UploadQuotaExceeded, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<{ setHeader(name: string, value: string): void; status(code: number): { json(body: unknown): void } }>();
+    response.setHeader('Retry-After', String(error.retryAfterSeconds));
+    response.status(HttpStatus.TOO_MANY_REQUESTS).json({ statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests', message: error.message });
   }
 }
 
@@ -99,15 +151,18 @@ export class AttachmentsController {
 
   @Post('cases/:caseId/attachments')
   @Roles('community_staff', 'property_company', 'owners_committee')
+  @UseGuards(MayUploadPhoto)
   @UseInterceptors(PhotoUpload)
+  @UseFilters(UploadQuotaFilter)
   @ApiOperation({ summary: 'upload a photo for the case: its community’s staff or the organisation holding its task' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ type: StoredAttachmentDto, description: 'stored, or already stored: the same bytes have the same hash' })
   @ApiError(403, 'neither the case’s community staff nor the organisation holding its task')
-  @ApiError(409, 'the case is closed: it takes no more evidence')
+  @ApiError(409, 'the case is closed, or has its ATTACHMENT_MAX_PER_CASE photos: it takes no more evidence')
   @ApiError(413, 'larger than ATTACHMENT_MAX_BYTES')
-  @ApiErrors(415, 429)
+  @ApiErrors(415)
+  @ApiError(429, 'rate limit exceeded, or the organisation’s photos of the last 24 hours reached ATTACHMENT_MAX_BYTES_PER_ORGANISATION_PER_DAY: retry after the seconds in `Retry-After`')
   upload(
     @CurrentActor() actor: Actor,
     @Param('caseId', caseIdPipe) caseId: string,
