@@ -14,7 +14,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY apps apps
 COPY libs libs
 COPY workflows workflows
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+# The web console is built here (its API types from the API's own document) and served by the API at /.
+COPY test/support/register-ts.js test/support/register-ts.js
+RUN npx tsc -p tsconfig.build.json && npm run build:console && npm prune --omit=dev
 
 FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production
