@@ -3,24 +3,20 @@ import {
   CASE_STATUSES,
   CATEGORY_CODES,
   CLOSING_REASONS,
-  COUNCIL_KINDS,
   ESCALATION_REASONS,
-  RETURN_REASONS,
   ROLES,
   TIERS,
   URGENCIES,
   type CaseStatus,
   type Category,
   type ClosingReason,
-  type CouncilKind,
   type EscalationReason,
-  type ReturnReason,
   type Role,
   type Tier,
   type Urgency,
 } from '../../../../libs/domain/src';
-import { AssigneeDto, RoutingOverrideDto } from '../cases/case.dto';
-import { TaskDto } from '../cases/case-views.dto';
+import { RoutingOverrideDto } from '../cases/case.dto';
+import { ClockPauseDto, CouncilStateDto, LastReturnDto, TaskDto } from '../cases/case-views.dto';
 
 export class ActorDto {
   @ApiProperty() userId!: string;
@@ -102,33 +98,6 @@ export class JurisdictionDto {
   @ApiProperty({ example: 'shushan' }) streetId!: string;
   @ApiProperty({ example: 'xiaoshan' }) districtId!: string;
   @ApiProperty({ type: CouncilsDto, description: 'the street’s councils' }) councils!: CouncilsDto;
-}
-
-export class ClockPauseDto {
-  @ApiProperty({ format: 'date-time' }) since!: string;
-  @ApiProperty() reason!: string;
-}
-
-export class LastReturnDto {
-  @ApiProperty({ description: 'the organisation that returned the task' }) by!: string;
-  @ApiProperty({ enum: RETURN_REASONS }) reason!: ReturnReason;
-}
-
-export class CouncilDecisionViewDto {
-  @ApiProperty() text!: string;
-  @ApiProperty({ type: AssigneeDto }) assignee!: AssigneeDto;
-  @ApiProperty({ format: 'date-time' }) dueBy!: string;
-}
-
-export class CouncilStateDto {
-  @ApiProperty({ enum: COUNCIL_KINDS }) kind!: CouncilKind;
-  @ApiProperty() councilId!: string;
-  @ApiProperty() question!: string;
-  @ApiProperty({ format: 'date-time' }) decideBy!: string;
-  @ApiPropertyOptional() sessionId?: string;
-  @ApiPropertyOptional({ type: [String] }) members?: string[];
-  @ApiPropertyOptional({ type: CouncilDecisionViewDto }) decision?: CouncilDecisionViewDto;
-  @ApiProperty() timedOut!: boolean;
 }
 
 export class ResidentKeyDto {

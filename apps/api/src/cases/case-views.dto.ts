@@ -4,6 +4,10 @@ import {
   CASE_STATUSES,
   CATEGORY_CODES,
   CHANNELS,
+  CLOSING_REASONS,
+  COUNCIL_KINDS,
+  ESCALATION_REASONS,
+  RETURN_REASONS,
   ROLES,
   TIERS,
   URGENCIES,
@@ -11,6 +15,10 @@ import {
   type CaseStatus,
   type Category,
   type Channel,
+  type ClosingReason,
+  type CouncilKind,
+  type EscalationReason,
+  type ReturnReason,
   type DeadlineUnit,
   type Role,
   type TaskOrigin,
@@ -18,6 +26,7 @@ import {
   type Urgency,
 } from '../../../../libs/domain/src';
 import { DurationDto } from './case-actions.dto';
+import { AssigneeDto } from './case.dto';
 
 const TASK_ORIGINS: readonly TaskOrigin[] = ['complaint', 'redispatch', 'council_decision'];
 const DEADLINE_UNITS: readonly DeadlineUnit[] = ['hours', 'working_days'];
@@ -52,6 +61,33 @@ export class TaskDto {
   @ApiProperty() signedFor!: boolean;
   @ApiProperty({ type: TaskDeadlinesDto }) deadlines!: TaskDeadlinesDto;
   @ApiPropertyOptional({ type: ExtensionRequestDto, description: 'a request waiting for the handling tier’s answer' }) extensionRequest?: ExtensionRequestDto;
+}
+
+export class ClockPauseDto {
+  @ApiProperty({ format: 'date-time' }) since!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class LastReturnDto {
+  @ApiProperty({ description: 'the organisation that returned the task' }) by!: string;
+  @ApiProperty({ enum: RETURN_REASONS }) reason!: ReturnReason;
+}
+
+export class CouncilDecisionViewDto {
+  @ApiProperty() text!: string;
+  @ApiProperty({ type: AssigneeDto }) assignee!: AssigneeDto;
+  @ApiProperty({ format: 'date-time' }) dueBy!: string;
+}
+
+export class CouncilStateDto {
+  @ApiProperty({ enum: COUNCIL_KINDS }) kind!: CouncilKind;
+  @ApiProperty() councilId!: string;
+  @ApiProperty() question!: string;
+  @ApiProperty({ format: 'date-time' }) decideBy!: string;
+  @ApiPropertyOptional() sessionId?: string;
+  @ApiPropertyOptional({ type: [String] }) members?: string[];
+  @ApiPropertyOptional({ type: CouncilDecisionViewDto }) decision?: CouncilDecisionViewDto;
+  @ApiProperty() timedOut!: boolean;
 }
 
 export class CaseLocationViewDto {
@@ -96,6 +132,14 @@ export class CaseViewDto {
   @ApiProperty() redoCount!: number;
   @ApiProperty({ format: 'date-time' }) filedAt!: string;
   @ApiProperty({ description: 'revision of the case stream' }) revision!: number;
+
+  // What the console needs to offer only the actions the case's state allows.
+  @ApiProperty({ type: ClockPauseDto, nullable: true, description: 'why and since when the clock stands still; null while it runs' }) paused!: ClockPauseDto | null;
+  @ApiProperty({ type: LastReturnDto, nullable: true, description: 'the latest return of its task, if any' }) lastReturn!: LastReturnDto | null;
+  @ApiProperty({ type: CouncilStateDto, nullable: true, description: 'the council it was referred to: question, session, decision' }) council!: CouncilStateDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the case it was merged into' }) duplicateOf!: string | null;
+  @ApiProperty({ enum: ESCALATION_REASONS, isArray: true, description: 'why it was escalated' }) escalatedFor!: EscalationReason[];
+  @ApiProperty({ enum: CLOSING_REASONS, nullable: true, description: 'why it was closed; null while open' }) closedReason!: ClosingReason | null;
 }
 
 /** A case as the case list and the task inboxes show it: no personal data of the resident. */

@@ -489,12 +489,27 @@ export interface components {
       category: "elevator" | "water_leak" | "power_water_gas" | "stairwell_clutter" | "sanitation" | "parking" | "fee_dispute" | "maintenance_fund" | "property_contract" | "other";
       /** @enum {string} */
       channel: "visit" | "phone" | "walk_in" | "online" | "hotline_transfer";
+      /**
+       * @description why it was closed; null while open
+       * @enum {string|null}
+       */
+      closedReason: "resident_satisfied" | "resident_unreachable" | "withdrawn" | "ruling" | null;
+      /** @description the council it was referred to: question, session, decision */
+      council: components["schemas"]["CouncilStateDto"] | null;
       description: string;
+      /** @description the case it was merged into */
+      duplicateOf: string | null;
+      /** @description why it was escalated */
+      escalatedFor: ("overdue" | "redone_three_times" | "returned_three_times" | "council_timeout")[];
       /** @description hashes of the photos its progress reports and resolutions cite: GET /attachments/{hash} */
       evidence: string[];
       /** Format: date-time */
       filedAt: string;
+      /** @description the latest return of its task, if any */
+      lastReturn: components["schemas"]["LastReturnDto"] | null;
       location: components["schemas"]["CaseLocationViewDto"];
+      /** @description why and since when the clock stands still; null while it runs */
+      paused: components["schemas"]["ClockPauseDto"] | null;
       redoCount: number;
       /** @description in full only for the community’s staff and the organisation holding the task while the case is open (each such read is recorded) */
       resident: components["schemas"]["ResidentViewDto"];

@@ -40,6 +40,12 @@ export interface CaseView {
   redoCount: number;
   filedAt: string;
   revision: number;
+  paused: NonNullable<CaseState['paused']> | null;
+  lastReturn: NonNullable<CaseState['lastReturn']> | null;
+  council: NonNullable<CaseState['council']> | null;
+  duplicateOf: string | null;
+  escalatedFor: CaseState['escalatedFor'];
+  closedReason: NonNullable<CaseState['closedReason']> | null;
 }
 
 export interface HistoryEntry {
@@ -142,6 +148,12 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
       redoCount: state.redoCount,
       filedAt: filed.data.filedAt,
       revision: events.length - 1,
+      paused: state.paused ?? null,
+      lastReturn: state.lastReturn ?? null,
+      council: state.council ?? null,
+      duplicateOf: state.duplicateOf ?? null,
+      escalatedFor: state.escalatedFor,
+      closedReason: state.closedReason ?? null,
     };
   }
 }
