@@ -39,8 +39,8 @@ export interface YixinConfig {
    * and for the next request on an idle kept-alive connection; a client slower than that is cut off.
    */
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
-  /** Logins per client address, and writes per authenticated user, within a minute. */
-  rateLimits: { loginsPerMinute: number; writesPerMinute: number };
+  /** Logins per client address, logins per username, and writes per authenticated user, within a minute. */
+  rateLimits: { loginsPerMinute: number; loginsPerUsernamePerMinute: number; writesPerMinute: number };
   /** How long the answer to a request with an Idempotency-Key is kept for its retries. */
   idempotencyKeyTtlHours: number;
   logLevel: LogLevel;
@@ -119,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     httpTimeouts: httpTimeoutsFrom(env),
     rateLimits: {
       loginsPerMinute: positiveInteger(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', 10),
+      loginsPerUsernamePerMinute: positiveInteger(env, 'RATE_LIMIT_LOGINS_PER_USERNAME_PER_MINUTE', 10),
       writesPerMinute: positiveInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 600),
     },
     idempotencyKeyTtlHours: positiveInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24),

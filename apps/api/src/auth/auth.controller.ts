@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, HttpStatus, Inject, Post, Res, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
@@ -8,6 +8,7 @@ import {
   PASSWORD_MAX_LENGTH,
   TokenRevocation,
   verifyPassword,
+  verifyPasswordOfUnknownUser,
   YIXIN_CONFIG,
   type IssuedToken,
   type YixinConfig,
@@ -15,9 +16,11 @@ import {
 import type { Role } from '../../../../libs/domain/src';
 import { PERSON_ROLES } from '../admin/admin-users.dto';
 import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
-import { LoginRateLimit } from '../rate-limit/rate-limit';
+import { FixedWindowCounter, LoginRateLimit } from '../rate-limit/rate-limit';
 import { CurrentToken, Public } from './auth.decorators';
 import type { TokenClaims } from './auth.guard';
+
+const MINUTE_MS = 60_000;
 
 export class LoginDto {
   @ApiProperty({ example: 'staff.xiangyuan' })
@@ -44,12 +47,21 @@ export class LoginResponse {
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
+  /**
+   * Attempts per username, beside those per client address (RateLimitGuard): guessing one user's
+   * password from many addresses meets this one. Counted whether or not the user exists, so that
+   * the refusal tells nothing about which usernames do.
+   */
+  private readonly attemptsPerUsername: FixedWindowCounter;
+
   constructor(
     private readonly directory: DirectoryService,
     private readonly jwt: JwtService,
     private readonly revocation: TokenRevocation,
     @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
-  ) {}
+  ) {
+    this.attemptsPerUsername = new FixedWindowCounter(config.rateLimits.loginsPerUsernamePerMinute, MINUTE_MS);
+  }
 
   @Public()
   @LoginRateLimit()
@@ -59,12 +71,20 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponse })
   @ApiErrors(400, 413)
   @ApiError(401, 'unknown user or wrong password, or a disabled account')
-  @ApiError(429, 'too many login attempts from this address within a minute: retry after the seconds in `Retry-After`')
-  async login(@Body() { username, password }: LoginDto): Promise<LoginResponse> {
-    const found = await this.directory.findUserWithPasswordHash(username);
-    if (!found || !(await verifyPassword(password, found.passwordHash))) {
-      throw new UnauthorizedException('unknown user or wrong password');
+  @ApiError(429, 'too many login attempts from this address, or for this username, within a minute: retry after the seconds in `Retry-After`')
+  async login(
+    @Body() { username, password }: LoginDto,
+    @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
+  ): Promise<LoginResponse> {
+    const retryAfterSeconds = this.attemptsPerUsername.hit(username);
+    if (retryAfterSeconds !== undefined) {
+      response.setHeader('Retry-After', String(retryAfterSeconds));
+      const message = `too many login attempts for this username; retry in ${retryAfterSeconds} s`;
+      throw new HttpException(HttpException.createBody(message, 'Too Many Requests', HttpStatus.TOO_MANY_REQUESTS), HttpStatus.TOO_MANY_REQUESTS);
     }
+    const found = await this.directory.findUserWithPasswordHash(username);
+    const passwordMatches = found ? await verifyPassword(password, found.passwordHash) : await verifyPasswordOfUnknownUser(password);
+    if (!found || !passwordMatches) throw new UnauthorizedException('unknown user or wrong password');
     // Said only to whoever knows the password.
     if (found.disabled) throw new UnauthorizedException('this account is disabled; ask an administrator of your organisation');
     const { user } = found;

@@ -53,6 +53,8 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedException('the bearer token is invalid or expired');
     }
+    // The library checks `exp` only when present: a token without one, signed with the secret, would never expire.
+    if (typeof claims.exp !== 'number') throw new UnauthorizedException('the bearer token has no expiry');
     if (!ROLES.includes(claims.role) || claims.role === 'system') throw new UnauthorizedException('the bearer token has no valid role');
     // Tokens signed before tokens could be revoked carry neither; they cannot be trusted to be live.
     if (!claims.jti || typeof claims.gen !== 'number') throw new UnauthorizedException('the bearer token is of an older kind; sign in again');

@@ -21,6 +21,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+/** A hash no password opens, made at start: checked against when the username is unknown. */
+const NO_USER_HASH = hashPassword(randomBytes(32).toString('hex'));
+
+/**
+ * The same scrypt work as checking a real user's password, so that a failed sign-in takes as long
+ * whether or not the username exists, and its timing does not tell which usernames do.
+ */
+export async function verifyPasswordOfUnknownUser(password: string): Promise<false> {
+  await verifyPassword(password, await NO_USER_HASH);
+  return false;
+}
+
 /**
  * Why a password chosen by an administrator is too weak, or undefined: long enough, not one kind of
  * character only, not built on the username. A minimum, not a policy.
