@@ -29,6 +29,7 @@ export * from './idempotency/idempotency-store';
 export * from './observability/json-logger';
 export * from './observability/metrics';
 export * from './open311/public-case.queries';
+export * from './open311/personal-numbers';
 export * from './rates/rate-table';
 export * from './rates/rates.queries';
 export * from './privacy/personal-data-crypto';

@@ -3,13 +3,15 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { foldCase, type CaseStatus, type Category, type ComplaintFiled } from '../../../domain/src';
 import type { EventStore } from '../../../event-store/src';
 import { readCaseStream, toCaseEvent } from '../cases/case-stream';
-import { selectCases, type CaseListRow } from '../projections/case-list.projection';
+import { maskPersonalNumbers } from './personal-numbers';
+import { selectPublicCases, type PublicCaseRow } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { EVENT_STORE, READ_STORE } from '../store.tokens';
 
 /**
  * What anyone may know of a case, for public APIs such as Open311: where (down to the building,
- * never the unit), what, who holds it and how far it got. Nothing of the resident.
+ * never the unit), what, who holds it and how far it got. Nothing of the resident: the free text
+ * staff typed (description, building) comes with phone, ID card and bank card numbers masked.
  */
 export interface PublicCase {
   caseId: string;
@@ -26,7 +28,7 @@ export interface PublicCase {
   updatedAt: string;
 }
 
-/** Closing is final; every other status, those still to come included, leaves the case open. */
+/** Closing is final; every other status, those still to come included, leaves the case open. selectPublicCases splits its indexes by the same rule. */
 export function isClosedStatus(status: CaseStatus): boolean {
   return status === 'closed';
 }
@@ -42,21 +44,20 @@ export interface PublicCaseSearch {
   limit: number;
 }
 
-/** Cases filed in a time window, newest first, from the case list read model (a little behind the log). */
+/** Cases filed in a time window, newest first (the case id, descending, breaking ties), from the case list read model (a little behind the log). */
 export class SearchPublicCasesQuery extends Query<PublicCase[]> {
   constructor(readonly search: PublicCaseSearch) {
     super();
   }
 }
 
-/** The cases with these ids that exist, newest first, read from their streams (never stale). */
+/** The cases with these ids that exist, in the search's order, read from their streams (never stale). */
 export class GetPublicCasesQuery extends Query<PublicCase[]> {
   constructor(readonly caseIds: readonly string[]) {
     super();
   }
 }
 
-const PAGE_SIZE = 500;
 /** Case ids are UUIDs (minted when a complaint is filed); anything else names no case and is not worth a read. */
 const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -65,16 +66,15 @@ export class SearchPublicCasesHandler implements IQueryHandler<SearchPublicCases
   constructor(@Inject(READ_STORE) private readonly db: SqlDatabase) {}
 
   async execute({ search }: SearchPublicCasesQuery): Promise<PublicCase[]> {
-    const from = Date.parse(search.filedFrom);
-    const to = Date.parse(search.filedTo);
-    // Keyed by case id: a case filed while we page shifts the pages, and a row may come twice.
-    const found = new Map<string, PublicCase>();
-    for await (const row of newestFirst(this.db)) {
-      const filedAt = Date.parse(row.filedAt);
-      if (filedAt < from || found.size >= search.limit) break;
-      if (filedAt <= to && matches(row, search)) found.set(row.caseId, fromListRow(row));
-    }
-    return [...found.values()];
+    const rows = await selectPublicCases(this.db, {
+      // filed_at holds instants as toISOString writes them, and is compared as text.
+      filedFrom: new Date(search.filedFrom).toISOString(),
+      filedTo: new Date(search.filedTo).toISOString(),
+      categories: search.categories,
+      closed: search.closed,
+      limit: search.limit,
+    });
+    return rows.map(fromPublicRow);
   }
 }
 
@@ -86,7 +86,7 @@ export class GetPublicCasesHandler implements IQueryHandler<GetPublicCasesQuery,
     const found = await Promise.all([...new Set(caseIds)].filter((caseId) => CASE_ID.test(caseId)).map((caseId) => this.read(caseId)));
     return found
       .filter((publicCase): publicCase is PublicCase => publicCase !== undefined)
-      .sort((a, b) => b.filedAt.localeCompare(a.filedAt) || a.caseId.localeCompare(b.caseId));
+      .sort((a, b) => b.filedAt.localeCompare(a.filedAt) || b.caseId.localeCompare(a.caseId));
   }
 
   private async read(caseId: string): Promise<PublicCase | undefined> {
@@ -99,9 +99,9 @@ export class GetPublicCasesHandler implements IQueryHandler<GetPublicCasesQuery,
       caseId,
       communityId: filed.location.communityId,
       compoundId: filed.location.compoundId,
-      building: filed.location.building,
+      building: maskPersonalNumbers(filed.location.building),
       category: filed.category,
-      description: filed.description,
+      description: maskPersonalNumbers(filed.description),
       status: state.status,
       assigneeOrganisationId: state.task?.assigneeOrganisationId ?? null,
       resolveBy: state.task?.deadlines.resolve?.due ?? null,
@@ -111,34 +111,18 @@ export class GetPublicCasesHandler implements IQueryHandler<GetPublicCasesQuery,
   }
 }
 
-/** The case list newest first. It has no filter on filing time, so searches walk it down to their window's start. */
-async function* newestFirst(db: SqlDatabase): AsyncGenerator<CaseListRow> {
-  for (let offset = 0; ; offset += PAGE_SIZE) {
-    const { items } = await selectCases(db, { limit: PAGE_SIZE, offset });
-    yield* items;
-    if (items.length < PAGE_SIZE) return;
-  }
-}
-
-function matches(row: CaseListRow, search: PublicCaseSearch): boolean {
-  return (
-    (search.categories === undefined || search.categories.includes(row.category as Category)) &&
-    (search.closed === undefined || isClosedStatus(row.status) === search.closed)
-  );
-}
-
-function fromListRow(row: CaseListRow): PublicCase {
+function fromPublicRow(row: PublicCaseRow): PublicCase {
   return {
-    caseId: row.caseId,
-    communityId: row.communityId,
-    compoundId: row.compoundId,
-    building: row.building,
+    caseId: row.case_id,
+    communityId: row.community_id,
+    compoundId: row.compound_id,
+    building: maskPersonalNumbers(row.building),
     category: row.category as Category,
-    description: row.description,
+    description: maskPersonalNumbers(row.description),
     status: row.status,
-    assigneeOrganisationId: row.assigneeOrganisationId,
-    resolveBy: row.resolveBy,
-    filedAt: row.filedAt,
-    updatedAt: row.updatedAt,
+    assigneeOrganisationId: row.assignee_organisation_id,
+    resolveBy: row.resolve_by,
+    filedAt: row.filed_at,
+    updatedAt: row.updated_at,
   };
 }

@@ -137,7 +137,11 @@ export const caseListProjection: Projection = {
     CREATE INDEX IF NOT EXISTS case_list_tier ON case_list (tier, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_status ON case_list (status, filed_at);
     CREATE INDEX IF NOT EXISTS case_list_council ON case_list (council_id, decide_by);
-    CREATE INDEX IF NOT EXISTS case_list_changes ON case_list (changed_position)`,
+    CREATE INDEX IF NOT EXISTS case_list_changes ON case_list (changed_position);
+    -- The public search's ranges, newest first (see selectPublicCases); closed cases of every category are a range of case_list_status.
+    CREATE INDEX IF NOT EXISTS case_list_public_open ON case_list (filed_at, case_id) WHERE status <> 'closed';
+    CREATE INDEX IF NOT EXISTS case_list_public_closed_category ON case_list (category, filed_at, case_id) WHERE status = 'closed';
+    CREATE INDEX IF NOT EXISTS case_list_public_open_category ON case_list (category, filed_at, case_id) WHERE status <> 'closed'`,
 
   async apply(events, db) {
     const caseEvents = events.filter((event) => caseIdOfStream(event.streamId) !== undefined);
@@ -415,6 +419,61 @@ export function decodeInboxCursor(cursor: string): InboxPosition | undefined {
   if (inboxOrder !== AFTER_EVERY_DEADLINE && !isInstant(inboxOrder)) return undefined;
   if (!isInstant(filedAt) || typeof caseId !== 'string' || !CASE_ID.test(caseId)) return undefined;
   return { inboxOrder, filedAt, caseId };
+}
+
+/** What the public may see of a row (see PublicCase): no state, no personal data. */
+export interface PublicCaseRow {
+  case_id: string;
+  community_id: string;
+  compound_id: string;
+  building: string;
+  category: string;
+  description: string;
+  status: CaseState['status'];
+  assignee_organisation_id: string | null;
+  resolve_by: string | null;
+  filed_at: string;
+  updated_at: string;
+}
+
+const PUBLIC_COLUMNS = 'case_id, community_id, compound_id, building, category, description, status, assignee_organisation_id, resolve_by, filed_at, updated_at';
+
+export interface PublicCaseFilter {
+  /** Filed within [filedFrom, filedTo], ISO-8601 instants in UTC as filed_at holds them. */
+  filedFrom: string;
+  filedTo: string;
+  /** Any of these categories; all when undefined. */
+  categories?: readonly string[];
+  /** Only closed (true) or only open (false) cases; both when undefined. */
+  closed?: boolean;
+  limit: number;
+}
+
+const CLOSED = "status = 'closed'";
+const OPEN = "status <> 'closed'";
+
+/**
+ * Cases filed in a window, newest first, the case id breaking ties. Each state (closed or open),
+ * and each category when some are asked for, is a range of an index, of which the first `limit`
+ * rows are read newest first; then the ranges' rows are merged. A page therefore costs at most
+ * its own rows per range, whatever the size of the table and however few rows the filters leave:
+ * a filter on the whole table would walk it down to the window's start for a rare category.
+ * The literal 'closed' matches the partial indexes' own condition, which a bound parameter would not.
+ */
+export async function selectPublicCases(db: SqlDatabase, filter: PublicCaseFilter): Promise<PublicCaseRow[]> {
+  const states = filter.closed === undefined ? [CLOSED, OPEN] : [filter.closed ? CLOSED : OPEN];
+  const categories: ReadonlyArray<string | undefined> = filter.categories ?? [undefined];
+  const ranges = categories.flatMap((category) =>
+    states.map((state) => ({
+      sql: `SELECT ${PUBLIC_COLUMNS} FROM case_list WHERE ${category === undefined ? '' : 'category = ? AND '}${state} AND filed_at >= ? AND filed_at <= ?
+            ORDER BY filed_at DESC, case_id DESC LIMIT ?`,
+      params: [...(category === undefined ? [] : [category]), filter.filedFrom, filter.filedTo, filter.limit],
+    })),
+  );
+  if (ranges.length === 0) return [];
+  if (ranges.length === 1) return db.query<PublicCaseRow>(ranges[0].sql, ranges[0].params);
+  const merged = ranges.map((range, index) => `SELECT * FROM (${range.sql}) AS range_${index}`).join(' UNION ALL ');
+  return db.query<PublicCaseRow>(`${merged} ORDER BY filed_at DESC, case_id DESC LIMIT ?`, [...ranges.flatMap((range) => range.params), filter.limit]);
 }
 
 /** Statuses of a case that no longer takes duplicates: closed, or itself a duplicate. */
