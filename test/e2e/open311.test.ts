@@ -198,7 +198,7 @@ describe('Open311 GeoReport v2 over HTTP (SQLite)', () => {
       expect(answer.body.endpoints).toEqual([
         {
           specification: 'http://wiki.open311.org/GeoReport_v2',
-          url: `${api.baseUrl}/open311/v2`,
+          url: `${e2e.config.publicBaseUrl}/open311/v2`,
           changeset: answer.body.changeset,
           type: 'production',
           formats: ['application/json', 'text/xml'],

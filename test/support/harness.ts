@@ -34,6 +34,8 @@ export function testEnvironment(dataDir: string, temporalAddress: string, overri
     TEMPORAL_TASK_QUEUE: `yixin-test-${randomBytes(4).toString('hex')}`,
     YIXIN_SEED_DEMO_DATA: 'true',
     SQLITE_SYNCHRONOUS: 'NORMAL',
+    // Tests poll public endpoints (Open311 searches, health) as fast as they answer; those that test the limit set their own.
+    RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '1000000',
     ...overrides,
   };
 }

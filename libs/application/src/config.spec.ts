@@ -72,3 +72,23 @@ describe('loadConfig: SQLite checkpoints', () => {
   it('refuses a value that is not a number of pages', () =>
     expect(() => loadConfig({ SQLITE_AUTO_CHECKPOINT: '-1' })).toThrow(/SQLITE_AUTO_CHECKPOINT must be a number of pages/));
 });
+
+describe('loadConfig: the public address and the limits of unauthenticated clients', () => {
+  it('publishes the local listening address unless PUBLIC_BASE_URL says otherwise', () => {
+    expect(loadConfig({}).publicBaseUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://yixin.example.gov.cn/' }).publicBaseUrl).toBe('https://yixin.example.gov.cn');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://example.gov.cn/yixin/' }).publicBaseUrl).toBe('https://example.gov.cn/yixin');
+  });
+
+  it.each(['yixin.example.gov.cn', 'ftp://example.gov.cn', 'https://example.gov.cn/?a=1', 'https://user:secret@example.gov.cn'])('refuses PUBLIC_BASE_URL %s', (url) =>
+    expect(() => loadConfig({ PUBLIC_BASE_URL: url })).toThrow(/PUBLIC_BASE_URL must be/));
+
+  it('limits public reads, wrong api_keys and filings per key, each per minute', () => {
+    expect(loadConfig({}).publicRateLimits).toEqual({ readsPerMinute: 300, apiKeyFailuresPerMinute: 10, filingsPerApiKeyPerMinute: 120 });
+    expect(
+      loadConfig({ RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '5', RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE: '3', RATE_LIMIT_FILINGS_PER_API_KEY_PER_MINUTE: '7' }).publicRateLimits,
+    ).toEqual({ readsPerMinute: 5, apiKeyFailuresPerMinute: 3, filingsPerApiKeyPerMinute: 7 });
+    expect(() => loadConfig({ RATE_LIMIT_PUBLIC_READS_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_PUBLIC_READS_PER_MINUTE must be a positive integer/);
+  });
+});

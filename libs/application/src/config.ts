@@ -39,6 +39,16 @@ export interface YixinConfig {
    * and for the next request on an idle kept-alive connection; a client slower than that is cut off.
    */
   httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
+  /**
+   * The address clients reach the API at, as published in answers (Open311's discovery): taken
+   * from configuration, never from a request's Host header, which the client writes.
+   */
+  publicBaseUrl: string;
+  /**
+   * Within a minute: unauthenticated reads per client address; wrong Open311 api_keys per client
+   * address; Open311 filings per api_key.
+   */
+  publicRateLimits: { readsPerMinute: number; apiKeyFailuresPerMinute: number; filingsPerApiKeyPerMinute: number };
   /** Logins per client address, logins per username, and writes per authenticated user, within a minute. */
   rateLimits: { loginsPerMinute: number; loginsPerUsernamePerMinute: number; writesPerMinute: number };
   /** How long the answer to a request with an Idempotency-Key is kept for its retries. */
@@ -115,6 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
       apiKey: env.TEMPORAL_API_KEY || undefined,
     },
     httpPort: Number(env.PORT ?? 3000),
+    publicBaseUrl: parsePublicBaseUrl(env.PUBLIC_BASE_URL || `http://127.0.0.1:${Number(env.PORT ?? 3000)}`),
+    publicRateLimits: {
+      readsPerMinute: positiveInteger(env, 'RATE_LIMIT_PUBLIC_READS_PER_MINUTE', 300),
+      apiKeyFailuresPerMinute: positiveInteger(env, 'RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE', 10),
+      filingsPerApiKeyPerMinute: positiveInteger(env, 'RATE_LIMIT_FILINGS_PER_API_KEY_PER_MINUTE', 120),
+    },
     httpBodyLimitBytes: positiveInteger(env, 'HTTP_BODY_LIMIT_BYTES', 1024 * 1024),
     httpTimeouts: httpTimeoutsFrom(env),
     rateLimits: {
@@ -194,6 +210,20 @@ function temporalTlsFrom(env: NodeJS.ProcessEnv): TemporalTls | undefined {
   };
   const wanted = env.TEMPORAL_TLS === 'true' || env.TEMPORAL_API_KEY || Object.values(tls).some((value) => value !== undefined);
   return wanted ? tls : undefined;
+}
+
+/** An absolute http(s) URL without query or fragment, kept without its trailing slash so that paths are appended to it. */
+export function parsePublicBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_BASE_URL must be an absolute http or https URL, such as https://yixin.example.gov.cn, not ${value}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new Error(`PUBLIC_BASE_URL must be an http or https URL without credentials, query or fragment, not ${value}`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

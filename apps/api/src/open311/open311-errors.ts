@@ -16,9 +16,9 @@ import { DomainError } from '../../../../libs/domain/src';
 import { HTTP_STATUS_OF_DOMAIN_ERROR } from '../domain-error.filter';
 import { formatOfPath, OPEN311_PATH, renderDocument, type Open311Document } from './open311-format';
 
-/** A refusal in GeoReport v2's terms: one HTTP status, one or more descriptions. */
+/** A refusal in GeoReport v2's terms: one HTTP status, one or more descriptions; a rate limit also says when to retry. */
 export class Open311Error extends Error {
-  constructor(readonly status: HttpStatus, readonly descriptions: readonly string[]) {
+  constructor(readonly status: HttpStatus, readonly descriptions: readonly string[], readonly retryAfterSeconds?: number) {
     super(descriptions.join('; '));
     this.name = 'Open311Error';
   }
@@ -30,6 +30,7 @@ interface Open311Request {
 
 interface Open311Response {
   status(code: number): Open311Response;
+  setHeader(name: string, value: string): void;
   type(contentType: string): Open311Response;
   send(body: string): void;
 }
@@ -60,6 +61,9 @@ export class Open311ErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const { status, descriptions } = this.describe(error);
+    if (error instanceof Open311Error && error.retryAfterSeconds !== undefined) {
+      http.getResponse<Open311Response>().setHeader('Retry-After', String(error.retryAfterSeconds));
+    }
     const errors: Open311Document = { root: 'errors', body: descriptions.map((description) => ({ code: status, description })) };
     const { contentType, text } = renderDocument(formatOfPath(http.getRequest<Open311Request>().path) ?? 'json', errors);
     http.getResponse<Open311Response>().status(status).type(contentType).send(text);
@@ -68,10 +72,22 @@ export class Open311ErrorFilter implements ExceptionFilter {
   private describe(error: unknown): { status: HttpStatus; descriptions: readonly string[] } {
     if (error instanceof Open311Error) return error;
     if (error instanceof DomainError) return { status: HTTP_STATUS_OF_DOMAIN_ERROR[error.kind], descriptions: [error.message] };
-    if (error instanceof HttpException) return { status: error.getStatus(), descriptions: [error.message] };
+    if (error instanceof HttpException) return { status: error.getStatus(), descriptions: descriptionsOf(error) };
     this.logger.error(error instanceof Error ? error.stack : String(error));
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, descriptions: ['internal error'] };
   }
+}
+
+/**
+ * What an HttpException says went wrong: the `message` of its body, a list (as validation and the
+ * prototype-key check write it) or one text. Its own message is only a class name when the body is
+ * an object ("Http Exception").
+ */
+function descriptionsOf(error: HttpException): string[] {
+  const body = error.getResponse();
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  const messages = [message].flat().filter((text): text is string => typeof text === 'string' && text !== '');
+  return messages.length > 0 ? messages : [error.message];
 }
 
 /**

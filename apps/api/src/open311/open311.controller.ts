@@ -25,8 +25,10 @@ import {
 } from '../../../../libs/application/src';
 import { CATEGORY_CODES } from '../../../../libs/domain/src';
 import { Public } from '../auth/auth.decorators';
+import { clientAddress } from '../rate-limit/rate-limit';
 import { Open311Error, Open311ErrorFilter, Open311FormatInterceptor } from './open311-errors';
 import { CONTENT_TYPES, OPEN311_PATH, type Open311Document, type Open311Format } from './open311-format';
+import { Open311RateLimits } from './open311-rate-limits';
 import {
   Open311DiscoveryDto,
   Open311ErrorDto,
@@ -52,11 +54,6 @@ const FORMATS: Open311Format[] = ['json', 'xml'];
 /** Every answer comes in the format the path's extension asks for. */
 const Open311Operation = (summary: string) => applyDecorators(ApiOperation({ summary }), ApiProduces(...Object.values(CONTENT_TYPES)));
 
-interface DiscoveryRequest {
-  protocol: string;
-  headers: { host?: string };
-}
-
 /**
  * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2), in JSON and XML by the path's
  * extension. Reading is public, as the spec intends; filing needs an `api_key` of a community.
@@ -74,13 +71,14 @@ export class Open311Controller {
     private readonly commandBus: CommandBus,
     private readonly queryBus: QueryBus,
     private readonly directory: DirectoryService,
+    private readonly rateLimits: Open311RateLimits,
     @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
   ) {}
 
   @Get('discovery.:format')
   @Open311Operation('the endpoint, its specification and formats')
   @ApiOkResponse({ type: Open311DiscoveryDto })
-  discovery(@Req() request: DiscoveryRequest): Open311Document {
+  discovery(): Open311Document {
     return {
       root: 'discovery',
       body: {
@@ -90,7 +88,7 @@ export class Open311Controller {
         endpoints: [
           {
             specification: 'http://wiki.open311.org/GeoReport_v2',
-            url: `${request.protocol}://${request.headers.host}/${OPEN311_PATH}`,
+            url: `${this.config.publicBaseUrl}/${OPEN311_PATH}`,
             changeset: CHANGESET,
             type: 'production',
             formats: Object.values(CONTENT_TYPES),
@@ -124,10 +122,17 @@ export class Open311Controller {
   @Open311Refusal(HttpStatus.BAD_REQUEST, 'every problem with the fields, one error each')
   @Open311Refusal(HttpStatus.FORBIDDEN, 'api_key is missing or invalid')
   @Open311Refusal(HttpStatus.PAYLOAD_TOO_LARGE, 'the body is larger than HTTP_BODY_LIMIT_BYTES')
-  async file(@Body() body: unknown): Promise<Open311Document> {
+  @Open311Refusal(HttpStatus.TOO_MANY_REQUESTS, 'too many wrong api_keys from the address, or requests filed with the key, this minute; see Retry-After')
+  async file(@Body() body: unknown, @Req() request: { ip?: string }): Promise<Open311Document> {
+    const client = clientAddress(request);
+    this.rateLimits.refuseGuessingClient(client);
     const form = ServiceRequestForm.read(body);
     const key = form.apiKey === undefined ? undefined : await this.directory.findApiKey(form.apiKey);
-    if (!key) throw new Open311Error(HttpStatus.FORBIDDEN, ['api_key is missing or invalid']);
+    if (!key) {
+      this.rateLimits.countWrongKey(client);
+      throw new Open311Error(HttpStatus.FORBIDDEN, ['api_key is missing or invalid']);
+    }
+    this.rateLimits.countFiling(key.keyId);
     const complaint = form.toComplaint({
       communityId: key.communityId,
       communityName: this.nameOf(key.communityId),

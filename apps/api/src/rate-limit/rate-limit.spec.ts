@@ -36,3 +36,20 @@ describe('FixedWindowCounter', () => {
     expect(writes.size).toBe(1);
   });
 });
+
+describe('FixedWindowCounter.retryAfter', () => {
+  it('tells whether a key may hit now without counting a hit', () => {
+    let now = 1_000_000;
+    const failures = new FixedWindowCounter(2, 60_000, () => now);
+    expect(failures.retryAfter('10.0.0.1')).toBeUndefined();
+    failures.hit('10.0.0.1');
+    expect(failures.retryAfter('10.0.0.1')).toBeUndefined();
+    expect(failures.retryAfter('10.0.0.1')).toBeUndefined();
+    failures.hit('10.0.0.1');
+    now += 20_000;
+    expect(failures.retryAfter('10.0.0.1')).toBe(40);
+    expect(failures.retryAfter('10.0.0.2')).toBeUndefined();
+    now += 40_000;
+    expect(failures.retryAfter('10.0.0.1')).toBeUndefined();
+  });
+});

@@ -6,6 +6,7 @@ import type { Actor } from '../../../../libs/domain/src';
 
 const LOGIN_RATE_LIMIT = 'yixin:login-rate-limit';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const READ_METHODS = new Set(['GET', 'HEAD']);
 const MINUTE_MS = 60_000;
 
 /** The route is a login: its attempts are limited per client address. */
@@ -47,6 +48,14 @@ export class FixedWindowCounter {
     return undefined;
   }
 
+  /** The whole seconds until `key` may hit again, or undefined if it may hit now; counts nothing. */
+  retryAfter(key: string): number | undefined {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (!window || window.endsAt <= now || window.hits < this.limit) return undefined;
+    return Math.max(1, Math.ceil((window.endsAt - now) / 1000));
+  }
+
   /** How many keys have an open window. */
   get size(): number {
     return this.windows.size;
@@ -58,20 +67,27 @@ export class FixedWindowCounter {
   }
 }
 
+/** Who a client is when it does not say: its address, an IPv6 client by its /64 network, which one host commonly holds whole. */
+export function clientAddress(request: { ip?: string }): string {
+  return normalizeIp(request.ip ?? 'unknown');
+}
+
 /**
- * Two limits, each counted per minute: login attempts per client address (an IPv6 client by its
- * /64 network, which one host commonly holds whole), and writes per authenticated user across
- * every write endpoint. Runs after the AuthGuard, so that writes are counted per user; refuses
- * with Retry-After, in the API's error format.
+ * Limits counted per minute: login attempts per client address (see clientAddress), writes per authenticated user across
+ * every write endpoint, and reads without a token (Open311, health, metrics) per client address,
+ * which cost the API's one thread as much as anyone's. Runs after the AuthGuard, so that writes are
+ * counted per user; refuses with Retry-After, in the API's error format (Open311's on its paths).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly logins: FixedWindowCounter;
   private readonly writes: FixedWindowCounter;
+  private readonly publicReads: FixedWindowCounter;
 
   constructor(@Inject(YIXIN_CONFIG) config: YixinConfig, private readonly reflector: Reflector) {
     this.logins = new FixedWindowCounter(config.rateLimits.loginsPerMinute, MINUTE_MS);
     this.writes = new FixedWindowCounter(config.rateLimits.writesPerMinute, MINUTE_MS);
+    this.publicReads = new FixedWindowCounter(config.publicRateLimits.readsPerMinute, MINUTE_MS);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -80,6 +96,7 @@ export class RateLimitGuard implements CanActivate {
       this.count(this.logins, normalizeIp(request.ip ?? 'unknown'), context);
     }
     if (request.actor && WRITE_METHODS.has(request.method)) this.count(this.writes, request.actor.userId, context);
+    if (!request.actor && READ_METHODS.has(request.method)) this.count(this.publicReads, clientAddress(request), context);
     return true;
   }
 
