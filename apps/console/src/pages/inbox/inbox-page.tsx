@@ -1,5 +1,217 @@
-import { Result } from 'antd';
+import { EnvironmentOutlined, ReloadOutlined, WifiOutlined } from '@ant-design/icons';
+import { Alert, Badge, Button, Card, Empty, Flex, Grid, Result, Skeleton, Space, Spin, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { api, liveStream, unwrap, type Schemas } from '../../api/client';
+import { DeadlineCountdown } from '../../features/countdown';
+import { useOrganisations } from '../../features/organisations';
+import { TaskActions } from '../../features/task-actions';
+import { refusalTitle, RefusalAlert } from '../../shared/actions';
+import { useLabel, useT } from '../../shared/i18n';
+import { CATEGORY, STATUS, URGENCY, type CaseStatus } from '../../shared/labels';
+import { formatTime } from '../../shared/time';
 
-export default function Page() {
-  return <Result status="info" title="…" />;
+type InboxRow = Schemas['CaseListRowDto'];
+
+/** Rows per request: a screenful or two; more as the clerk scrolls, never the whole inbox. */
+const PAGE_SIZE = 30;
+const RUNNING: readonly CaseStatus[] = ['awaiting_sign_for', 'in_progress'];
+
+/** The API's order: the nearest deadline first, stopped clocks after every deadline, then by filing. */
+function orderKey(row: InboxRow): [string, string, string] {
+  return [row.nextDeadline ?? '~', row.filedAt, row.caseId];
+}
+function compareRows(a: InboxRow, b: InboxRow): number {
+  const [ka, kb] = [orderKey(a), orderKey(b)];
+  for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+  return 0;
+}
+
+interface InboxState {
+  rows: InboxRow[];
+  total: number;
+  /** Where the next page starts; null once the last page is loaded. */
+  nextCursor: string | null;
+}
+
+/**
+ * A change pushed by the API. A row lands in its place if that place is among the rows loaded
+ * (or every row is loaded); beyond them it comes with the page it belongs to. A task no longer
+ * running (resolved, returned, closed) leaves.
+ */
+function applyChange(state: InboxState, row: InboxRow): InboxState {
+  const had = state.rows.some((shown) => shown.caseId === row.caseId);
+  const others = state.rows.filter((shown) => shown.caseId !== row.caseId);
+  if (!RUNNING.includes(row.status)) return had ? { ...state, rows: others, total: Math.max(0, state.total - 1) } : state;
+  const last = others[others.length - 1];
+  const placeLoaded = state.nextCursor === null || (last !== undefined && compareRows(row, last) <= 0);
+  if (!placeLoaded) return had ? { ...state, rows: others } : state;
+  const at = others.findIndex((shown) => compareRows(row, shown) < 0);
+  const rows = at < 0 ? [...others, row] : [...others.slice(0, at), row, ...others.slice(at)];
+  return { ...state, rows, total: had || state.nextCursor !== null ? state.total : state.total + 1 };
+}
+
+function applyRemoval(state: InboxState, caseId: string): InboxState {
+  const rows = state.rows.filter((shown) => shown.caseId !== caseId);
+  return rows.length === state.rows.length ? state : { ...state, rows, total: Math.max(0, state.total - 1) };
+}
+
+/** 待办任务: the organisation's running tasks, live, the nearest deadline first, each with its countdown and actions. */
+export default function InboxPage() {
+  const t = useT();
+  const screens = Grid.useBreakpoint();
+  const [inbox, setInbox] = useState<InboxState>();
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [arrived, setArrived] = useState<ReadonlySet<string>>(new Set());
+  const [generation, setGeneration] = useState(0);
+  const loadingRef = useRef(false);
+  const organisations = useOrganisations();
+
+  const loadPage = useCallback(async (cursor: string | null) => {
+    if (loadingRef.current) return;
+    loadingRef.current = true;
+    setLoading(true);
+    try {
+      const page = unwrap(await api.GET('/tasks/inbox', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } }));
+      setInbox((before) => {
+        const known = cursor && before ? before.rows : [];
+        // A row that moved down meanwhile may come again with a later page: the page's copy is the newer.
+        const fresh = new Set(page.items.map((row) => row.caseId));
+        return { rows: [...known.filter((row) => !fresh.has(row.caseId)), ...page.items], total: page.total, nextCursor: page.nextCursor };
+      });
+      setError(undefined);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      loadingRef.current = false;
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadPage(null);
+    return liveStream<InboxRow>('/tasks/inbox/stream', {
+      changed(row) {
+        setInbox((state) => {
+          if (!state) return state;
+          const isNew = RUNNING.includes(row.status) && !state.rows.some((shown) => shown.caseId === row.caseId);
+          if (isNew) setArrived((ids) => new Set(ids).add(row.caseId));
+          return applyChange(state, row);
+        });
+      },
+      removed(caseId) {
+        setInbox((state) => state && applyRemoval(state, caseId));
+      },
+    });
+  }, [loadPage, generation]);
+
+  // Infinite scroll: the next page when the end of the list comes into view.
+  const sentinel = useRef<HTMLDivElement>(null);
+  const nextCursor = inbox?.nextCursor ?? null;
+  useEffect(() => {
+    const element = sentinel.current;
+    if (!element || !nextCursor) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) void loadPage(nextCursor);
+    }, { rootMargin: '400px' });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [nextCursor, loadPage]);
+
+  const header = (
+    <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 12 }}>
+      <Space size="small" align="center" wrap>
+        <Typography.Title level={screens.md ? 3 : 4} style={{ margin: 0 }}>
+          {t('待办任务', 'Inbox')}
+        </Typography.Title>
+        {inbox ? <Typography.Text type="secondary">{t(`共 ${inbox.total} 件`, `${inbox.total} tasks`)}</Typography.Text> : null}
+      </Space>
+      <Space size="small">
+        <Tag icon={<WifiOutlined />} color="success" style={{ marginInlineEnd: 0 }}>
+          {t('实时更新', 'Live')}
+        </Tag>
+        <Button icon={<ReloadOutlined />} aria-label={t('刷新', 'Refresh')} onClick={() => setGeneration((n) => n + 1)} size={screens.md ? 'middle' : 'large'} />
+      </Space>
+    </Flex>
+  );
+
+  if (!inbox) {
+    return (
+      <div>
+        {header}
+        {error ? (
+          <Result status="error" title={refusalTitle(error, t)} subTitle={<RefusalAlert error={error} />} extra={<Button onClick={() => setGeneration((n) => n + 1)}>{t('重试', 'Retry')}</Button>} />
+        ) : (
+          <Skeleton active paragraph={{ rows: 6 }} />
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <div>
+      {header}
+      {error ? <Alert type="error" showIcon message={refusalTitle(error, t)} style={{ marginBottom: 12 }} /> : null}
+      {inbox.rows.length === 0 ? (
+        <Card>
+          <Empty description={t('暂无待办任务，新派单会自动出现在这里', 'Nothing to do: new tasks appear here by themselves')} />
+        </Card>
+      ) : (
+        <div role="list" aria-label={t('待办任务列表', 'Tasks')} style={{ display: 'grid', gap: 12, gridTemplateColumns: screens.xl ? 'repeat(2, minmax(0, 1fr))' : 'minmax(0, 1fr)' }}>
+          {inbox.rows.map((row) => (
+            <div role="listitem" key={row.caseId} data-case-id={row.caseId}>
+              <TaskCard row={row} compound={organisations.get(row.compoundId)?.name ?? row.compoundId} fresh={arrived.has(row.caseId)} />
+            </div>
+          ))}
+        </div>
+      )}
+      <div ref={sentinel} style={{ padding: 16, textAlign: 'center' }}>
+        {loading ? <Spin /> : null}
+        {!loading && inbox.nextCursor ? (
+          <Button onClick={() => void loadPage(inbox.nextCursor)} size="large">
+            {t('加载更多', 'Load more')}
+          </Button>
+        ) : null}
+        {!inbox.nextCursor && inbox.rows.length > 0 ? <Typography.Text type="secondary">{t('已显示全部', 'That is all')}</Typography.Text> : null}
+      </div>
+    </div>
+  );
+}
+
+function TaskCard({ row, compound, fresh }: { row: InboxRow; compound: string; fresh: boolean }) {
+  const t = useT();
+  const label = useLabel();
+  const status = STATUS[row.status];
+  const card = (
+    <Card
+      size="small"
+      styles={{ body: { display: 'flex', flexDirection: 'column', gap: 8 } }}
+      style={row.overdue ? { borderColor: '#ffa39e' } : undefined}
+    >
+      <Flex justify="space-between" align="flex-start" gap={8} wrap>
+        <Space size={4} wrap>
+          <Tag color="blue">{label(CATEGORY[row.category])}</Tag>
+          {row.urgency === 'urgent' ? <Tag color="red">{label(URGENCY.urgent)}</Tag> : null}
+          <Tag color={status.color}>{label(status)}</Tag>
+          {row.redoCount > 0 ? <Tag color="orange">{t(`重办 ${row.redoCount} 次`, `Redone ×${row.redoCount}`)}</Tag> : null}
+        </Space>
+        <DeadlineCountdown deadlines={row.deadlines} paused={row.clockPaused} />
+      </Flex>
+      <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, fontSize: 15 }}>
+        <Link to={`/cases/${row.caseId}`}>{row.description}</Link>
+      </Typography.Paragraph>
+      <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+        <EnvironmentOutlined /> {compound} · {row.building} · {t('受理', 'filed')} {formatTime(row.filedAt)}
+      </Typography.Text>
+      <TaskActions caseId={row.caseId} status={row.status} task={row} />
+    </Card>
+  );
+  return fresh ? (
+    <Badge.Ribbon text={t('新派单', 'New')} color="volcano">
+      {card}
+    </Badge.Ribbon>
+  ) : (
+    card
+  );
 }

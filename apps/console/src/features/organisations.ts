@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'react';
+import { api, unwrap, type Schemas } from '../api/client';
+
+export type Organisation = Schemas['OrganisationView'];
+
+/** The directory, read once per page load: names for ids (compounds, companies, communities) and the tree under a district. */
+let directory: Promise<Map<string, Organisation>> | undefined;
+
+function loadDirectory(): Promise<Map<string, Organisation>> {
+  directory ??= api.GET('/directory/organisations', {}).then(
+    (result) => new Map(unwrap(result).map((organisation) => [organisation.id, organisation])),
+    (error: unknown) => {
+      directory = undefined;
+      throw error;
+    },
+  );
+  return directory;
+}
+
+/** The organisations by id; empty until loaded (ids show meanwhile). */
+export function useOrganisations(): Map<string, Organisation> {
+  const [organisations, setOrganisations] = useState<Map<string, Organisation>>(new Map());
+  useEffect(() => {
+    let current = true;
+    loadDirectory().then(
+      (loaded) => current && setOrganisations(loaded),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  return organisations;
+}
+
+/** The organisations under one (itself first), walking the parents the directory records. */
+export function organisationsUnder(rootId: string, organisations: Map<string, Organisation>): Organisation[] {
+  const children = new Map<string, Organisation[]>();
+  for (const organisation of organisations.values()) {
+    if (organisation.parentId) children.set(organisation.parentId, [...(children.get(organisation.parentId) ?? []), organisation]);
+  }
+  const found: Organisation[] = [];
+  const walk = (id: string) => {
+    const organisation = organisations.get(id);
+    if (organisation) found.push(organisation);
+    for (const child of children.get(id) ?? []) walk(child.id);
+  };
+  walk(rootId);
+  return found;
+}
