@@ -305,6 +305,9 @@ describe.each(E2E_BACKENDS)('the life of a case on %s', (backend) => {
     await expectRefused(propertyCouncil, caseId, 'council/decision', { ...decision, vote: { for: 2, against: 3, abstain: 1 } }, 400, /carries no decision/);
     await expectRefused(propertyCouncil, caseId, 'council/decision', { ...decision, dueBy: fromNow(-HOUR) }, 400);
     await expectRefused(propertyCouncil, caseId, 'council/decision', { ...decision, assignee: { organisationId: 'nobody', kind: 'property_company' } }, 400);
+    // Another compound's owners' committee sits on no property council and does not serve this compound: it would read the resident in full.
+    const stranger = { organisationId: 'oc-hushan-huayuan', kind: 'owners_committee' };
+    await expectRefused(propertyCouncil, caseId, 'council/decision', { ...decision, assignee: stranger }, 400, /neither serves compound beichen-aoyuan nor sits on council/);
     await expectRefused(streetOfficer, caseId, 'council/decision', decision, 403);
     await expectDone(propertyCouncil, caseId, 'council/decision', decision, ['CouncilDecisionRecorded'], 'council_decided');
 

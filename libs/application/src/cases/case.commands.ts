@@ -188,9 +188,11 @@ function requireInScope(directory: DirectoryService, command: CaseCommand, state
  */
 function withDirectoryFacts(directory: DirectoryService, command: CaseCommand, state: CaseState): CaseCommand {
   switch (command.type) {
-    case 'RecordCouncilDecision':
+    case 'RecordCouncilDecision': {
       requireKnownAssignee(directory, command.assignee);
-      return command;
+      const compound = servicesOf(directory, state);
+      return compound ? { ...command, compound } : command;
+    }
     case 'ConveneCouncilSession':
       return { ...command, members: directory.councilMembers(command.actor.organisationId) };
     case 'RedispatchTask':

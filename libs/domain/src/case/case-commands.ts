@@ -162,9 +162,12 @@ export interface ConveneCouncilSession extends CaseCommandBase {
 export interface RecordCouncilDecision extends CaseCommandBase {
   type: 'RecordCouncilDecision';
   decision: string;
+  /** One of those who serve the case's compound, or a member of the council's session. */
   assignee: Assignee;
   dueBy: string;
   vote?: CouncilVote;
+  /** Who serves the compound now, as the directory knows it; without it, those recorded at filing. */
+  compound?: CompoundServices;
 }
 
 export interface RecordCallBack extends CaseCommandBase {

@@ -940,6 +940,23 @@ describe('RecordCouncilDecision', () => {
     given(...beforeCouncil, convened)
       .when({ ...command, vote: { for: 3, against: 3, abstain: 1 } })
       .thenRefused('invalid', /a vote of 3 for and 3 against carries no decision/));
+
+  it('gives the task to a member of the session, such as the company next door', () => {
+    const toNeighbour = { ...command, assignee: { organisationId: ids.neighbourCompany, kind: 'property_company' as const } };
+    given(...beforeCouncil, convened)
+      .when(toNeighbour)
+      .then([{ type: 'CouncilDecisionRecorded', data: { ...decided.data, assignee: toNeighbour.assignee } }]);
+  });
+  it('gives the task to the compound’s owners’ committee, not a member of the property council', () => {
+    const toCommittee = { ...command, assignee: { organisationId: ids.ownersCommittee, kind: 'owners_committee' as const } };
+    given(...beforeCouncil, convened)
+      .when(toCommittee)
+      .then([{ type: 'CouncilDecisionRecorded', data: { ...decided.data, assignee: toCommittee.assignee } }]);
+  });
+  it('refuses an organisation that neither serves the compound nor sits on the council: it would read the resident in full', () =>
+    given(...beforeCouncil, convened)
+      .when({ ...command, assignee: { organisationId: ids.otherCompany, kind: 'property_company' } })
+      .thenRefused('invalid', /pc-hushan-huayuan neither serves compound beichen-aoyuan nor sits on council property-council/));
 });
 
 describe('RecordCallBack', () => {

@@ -270,6 +270,10 @@ export function decideCase(command: CaseCommand, state: CaseState, clock: CaseCl
       if (!isBefore(at, command.dueBy)) refuse('invalid', 'a decision is due after it is taken');
       const { vote } = command;
       if (vote && !(vote.for > vote.against)) refuse('invalid', `a vote of ${vote.for} for and ${vote.against} against carries no decision`);
+      // A council may settle a dispute on one of its members, say the company next door; no one outside it and the compound.
+      if (!servesCompound(command.assignee, command.compound ?? recordedServices(state)) && !council.members?.includes(command.assignee.organisationId)) {
+        refuse('invalid', `${command.assignee.organisationId} neither serves compound ${state.compoundId} nor sits on council ${council.councilId}`);
+      }
       return [
         {
           type: 'CouncilDecisionRecorded',
@@ -409,10 +413,13 @@ function erasePersonalData(command: ErasePersonalData, state: CaseState): CaseEv
  * elsewhere would hand a stranger the resident's name, phone and flat.
  */
 function requireServesCompound(assignee: Assignee, compound: CompoundServices, compoundId: string): void {
-  const compoundsOwn = assignee.kind === 'property_company' ? compound.propertyCompanyId : compound.ownersCommitteeId;
-  if (assignee.organisationId !== compoundsOwn) {
+  if (!servesCompound(assignee, compound)) {
     refuse('invalid', `${assignee.organisationId} is not the ${assignee.kind.replace('_', ' ')} of compound ${compoundId}`);
   }
+}
+
+function servesCompound(assignee: Assignee, compound: CompoundServices): boolean {
+  return assignee.organisationId === (assignee.kind === 'property_company' ? compound.propertyCompanyId : compound.ownersCommitteeId);
 }
 
 /** Who served the compound when the complaint was filed. */
