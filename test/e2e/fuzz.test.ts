@@ -15,6 +15,8 @@ interface Operation {
   pathParameters: string[];
   queryParameters: Array<{ name: string; schema: Schema }>;
   body?: Schema;
+  /** Takes a multipart/form-data upload (a photo). */
+  multipart: boolean;
   isPublic: boolean;
 }
 
@@ -128,6 +130,7 @@ describe('a fuzz of malformed and hostile requests', () => {
         pathParameters: (operation.parameters ?? []).filter((p: any) => p.in === 'path').map((p: any) => p.name),
         queryParameters: (operation.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => ({ name: p.name, schema: p.schema ?? {} })),
         body: operation.requestBody?.content?.['application/json']?.schema,
+        multipart: operation.requestBody?.content?.['multipart/form-data'] !== undefined,
         isPublic: !(operation.security?.length > 0),
       })),
     );
@@ -222,11 +225,9 @@ describe('a fuzz of malformed and hostile requests', () => {
         // Free text accepts any string, so the hostile text rides along with an invalid sibling.
         return json({ ...valid, [property]: wrong, unexpectedToo: rng.pick(HOSTILE_TEXT) }, `wrong type for ${property}`);
       },
-      () => {
-        let nested: unknown = valid;
-        for (let depth = 0; depth < 2_000; depth++) nested = { nested };
-        return json(nested, 'deep nesting');
-      },
+      () => ({ text: `${'{"nested":'.repeat(10_000)}{}${'}'.repeat(10_000)}`, contentType: 'application/json', why: 'objects nested 10,000 deep' }),
+      () => ({ text: `${'['.repeat(100_000)}${']'.repeat(100_000)}`, contentType: 'application/json', why: 'arrays nested 100,000 deep' }),
+      () => json({ ...valid, [rng.pick(properties.length > 0 ? properties : ['nested'])]: JSON.parse(`${'{"a":'.repeat(40)}1${'}'.repeat(40)}`) }, 'a property nested 40 deep'),
       () => json({ ...valid, padding: 'x'.repeat(1_100_000 + rng.int(100_000)) }, 'too large'),
     ];
     return rng.pick(variants)();
@@ -236,10 +237,30 @@ describe('a fuzz of malformed and hostile requests', () => {
   function malformedQuery(operation: Operation, rng: ReturnType<typeof random>): string {
     const bad = operation.queryParameters.map(({ name, schema }) => {
       const resolved = resolve(schema);
-      const value = resolved.enum ? rng.pick(HOSTILE_TEXT.filter(Boolean)) : resolved.type === 'integer' || resolved.type === 'number' ? rng.pick(['-5', '1e999', 'abc', '99999999999']) : rng.pick(HOSTILE_TEXT);
+      const value = resolved.enum ? rng.pick(HOSTILE_TEXT.filter(Boolean)) : resolved.type === 'integer' || resolved.type === 'number' ? rng.pick(['-5', '1e999', 'abc', '99999999999', '1e20', '9007199254740993', '0x10', '1.5']) : rng.pick(HOSTILE_TEXT);
       return `${encodeURIComponent(name)}=${percentEncode(value)}`;
     });
     return [...bad, `unknownParameter=${percentEncode(rng.pick(HOSTILE_TEXT))}`].join('&');
+  }
+
+  /** A multipart upload that must be refused: no photo, or a photo with more than it may carry. */
+  function hostileMultipart(rng: ReturnType<typeof random>): { text: string; contentType: string; why: string } {
+    const boundary = `fuzz${rng.int(1e9)}`;
+    const part = (name: string, value: string, file?: { filename: string; type: string }) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file.filename}"` : ''}\r\n` +
+      `${file ? `Content-Type: ${file.type}\r\n` : ''}\r\n${value}\r\n`;
+    const notAnImage = () => part('file', rng.pick(HOSTILE_TEXT.filter(Boolean)), { filename: rng.pick(['photo.png', '../../x.png', '%00.jpg']), type: 'image/png' });
+    const variants: Array<() => { parts: string; why: string }> = [
+      () => ({ parts: Array.from({ length: 1 + rng.int(40) }, (_, index) => part(`field${index}`, 'x'.repeat(rng.int(16_384)))).join('') + notAnImage(), why: 'text fields before the file' }),
+      () => ({ parts: notAnImage() + part('note', rng.pick(HOSTILE_TEXT)), why: 'a text field after the file' }),
+      () => ({ parts: notAnImage() + notAnImage(), why: 'two files' }),
+      () => ({ parts: part(rng.pick(['photo', 'file[]', 'a[b][c][d]', '__proto__']), 'x', { filename: 'p.png', type: 'image/png' }), why: 'the file in another field' }),
+      () => ({ parts: notAnImage(), why: 'a file that is no image' }),
+      () => ({ parts: part('file', '', { filename: 'empty.png', type: 'image/png' }), why: 'an empty file' }),
+    ];
+    const { parts, why } = rng.pick(variants)();
+    const truncated = rng.chance(0.1);
+    return { text: truncated ? parts : `${parts}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}`, why: truncated ? `${why}, never closed` : why };
   }
 
   function nextRequest(rng: ReturnType<typeof random>): FuzzRequest {
@@ -247,6 +268,10 @@ describe('a fuzz of malformed and hostile requests', () => {
     const anyToken = tokens[rng.pick(Object.keys(tokens))];
     const writes = operation.method !== 'GET';
     const broken = forgedToken(rng, anyToken);
+    if (operation.multipart && rng.chance(0.75)) {
+      const body = hostileMultipart(rng);
+      return { method: operation.method, path: pathOf(operation, rng, rng.chance(0.2)), token: rng.chance(0.9) ? anyToken : broken.token, body, why: body.why };
+    }
     // A write with a valid token and valid path could be legitimate: every write sent with a real
     // token carries a malformed body (or a junk path), so that none may append.
     if (writes && !operation.isPublic) {
