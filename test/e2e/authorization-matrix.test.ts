@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEMO_PASSWORD, DirectoryService, loadProjectionCheckpoint, PROJECTIONS, type UserAccount } from '../../libs/application/src';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/live/server-sent-events';
+import { caseStreamId, DEMO_PASSWORD, DirectoryService, loadProjectionCheckpoint, PROJECTIONS, type UserAccount } from '../../libs/application/src';
 import type { Role } from '../../libs/domain/src';
 import type { EventStore } from '../../libs/event-store/src';
 import {
@@ -175,6 +177,8 @@ interface MatrixEntry {
   spendsToken?: boolean;
   /** A live stream (server-sent events): its status is the answer, the stream is closed at once. */
   streams?: boolean;
+  /** The request is one no one may make: those who reach the case (`own`, `foreign`) are refused by the domain (400/409), appending nothing. */
+  domainRefuses?: boolean;
 }
 
 const tierOf = (caller: Caller) => (caller.role === 'street_officer' ? 'street' : caller.role === 'district_officer' ? 'district' : 'community');
@@ -427,6 +431,34 @@ const MATRIX: Record<string, MatrixEntry> = {
   'GET /open311/v2/requests/{serviceRequestId}.{format}': { mode: 'addresses', own: ['anyone'], foreign: ['anyone'], case: () => ({ state: 'running' }) },
 };
 
+/** An organisation serving a compound other than the place's: what an attacker names as assignee. */
+const strangerTo = (place: Place) => (place === XIANGYUAN ? HUSHAN : XIANGYUAN).companyId;
+/** A property company of another street, on none of the place's councils. */
+const outsiderTo = (place: Place) => (place === CHUNBO ? XIANGYUAN : CHUNBO).companyId;
+
+/**
+ * Requests no one may make, on operations the matrix already has: each a row of its own, keyed by
+ * the operation and what the request tries.
+ */
+const VARIANTS: Record<string, MatrixEntry & { operation: string }> = {
+  'POST /cases/{caseId}/redispatch · to a company not serving the compound': {
+    operation: 'POST /cases/{caseId}/redispatch',
+    mode: 'addresses',
+    own: TIER_HANDLERS,
+    domainRefuses: true,
+    case: atTier('running'),
+    body: ({ place }) => ({ assignee: { organisationId: strangerTo(place), kind: 'property_company' }, reason: '改派给别的物业' }),
+  },
+  'POST /cases/{caseId}/council/decision · to a company outside the compound and the council': {
+    operation: 'POST /cases/{caseId}/council/decision',
+    mode: 'addresses',
+    own: ['council_member'],
+    domainRefuses: true,
+    case: (caller) => ({ state: 'convened', council: councilOf(caller) }),
+    body: ({ place }) => ({ decision: '由外街道物业维修', assignee: { organisationId: outsiderTo(place), kind: 'property_company' }, dueBy: inDays(14) }),
+  },
+};
+
 // ------------------------------------------------------------------ what came back
 
 /**
@@ -516,22 +548,23 @@ describe('the authorization matrix', () => {
   it('finds no leak and no wrongly refused action', async () => {
     const fixtures = new CaseFixtures(api, tokenOf);
     const openCases = new Map([XIANGYUAN, HUSHAN, CHUNBO].map((place) => [place, fixtures.shared(place, { state: 'running' })]));
+    const rows = [
+      ...operations.filter(({ key }) => MATRIX[key]).map((operation) => ({ operation, entry: MATRIX[operation.key] })),
+      ...Object.entries(VARIANTS).map(([key, { operation, ...entry }]) => ({ operation: { ...operations.find((documented) => documented.key === operation)!, key }, entry })),
+    ];
 
     // Every attempt with its resources; the cases are built at once, concurrently.
-    const attempts = operations
-      .filter(({ key }) => MATRIX[key])
-      .flatMap((operation) => {
-        const entry = MATRIX[operation.key];
-        return CALLERS.flatMap((caller) =>
-          (entry.mode === 'self' ? (['own'] as const) : (['own', 'foreign'] as const)).map((side) => {
-            const place = side === 'own' ? XIANGYUAN : caller.foreignPlace;
-            const allowed = isOneOf(caller, side === 'own' ? entry.own : (entry.foreign ?? []));
-            const spec = entry.case?.(caller);
-            const fixture = spec && (entry.consumes && allowed ? fixtures.fresh(place, spec) : fixtures.shared(place, spec));
-            return { operation, entry, caller, side, place, allowed, fixture };
-          }),
-        );
-      });
+    const attempts = rows.flatMap(({ operation, entry }) =>
+      CALLERS.flatMap((caller) =>
+        (entry.mode === 'self' ? (['own'] as const) : (['own', 'foreign'] as const)).map((side) => {
+          const place = side === 'own' ? XIANGYUAN : caller.foreignPlace;
+          const allowed = isOneOf(caller, side === 'own' ? entry.own : (entry.foreign ?? []));
+          const spec = entry.case?.(caller);
+          const fixture = spec && (entry.consumes && allowed ? fixtures.fresh(place, spec) : fixtures.shared(place, spec));
+          return { operation, entry, caller, side, place, allowed, fixture };
+        }),
+      ),
+    );
     const resolved = await Promise.all(
       attempts.map(async (attempt) => {
         const organisation = attempt.caller.organisations[attempt.side];
@@ -553,7 +586,7 @@ describe('the authorization matrix', () => {
     // Refusals first, while every case is still in the state its operation needs (an allowed
     // action moves its case on): a state the domain checks before scope cannot hide a leak.
     let logPosition = await lastPosition();
-    for (const attempt of resolved.filter(({ allowed }) => !allowed)) {
+    for (const attempt of resolved.filter(({ allowed, entry }) => !allowed || entry.domainRefuses)) {
       const result = await tryAttempt(attempt.operation, attempt.entry, attempt.target, attempt.allowed);
       // The workflows go on appending as the center (reminders, say); no one else may.
       const appended = await store.readAll(logPosition, 10_000);
@@ -562,13 +595,55 @@ describe('the authorization matrix', () => {
       if (byPeople.length > 0) result.problems.push(`appended ${byPeople.map((event) => event.type).join(', ')}`);
       results.push(result);
     }
-    for (const attempt of resolved.filter(({ allowed }) => allowed)) {
+    for (const attempt of resolved.filter(({ allowed, entry }) => allowed && !entry.domainRefuses)) {
       results.push(await tryAttempt(attempt.operation, attempt.entry, attempt.target, attempt.allowed));
     }
 
-    console.log(renderTable(operations.map(({ key }) => key), results));
+    console.log(renderTable(rows.map(({ operation }) => operation.key), results));
     expect(results.filter((result) => result.problems.length > 0).map(describeProblem)).toEqual([]);
   }, 600_000);
+
+  it('lets no one erase another community’s case, even of a resident who also has a case in their own', async () => {
+    // The attack: a throwaway case in 湘源 with the phone of a resident of 湖山.
+    const foreign = await new CaseFixtures(api, tokenOf).fresh(HUSHAN, { state: 'listed' });
+    const throwaway = await api.request('POST', '/cases', tokenOf(XIANGYUAN.users.staff), { ...complaintAt(XIANGYUAN), resident: { name: '矩阵测试', phone: foreign.phone } });
+    expect(throwaway.status).toBe(201);
+    const problems: string[] = [];
+    const table: string[] = [];
+    for (const caller of CALLERS) {
+      const answer = await api.request('POST', '/privacy/erasure', caller.username && tokenOf(caller.username), { phone: foreign.phone });
+      table.push(`${caller.label.padEnd(7)} ${answer.status} ${JSON.stringify(answer.body.casesAffected ?? answer.body.error)}`);
+      const expected = caller.role === 'community_staff' ? { status: 200, casesAffected: 1 } : { status: caller.username ? 403 : 401, casesAffected: undefined };
+      if (answer.status !== expected.status || answer.body.casesAffected !== expected.casesAffected) problems.push(`${caller.label}: answered ${answer.status} ${JSON.stringify(answer.body)}`);
+      if ((await store.readStream(caseStreamId(foreign.caseId))).some((event) => event.type === 'PersonalDataErased')) problems.push(`${caller.label}: erased 湖山’s case`);
+    }
+    const seenAtHome = await api.request('GET', `/cases/${foreign.caseId}`, tokenOf(HUSHAN.users.staff));
+    if (seenAtHome.body.resident?.masked !== false) problems.push(`湖山’s staff no longer read their resident: ${JSON.stringify(seenAtHome.body.resident)}`);
+    console.log(['POST /privacy/erasure of a 湖山 resident after a throwaway 湘源 case with their phone: status, casesAffected', ...table].join('\n'));
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('ends every live stream within 5 s of its token being signed out', async () => {
+    const streams = operations.filter(({ key }) => MATRIX[key]?.streams);
+    expect(streams.length).toBe(2);
+    const problems = await Promise.all(
+      streams.flatMap(({ key, path }) =>
+        CALLERS.filter((caller) => caller.username && isOneOf(caller, MATRIX[key].own)).map(async (caller) => {
+          const token = await api.login(caller.username!);
+          const connection = new AbortController();
+          const response = await fetch(`${api.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: connection.signal });
+          if (response.status !== 200) return [`${key} as ${caller.label}: opened with ${response.status}`];
+          const reading = readToEnd(response.body!);
+          await api.request('POST', '/auth/logout', token);
+          const ended = await Promise.race([reading, sleep(3 * TOKEN_RECHECK_INTERVAL_MS).then(() => undefined)]);
+          connection.abort();
+          if (ended === undefined) return [`${key} as ${caller.label}: still open ${3 * TOKEN_RECHECK_INTERVAL_MS} ms after the logout`];
+          return ended.includes('event: unauthorized') ? [] : [`${key} as ${caller.label}: ended without saying why: ${ended.slice(-200)}`];
+        }),
+      ),
+    );
+    expect(problems.flat()).toEqual([]);
+  }, 120_000);
 
   // ---------------------------------------------------------------- helpers
 
@@ -602,6 +677,7 @@ describe('the authorization matrix', () => {
     if (!operation.documentedStatuses.includes(String(answer.status))) problems.push(`answered ${answer.status}, which is not documented`);
     if (outcome === 'invalid') problems.push(`the matrix's request is not valid: ${answer.text.slice(0, 300)}`);
     if (allowed && !['reached', 'refused'].includes(outcome)) problems.push(`wrongly refused: ${answer.text.slice(0, 300)}`);
+    if (allowed && entry.domainRefuses && outcome !== 'refused') problems.push(`the domain should refuse it: ${answer.status} ${answer.text.slice(0, 300)}`);
     if (!allowed) {
       if (!['denied', 'hidden'].includes(outcome)) problems.push(`leak: ${outcome} with ${answer.text.slice(0, 300)}`);
       if (target.case && answer.text.includes(target.case.marker)) problems.push('leak: the answer shows the case');
@@ -682,6 +758,18 @@ function ghostOf(target: Target): Target {
 function anonymised(text: string, target: Target): string {
   const names = [target.username, target.case?.caseId, target.case?.photoHash, target.case?.phone].filter((name): name is string => Boolean(name));
   return names.reduce((said, name) => said.split(name).join('<resource>'), text);
+}
+
+/** The whole text of a stream, once the server ends it. */
+async function readToEnd(body: ReadableStream<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+  } catch {
+    // aborted by the test
+  }
+  return text;
 }
 
 function describeProblem(result: Result): string {
