@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/live/server-sent-events';
+import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/auth/token-standing';
 import { caseStreamId, DEMO_PASSWORD, DirectoryService, loadProjectionCheckpoint, PROJECTIONS, type UserAccount } from '../../libs/application/src';
 import type { Role } from '../../libs/domain/src';
 import type { EventStore } from '../../libs/event-store/src';

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CHANGE_POLL_INTERVAL_MS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, readCaseStream, type ComplaintForm } from '../../libs/application/src';
 import type { Category } from '../../libs/domain/src';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
-import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/live/server-sent-events';
+import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/auth/token-standing';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { E2E_BACKENDS, eventually, type ApiClient, type HttpResult } from '../support/harness';
 

@@ -9,15 +9,18 @@ import {
   GetCaseHistoryQuery,
   GetCaseStateAsOfQuery,
   GetPersonalDataReadsQuery,
+  TokenRevocation,
   VerifyLogQuery,
   type CaseHistory,
   type CaseStateAsOf,
+  type IssuedToken,
   type LogVerification,
   type PersonalDataReads,
 } from '../../../../libs/application/src';
 import type { Actor } from '../../../../libs/domain/src';
 import { ApiErrors, ApiSignedIn } from '../api-errors';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { CurrentActor, CurrentToken, Roles } from '../auth/auth.decorators';
+import { tokenStanding, TokenNoLongerStandsError, whileTokenStands } from '../auth/token-standing';
 import { CaseHistoryDto, CaseStateAsOfDto, LogVerificationDto, PersonalDataReadsDto } from './audit-views.dto';
 
 const caseIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('caseId must be a UUID') });
@@ -66,6 +69,7 @@ interface StreamingResponse extends EventEmitter {
   setHeader(name: string, value: string): void;
   write(chunk: string): boolean;
   end(): void;
+  destroy(): void;
 }
 
 /** Read-only tools of the auditor: replay, state as of a past moment, verification, export, who read residents' data. */
@@ -75,7 +79,7 @@ interface StreamingResponse extends EventEmitter {
 @Roles('auditor')
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly queryBus: QueryBus) {}
+  constructor(private readonly queryBus: QueryBus, private readonly revocation: TokenRevocation) {}
 
   @Get('cases/:caseId/history')
   @ApiOperation({ summary: 'replay a case: every event with its envelope, and the verdict on its hash chain' })
@@ -117,13 +121,26 @@ export class AuditController {
       'text/csv': { schema: { type: 'string', description: 'a header line, then one event per line' } },
     },
   })
-  async export(@CurrentActor() actor: Actor, @Query() query: ExportQueryDto, @Res() response: StreamingResponse): Promise<void> {
+  async export(
+    @CurrentActor() actor: Actor,
+    @CurrentToken() token: IssuedToken,
+    @Query() query: ExportQueryDto,
+    @Res() response: StreamingResponse,
+  ): Promise<void> {
     const lines: AsyncGenerator<string> = await this.queryBus.execute(
       new ExportEventsQuery(actor, { caseId: query.caseId, from: query.from, to: query.to }, query.format),
     );
     response.setHeader('content-type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
-    for await (const line of lines) {
-      if (!response.write(line)) await once(response, 'drain');
+    try {
+      // An export of the whole log can take minutes: it stops with its token, as a live stream does.
+      for await (const line of whileTokenStands(lines, tokenStanding(this.revocation, token))) {
+        if (!response.write(line)) await once(response, 'drain');
+      }
+    } catch (error) {
+      if (!(error instanceof TokenNoLongerStandsError)) throw error;
+      // The status went out with the first line: cutting the connection is what tells the client the export is not whole.
+      response.destroy();
+      return;
     }
     response.end();
   }

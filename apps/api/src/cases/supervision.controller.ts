@@ -6,7 +6,8 @@ import { ListCouncilAgendaQuery, ListSupervisionQueueQuery, TokenRevocation, Wat
 import type { Actor } from '../../../../libs/domain/src';
 import { ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, CurrentToken, Roles, TokenInQuery } from '../auth/auth.decorators';
-import { resumePosition, tokenStanding, toServerSentEvents } from '../live/server-sent-events';
+import { tokenStanding } from '../auth/token-standing';
+import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
 import { PageQueryDto, SupervisionQueryDto } from './case.dto';
 import { AgendaPageDto, SupervisionPageDto } from './case-views.dto';
 

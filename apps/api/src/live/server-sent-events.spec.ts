@@ -1,7 +1,8 @@
 import { BadRequestException, type MessageEvent } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { LiveCaseUpdate } from '../../../../libs/application/src';
-import { HEARTBEAT_INTERVAL_MS, resumePosition, TOKEN_RECHECK_INTERVAL_MS, toServerSentEvents } from './server-sent-events';
+import { TOKEN_RECHECK_INTERVAL_MS } from '../auth/token-standing';
+import { HEARTBEAT_INTERVAL_MS, resumePosition, toServerSentEvents } from './server-sent-events';
 
 describe('live updates as server-sent events', () => {
   beforeEach(() => jest.useFakeTimers());

@@ -1,20 +1,10 @@
 import { BadRequestException, UnauthorizedException, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import type { IssuedToken, LiveCaseUpdate, TokenRevocation } from '../../../../libs/application/src';
+import type { LiveCaseUpdate } from '../../../../libs/application/src';
+import { TOKEN_RECHECK_INTERVAL_MS, TokenNoLongerStandsError } from '../auth/token-standing';
 
 /** Proxies and load balancers close a connection that stays silent for long; a comment every 15 s keeps it open. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
-
-/**
- * A stream outlives the request whose token opened it: the token is checked again this often, as
- * often as another API process sees a revocation (TokenRevocation's 5 s).
- */
-export const TOKEN_RECHECK_INTERVAL_MS = 5_000;
-
-/** Whether the token that opened a stream still stands: unexpired, not signed out, its user neither disabled nor changed. */
-export function tokenStanding(revocation: TokenRevocation, token: IssuedToken): () => Promise<boolean> {
-  return async () => token.expiresAt > Date.now() && (await revocation.isLiveNow(token));
-}
 
 /**
  * Live updates as server-sent events: `event: case` with the row, or `event: removed` with the
@@ -36,7 +26,7 @@ export function toServerSentEvents<Row>(updates: Observable<LiveCaseUpdate<Row>>
         (stands) => {
           checking = false;
           if (stands || subscriber.closed) return;
-          const refusal = new UnauthorizedException('the bearer token was revoked or expired (signed out, or the account was changed or disabled)');
+          const refusal = new UnauthorizedException(new TokenNoLongerStandsError().message);
           subscriber.next({ type: 'unauthorized', data: refusal.getResponse() as object });
           subscriber.complete();
         },
