@@ -24,10 +24,12 @@ const router = createHashRouter([
 ]);
 
 /**
- * Ant Design's blue and its secondary greys, one shade darker: white on #1677ff and grey text at 45%
- * fall short of the 4.5:1 contrast that WCAG AA asks of small text.
+ * Ant Design's blue, red, orange and its secondary greys, darker: white on #1677ff or #ff4d4f, a form's
+ * error in #ff4d4f, its warning in #faad14 and grey text at 45% fall short of the 4.5:1 contrast that
+ * WCAG AA asks of small text. A warning's tint and border stay antd's light ones, which a darker
+ * orange would otherwise turn muddy.
  */
-const THEME = { token: { colorPrimary: '#0958d9', colorLink: '#0958d9', colorTextSecondary: 'rgba(0, 0, 0, 0.65)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)', borderRadius: 6 } };
+const THEME = { token: { colorPrimary: '#0958d9', colorLink: '#0958d9', colorError: '#cf1322', colorWarning: '#874d00', colorWarningBg: '#fffbe6', colorWarningBorder: '#ffe58f', colorTextSecondary: 'rgba(0, 0, 0, 0.65)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)', borderRadius: 6 } };
 
 function Localised() {
   const { language } = useLanguage();
