@@ -1,9 +1,30 @@
 import { Client, Connection } from '@temporalio/client';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTemporalDevServer, TemporalDevServer } from './temporal-dev-server';
 import { readToolPaths } from './tool-paths';
+
+/** The live processes with `argument` on their command line. */
+function processesWithArgument(argument: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(argument);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function processGroupOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Field 5 of proc(5); the command name before it may hold spaces and parentheses.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
 
 describe('startTemporalDevServer', () => {
   const cliPath = readToolPaths().temporalCli;
@@ -58,6 +79,30 @@ describe('startTemporalDevServer', () => {
     const response = await fetch(server.uiUrl as string);
 
     expect(response.status).toBe(200);
+  });
+
+  it('stops the server it is starting when the start is aborted, and rejects with the reason; the server has a process group of its own', async () => {
+    const dbFilename = join(dataDir, 'aborted-start.db');
+    const aborted = new AbortController();
+    const starting = startTemporalDevServer({ cliPath, dbFilename, port: 0, headless: true, signal: aborted.signal });
+    const result = starting.then(
+      async (started) => {
+        await started.stop();
+        return 'started before the abort';
+      },
+      (error: Error) => error.message,
+    );
+    let pid: number | undefined;
+    while (pid === undefined) {
+      pid = processesWithArgument(dbFilename)[0];
+      await sleep(10);
+    }
+    expect(processGroupOf(pid)).toBe(pid);
+
+    aborted.abort(new Error('start abandoned by the test'));
+
+    expect(await result).toBe('start abandoned by the test');
+    expect(processesWithArgument(dbFilename)).toEqual([]);
   });
 
   it('fails with the server output when the server exits during start', async () => {

@@ -1,5 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, openSync, WriteStream } from 'node:fs';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { createConnection, createServer, Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
@@ -19,7 +19,14 @@ export interface TemporalDevServerOptions {
   namespace?: string;
   /** File to which the server's output is appended. */
   logFile?: string;
+  /** How long `stop()` waits after SIGTERM before it sends SIGKILL. Default 10 s. */
+  stopGraceMs?: number;
+  /** Aborting it while the server starts stops the server and rejects with the abort's reason. */
+  signal?: AbortSignal;
 }
+
+/** How `stop()` ended the server: it stopped on SIGTERM, or it had to be killed after the grace. */
+export type DevServerStop = 'stopped' | 'killed';
 
 export interface TemporalDevServer {
   /** host:port of the frontend, for `Connection.connect({ address })`. */
@@ -27,13 +34,13 @@ export interface TemporalDevServer {
   /** The server's process. */
   pid: number;
   uiUrl?: string;
-  /** SIGTERM, then SIGKILL if the server has not exited within 10 s. Safe to call twice. */
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL if the server has not exited within the grace. Safe to call twice. */
+  stop(): Promise<DevServerStop>;
 }
 
 const host = '127.0.0.1';
 const startTimeoutMs = 60_000;
-const stopGraceMs = 10_000;
+const defaultStopGraceMs = 10_000;
 const pollIntervalMs = 100;
 const connectAttemptMs = 2_000;
 const recentOutputLines = 40;
@@ -55,11 +62,17 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     args.push('--ui-port', String(webPort), '--ui-disable-news-fetch');
   }
 
+  options.signal?.throwIfAborted();
   // Opened before the spawn so that an unwritable log path fails the start with no server left behind.
   const logFd = options.logFile ? openSync(options.logFile, 'a') : undefined;
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, commandArgs] = killedWithThisProcess(options.cliPath, args);
+  // In a process group of its own, so that Ctrl-C in a terminal, which signals the whole foreground
+  // group, reaches the parent only: the parent stops the server when nothing needs it any more
+  // (the embedded launcher: after its worker).
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output = captureOutput(child, logFd);
-  // Without this, a parent that exits without calling stop() leaves an orphaned server holding the port.
+  // Where the kernel cannot kill the server with its parent (see killedWithThisProcess), a parent
+  // that exits without calling stop() still stops it, unless it is SIGKILLed.
   const killOnParentExit = () => child.kill('SIGTERM');
   process.once('exit', killOnParentExit);
   const serverEnded = new AbortController();
@@ -73,24 +86,30 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     child.once('close', (code, signal) => onEnd(`exited with ${signal ?? `code ${code}`}`));
   });
 
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<DevServerStop> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      let outcome: DevServerStop = 'stopped';
       if (!serverEnded.signal.aborted) {
         child.kill('SIGTERM');
-        const forceKill = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
+        const forceKill = setTimeout(() => {
+          outcome = 'killed';
+          child.kill('SIGKILL');
+        }, options.stopGraceMs ?? defaultStopGraceMs);
         await ended;
         clearTimeout(forceKill);
       }
-      await output.close();
+      output.close();
+      return outcome;
     })();
     return stopping;
   };
 
   try {
-    await waitUntilServing(address, namespace, serverEnded.signal);
+    await waitUntilServing(address, namespace, options.signal ? AbortSignal.any([serverEnded.signal, options.signal]) : serverEnded.signal);
   } catch (error) {
     await stop();
+    if (options.signal?.aborted) throw options.signal.reason;
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(
       `Temporal dev server on ${address} did not start: ${message}\n` +
@@ -98,6 +117,29 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     );
   }
   return { address, pid: child.pid!, uiUrl: webPort === undefined ? undefined : `http://${host}:${webPort}`, stop };
+}
+
+/**
+ * The command line that runs `command args` so that the kernel kills it (SIGKILL) when this process
+ * ends, however it ends: even a SIGKILLed parent, which runs no exit handler, then leaves no server
+ * holding the ports and the database file. On Linux, util-linux's `setpriv --pdeathsig` sets the
+ * parent-death signal (prctl PR_SET_PDEATHSIG, which node cannot reach) and executes the command;
+ * the signal survives that exec. A parent that died before setpriv set it would go unnoticed, so a
+ * shell between them checks that this process is still the parent. Nothing else has to watch: no
+ * watchdog process, no polling. The kernel sends the signal when the thread that spawned the server
+ * ends: spawn from the main thread (a worker thread's end would kill the server). Elsewhere, or
+ * without setpriv, the command runs as it is.
+ */
+function killedWithThisProcess(command: string, args: string[]): [string, string[]] {
+  if (!setprivAvailable()) return [command, args];
+  const execIfParentIsStill = 'test "$PPID" = "$1" || exit 1; shift; exec "$@"';
+  return ['setpriv', ['--pdeathsig', 'KILL', '--', 'sh', '-c', execIfParentIsStill, 'sh', String(process.pid), command, ...args]];
+}
+
+let setprivFound: boolean | undefined;
+function setprivAvailable(): boolean {
+  setprivFound ??= process.platform === 'linux' && spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+  return setprivFound;
 }
 
 /** A port that was free a moment ago, as the kernel assigns it to a socket bound to port 0. */
@@ -136,12 +178,12 @@ async function resolvePorts(...requested: (number | undefined)[]): Promise<(numb
 
 // A plain TCP probe first: gRPC backs off for a second or more after a refused connection, which
 // would make every start that slow.
-async function waitUntilServing(address: string, namespace: string, serverEnded: AbortSignal): Promise<void> {
+async function waitUntilServing(address: string, namespace: string, giveUp: AbortSignal): Promise<void> {
   const port = Number(address.split(':')[1]);
   const deadline = Date.now() + startTimeoutMs;
   let lastError: unknown;
   const giveUpIfHopeless = () => {
-    serverEnded.throwIfAborted();
+    giveUp.throwIfAborted();
     if (Date.now() > deadline) {
       const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new Error(`not serving after ${startTimeoutMs / 1000} s${cause}`);
@@ -179,12 +221,16 @@ function acceptsTcp(port: number): Promise<boolean> {
   });
 }
 
-/** Keeps the last lines for error messages, and copies everything to the log file if one is given. */
+/**
+ * Keeps the last lines for error messages, and copies everything to the log file if one is given.
+ * The copy is written synchronously: the server writes little (warnings), and a write stream waits
+ * for libuv's thread pool, which the embedded launcher's first start fills for seconds (scrypt
+ * hashes of the demo users): a stop then waited that long to close the file.
+ */
 function captureOutput(child: ChildProcess, logFd: number | undefined) {
   const lines: string[] = [];
-  const log: WriteStream | undefined = logFd === undefined ? undefined : createWriteStream('', { fd: logFd });
   const onData = (chunk: Buffer) => {
-    log?.write(chunk);
+    if (logFd !== undefined) writeSync(logFd, chunk);
     lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
     lines.splice(0, Math.max(lines.length - recentOutputLines, 0));
   };
@@ -192,6 +238,8 @@ function captureOutput(child: ChildProcess, logFd: number | undefined) {
   child.stderr?.on('data', onData);
   return {
     recent: () => (lines.length > 0 ? lines.join('\n') : '(none)'),
-    close: () => new Promise<void>((resolve) => (log ? log.end(resolve) : resolve())),
+    close: () => {
+      if (logFd !== undefined) closeSync(logFd);
+    },
   };
 }
