@@ -7,6 +7,19 @@ export function whenAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
+/**
+ * What `work` resolves to, or undefined as soon as `signal` aborts if that comes first. For work that
+ * cannot be interrupted (a connection attempt, bundling the workflow code, starting the API): a stop
+ * does not wait for it. It goes on in the background; what it yields after the abort is handed to
+ * `disposeLate`, and a late failure is ignored.
+ */
+export async function unlessStopped<T>(work: Promise<T>, signal: AbortSignal, disposeLate: (late: T) => unknown = () => undefined): Promise<T | undefined> {
+  const result = await Promise.race([work, whenAborted(signal).then(() => undefined)]);
+  if (!signal.aborted) return result;
+  work.then(disposeLate).catch(() => undefined);
+  return undefined;
+}
+
 /** Calls `attempt` until it succeeds, backing off; undefined if `signal` aborts first. */
 export async function retryUntilStopped<T>(
   attempt: () => Promise<T>,

@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { EVENT_STORE, temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
 import type { EventStore } from '../../../libs/event-store/src';
 import { createCaseActivities } from './case-activities';
-import { retryUntilStopped, whenAborted } from './retry';
+import { retryUntilStopped, unlessStopped, whenAborted } from './retry';
 
 /** Runs the Temporal worker of the case workflows; waits for Temporal if it is not up yet. */
 @Injectable()
@@ -30,22 +30,30 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDe
 
   private async run(): Promise<void> {
     const { address, namespace, taskQueue } = this.config.temporal;
+    const { signal } = this.stopping;
     const connection = await retryUntilStopped(
-      () => NativeConnection.connect(temporalConnectionOptions(this.config.temporal)),
-      this.stopping.signal,
+      () => unlessStopped(NativeConnection.connect(temporalConnectionOptions(this.config.temporal)), signal, (late) => late.close()),
+      signal,
       (error) => this.logger.warn(`Temporal at ${address} not reachable yet: ${String(error)}`),
     );
     if (!connection) return;
     try {
-      const worker = await Worker.create({
-        connection,
-        namespace,
-        taskQueue,
-        workflowsPath: require.resolve('../../../workflows/src'),
-        activities: createCaseActivities(this.commandBus, this.store, this.config),
-      });
+      this.logger.log(`connected to Temporal at ${address}; bundling the workflow code`);
+      // Seconds of webpack, more on a busy machine at the back office's priority. A stop meanwhile
+      // does not wait for it: the process ends with the bundling unfinished.
+      const worker = await unlessStopped(
+        Worker.create({
+          connection,
+          namespace,
+          taskQueue,
+          workflowsPath: require.resolve('../../../workflows/src'),
+          activities: createCaseActivities(this.commandBus, this.store, this.config),
+        }),
+        signal,
+      );
+      if (!worker) return;
       this.logger.log(`worker polling task queue ${taskQueue} on ${address}`);
-      await worker.runUntil(whenAborted(this.stopping.signal));
+      await worker.runUntil(whenAborted(signal));
     } finally {
       await connection.close();
     }
