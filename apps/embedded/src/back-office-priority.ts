@@ -25,3 +25,19 @@ export function runAsBackOffice(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Gives a back-office process that is being stopped the CPU priority of this process again: its stop
+ * is what the user waits for now, and a worker has to drain before the dev server may stop. Under
+ * SCHED_IDLE, on a machine busy with other work, each could wait seconds for a core and be killed
+ * at the end of its grace. Linux lets only a privileged user (root, CAP_SYS_NICE, or a high
+ * enough RLIMIT_NICE) undo runAsBackOffice; elsewhere the process stays where it was.
+ */
+export function runAsForeground(pid: number): void {
+  try {
+    setPriority(pid, getPriority());
+    if (process.platform === 'linux') execFileSync('chrt', ['--other', '--all-tasks', '--pid', '0', String(pid)], { stdio: 'ignore' });
+  } catch {
+    // Not allowed: the stop still ends within its grace, by SIGKILL if it must.
+  }
+}

@@ -1,52 +1,83 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { JsonLogger, logLevelFrom, DEMO_PASSWORD } from '../../../libs/application/src';
 import { readToolPaths } from '../../../libs/infra/src/tool-paths';
-import { startTemporalDevServer } from '../../../libs/infra/src/temporal-dev-server';
-import { runAsBackOffice } from './back-office-priority';
-import { startEmbeddedSystem } from './embedded-system';
+import { startTemporalDevServer, type TemporalDevServer } from '../../../libs/infra/src/temporal-dev-server';
+import { runAsBackOffice, runAsForeground } from './back-office-priority';
+import { startEmbeddedSystem, type EmbeddedSystem } from './embedded-system';
 
 const logger = new JsonLogger(logLevelFrom(process.env));
+
+/**
+ * How long the Temporal dev server has to stop on SIGTERM before it is killed. It stops in about a
+ * second; with the worker's and the API's bounds a whole stop takes less than 10 s.
+ */
+const TEMPORAL_STOP_GRACE_MS = 3000;
+
+/** What is up so far: the stop stops what is there. */
+interface Running {
+  temporal?: TemporalDevServer;
+  system?: EmbeddedSystem;
+}
 
 /**
  * `npm start`: a local Temporal dev server (persistent, under the data directory), then the API
  * (in this process) and the worker (in a child process) on the embedded SQLite store, with the
  * demo organisations and users. The dev server and the worker are the back office, at a lower CPU
- * priority than the API.
- * Ctrl-C stops all of it. Set TEMPORAL_ADDRESS to use a Temporal server of your own instead.
+ * priority than the API. Set TEMPORAL_ADDRESS to use a Temporal server of your own instead.
+ *
+ * Ctrl-C (SIGINT), SIGTERM or an uncaught exception stop all of it in order, at any moment
+ * of the start: what is still starting gives up; the worker stops (its running activities drain)
+ * before the API, and both before the dev server, which the worker needs until it has stopped. Each
+ * has a bounded time before it is killed, and the log says so. A second signal stops at once. A
+ * launcher killed outright takes its children with it: the worker exits when its IPC channel
+ * closes, and the kernel kills the dev server (see startTemporalDevServer).
  */
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const dataDir = resolve(process.env.YIXIN_DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
 
-  const temporal = process.env.TEMPORAL_ADDRESS
-    ? undefined
-    : await startTemporalDevServer({
-        cliPath: readToolPaths().temporalCli,
-        dbFilename: join(dataDir, 'temporal.sqlite'),
-        port: Number(process.env.TEMPORAL_PORT ?? 7233),
-        uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
-        logFile: join(dataDir, 'temporal.log'),
-      });
-  if (temporal) runAsBackOffice(temporal.pid);
+  const running: Running = {};
+  const startup = new AbortController();
+  const starting = start(dataDir, running, startup.signal);
+  let stopping = false;
+  const requestStop = (reason: string, exitCode: number, exitCodeAtOnce: number) => {
+    if (stopping) {
+      logger.warn(`${reason} while stopping: killing the worker and Temporal, exiting now`, 'Embedded');
+      // The dev server dies with this process.
+      running.system?.worker.kill();
+      process.exit(exitCodeAtOnce);
+    }
+    stopping = true;
+    logger.log(`${reason}: stopping the worker, the API, then Temporal (again to stop at once)`, 'Embedded');
+    startup.abort(new Error(`${reason} during the start`));
+    void stopInOrder(starting, running).then(() => process.exit(exitCode));
+  };
+  // Not SIGHUP: under nohup it must stay ignored. A hangup that does arrive ends this process, and
+  // the children follow it as after a SIGKILL.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => requestStop(signal, 0, 128 + constants.signals[signal]));
+  }
+  process.on('uncaughtException', (error) => {
+    logger.fatal(error, 'Embedded');
+    requestStop('an uncaught exception', 1, 1);
+  });
 
-  const system = await startEmbeddedSystem(
-    {
-      ...process.env,
-      YIXIN_DATA_DIR: dataDir,
-      JWT_SECRET: process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret')),
-      YIXIN_PII_MASTER_KEY: process.env.YIXIN_PII_MASTER_KEY ?? persistentSecret(join(dataDir, 'pii-master-key'), 'base64'),
-      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? temporal!.address,
-      YIXIN_SEED_DEMO_DATA: process.env.YIXIN_SEED_DEMO_DATA ?? 'true',
-    },
-    logger,
-  );
-  const { config } = system;
-  await system.api.listen(config.httpPort, '127.0.0.1');
+  try {
+    await starting;
+  } catch (error) {
+    if (startup.signal.aborted) return;
+    logger.fatal(error, 'Embedded');
+    requestStop('the start failed', 1, 1);
+    return;
+  }
+  if (stopping) return;
 
+  const { config } = running.system!;
   const api = `http://127.0.0.1:${config.httpPort}`;
   logger.log(
     {
@@ -56,24 +87,55 @@ async function main(): Promise<void> {
       api,
       openApi: `${api}/docs`,
       temporal: config.temporal.address,
-      temporalUi: temporal?.uiUrl,
+      temporalUi: running.temporal?.uiUrl,
       dataDir,
       demoUsers: `staff.xiangyuan, pc.beichen-aoyuan, auditor, … (password: ${DEMO_PASSWORD}; see README)`,
     },
     'Embedded',
   );
+}
 
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal}: stopping the API, the worker and Temporal`, 'Embedded');
-    await system.close();
-    await temporal?.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', (signal) => void stop(signal));
-  process.on('SIGTERM', (signal) => void stop(signal));
+/**
+ * Starts the dev server, then the API and the worker, listing each in `running` once it is up.
+ * Once `signal` aborts, every step gives up at once (the dev server's start stops its server).
+ */
+async function start(dataDir: string, running: Running, signal: AbortSignal): Promise<void> {
+  if (!process.env.TEMPORAL_ADDRESS) {
+    running.temporal = await startTemporalDevServer({
+      cliPath: readToolPaths().temporalCli,
+      dbFilename: join(dataDir, 'temporal.sqlite'),
+      port: Number(process.env.TEMPORAL_PORT ?? 7233),
+      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      logFile: join(dataDir, 'temporal.log'),
+      stopGraceMs: TEMPORAL_STOP_GRACE_MS,
+      signal,
+    });
+    runAsBackOffice(running.temporal.pid);
+  }
+  running.system = await startEmbeddedSystem(
+    {
+      ...process.env,
+      YIXIN_DATA_DIR: dataDir,
+      JWT_SECRET: process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret')),
+      YIXIN_PII_MASTER_KEY: process.env.YIXIN_PII_MASTER_KEY ?? persistentSecret(join(dataDir, 'pii-master-key'), 'base64'),
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? running.temporal!.address,
+      YIXIN_SEED_DEMO_DATA: process.env.YIXIN_SEED_DEMO_DATA ?? 'true',
+    },
+    logger,
+    'inherit',
+    signal,
+  );
+  await running.system.api.listen(running.system.config.httpPort, '127.0.0.1');
+}
+
+/** Waits for the start to give up, then stops what is running: the worker and the API, then the dev server. */
+async function stopInOrder(starting: Promise<void>, running: Running): Promise<void> {
+  await starting.catch(() => undefined);
+  await running.system?.close();
+  if (running.temporal) runAsForeground(running.temporal.pid);
+  if ((await running.temporal?.stop()) === 'killed') {
+    logger.warn(`the Temporal dev server had not stopped ${TEMPORAL_STOP_GRACE_MS} ms after SIGTERM: killed it`, 'Embedded');
+  }
 }
 
 /** A random key kept with the data, so tokens and encrypted data survive a restart and no secret lives in the repo. */
