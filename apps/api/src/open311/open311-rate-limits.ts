@@ -24,19 +24,19 @@ export class Open311RateLimits {
   /** Throws if `client` gave too many wrong keys this minute; counts nothing. */
   refuseGuessingClient(client: string): void {
     const retryAfterSeconds = this.wrongKeys.retryAfter(client);
-    if (retryAfterSeconds !== undefined) throw tooMany(`too many wrong api_keys from this address`, this.wrongKeys.limit, retryAfterSeconds);
+    if (retryAfterSeconds !== undefined) throw tooMany('too many wrong api_keys from this address', this.wrongKeys.limit, retryAfterSeconds);
   }
 
-  /** Counts a wrong key of `client`; throws once that is one too many. */
+  /** Counts a wrong key of `client`; throws once that is one too many (guesses sent at once all pass refuseGuessingClient). */
   countWrongKey(client: string): void {
     const retryAfterSeconds = this.wrongKeys.hit(client);
-    if (retryAfterSeconds !== undefined) throw tooMany(`too many wrong api_keys from this address`, this.wrongKeys.limit, retryAfterSeconds);
+    if (retryAfterSeconds !== undefined) throw tooMany('too many wrong api_keys from this address', this.wrongKeys.limit, retryAfterSeconds);
   }
 
   /** Counts a filing with the key `keyId`; throws once that is one too many. */
   countFiling(keyId: string): void {
     const retryAfterSeconds = this.filings.hit(keyId);
-    if (retryAfterSeconds !== undefined) throw tooMany(`too many requests filed with this api_key`, this.filings.limit, retryAfterSeconds);
+    if (retryAfterSeconds !== undefined) throw tooMany('too many requests filed with this api_key', this.filings.limit, retryAfterSeconds);
   }
 }
 

@@ -17,6 +17,7 @@ import {
   apiKeyActor,
   DirectoryService,
   FileComplaintCommand,
+  GetPublicCaseQuery,
   GetPublicCasesQuery,
   SearchPublicCasesQuery,
   YIXIN_CONFIG,
@@ -164,9 +165,9 @@ export class Open311Controller {
   @Open311Operation('one service request, as a one-element list')
   @ApiOkResponse({ type: [Open311ServiceRequestDto] })
   async request(@Param('serviceRequestId') serviceRequestId: string): Promise<Open311Document> {
-    const found = await this.queryBus.execute(new GetPublicCasesQuery([serviceRequestId]));
-    if (found.length === 0) throw new Open311Error(HttpStatus.NOT_FOUND, [`service_request_id ${serviceRequestId} not found`]);
-    return this.serviceRequests(found);
+    const found = await this.queryBus.execute(new GetPublicCaseQuery(serviceRequestId));
+    if (!found) throw new Open311Error(HttpStatus.NOT_FOUND, [`service_request_id ${serviceRequestId} not found`]);
+    return this.serviceRequests([found]);
   }
 
   /** Whatever else is asked under this path is answered in the spec's error format too. */

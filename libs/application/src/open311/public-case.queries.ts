@@ -4,7 +4,7 @@ import { foldCase, type CaseStatus, type Category, type ComplaintFiled } from '.
 import type { EventStore } from '../../../event-store/src';
 import { readCaseStream, toCaseEvent } from '../cases/case-stream';
 import { maskPersonalNumbers } from './personal-numbers';
-import { selectPublicCases, type PublicCaseRow } from '../projections/case-list.projection';
+import { selectPublicCases, selectPublicCasesById, type PublicCaseRow } from '../projections/case-list.projection';
 import type { SqlDatabase } from '../read-store/sql-database';
 import { EVENT_STORE, READ_STORE } from '../store.tokens';
 
@@ -51,9 +51,20 @@ export class SearchPublicCasesQuery extends Query<PublicCase[]> {
   }
 }
 
-/** The cases with these ids that exist, in the search's order, read from their streams (never stale). */
+/**
+ * The cases with these ids that exist, in the search's order, from the case list read model (a
+ * little behind the log): one indexed read for a thousand ids, where reading each case's stream
+ * cost about a millisecond a case.
+ */
 export class GetPublicCasesQuery extends Query<PublicCase[]> {
   constructor(readonly caseIds: readonly string[]) {
+    super();
+  }
+}
+
+/** One case, read from its stream (never stale); undefined if there is none. */
+export class GetPublicCaseQuery extends Query<PublicCase | undefined> {
+  constructor(readonly caseId: string) {
     super();
   }
 }
@@ -80,16 +91,20 @@ export class SearchPublicCasesHandler implements IQueryHandler<SearchPublicCases
 
 @QueryHandler(GetPublicCasesQuery)
 export class GetPublicCasesHandler implements IQueryHandler<GetPublicCasesQuery, PublicCase[]> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(READ_STORE) private readonly db: SqlDatabase) {}
 
   async execute({ caseIds }: GetPublicCasesQuery): Promise<PublicCase[]> {
-    const found = await Promise.all([...new Set(caseIds)].filter((caseId) => CASE_ID.test(caseId)).map((caseId) => this.read(caseId)));
-    return found
-      .filter((publicCase): publicCase is PublicCase => publicCase !== undefined)
-      .sort((a, b) => b.filedAt.localeCompare(a.filedAt) || b.caseId.localeCompare(a.caseId));
+    const rows = await selectPublicCasesById(this.db, [...new Set(caseIds)].filter((caseId) => CASE_ID.test(caseId)));
+    return rows.map(fromPublicRow).sort((a, b) => b.filedAt.localeCompare(a.filedAt) || b.caseId.localeCompare(a.caseId));
   }
+}
 
-  private async read(caseId: string): Promise<PublicCase | undefined> {
+@QueryHandler(GetPublicCaseQuery)
+export class GetPublicCaseHandler implements IQueryHandler<GetPublicCaseQuery, PublicCase | undefined> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ caseId }: GetPublicCaseQuery): Promise<PublicCase | undefined> {
+    if (!CASE_ID.test(caseId)) return undefined;
     const recorded = await readCaseStream(this.store, caseId);
     if (recorded.length === 0) return undefined;
     const events = recorded.map(toCaseEvent);

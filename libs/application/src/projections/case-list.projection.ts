@@ -476,6 +476,16 @@ export async function selectPublicCases(db: SqlDatabase, filter: PublicCaseFilte
   return db.query<PublicCaseRow>(`${merged} ORDER BY filed_at DESC, case_id DESC LIMIT ?`, [...ranges.flatMap((range) => range.params), filter.limit]);
 }
 
+/** The rows of these cases, those that exist; in no particular order. */
+export async function selectPublicCasesById(db: SqlDatabase, caseIds: readonly string[]): Promise<PublicCaseRow[]> {
+  const rows: PublicCaseRow[] = [];
+  for (let start = 0; start < caseIds.length; start += IN_CHUNK) {
+    const chunk = caseIds.slice(start, start + IN_CHUNK);
+    rows.push(...(await db.query<PublicCaseRow>(`SELECT ${PUBLIC_COLUMNS} FROM case_list WHERE case_id IN (${chunk.map(() => '?').join(', ')})`, chunk)));
+  }
+  return rows;
+}
+
 /** Statuses of a case that no longer takes duplicates: closed, or itself a duplicate. */
 const NOT_OPEN_FOR_DUPLICATES = ['closed', 'duplicate'];
 
