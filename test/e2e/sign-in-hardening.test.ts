@@ -15,7 +15,7 @@ describe('signing in', () => {
     e2e = await startE2eApp({
       process: 'api',
       env: { RATE_LIMIT_LOGINS_PER_MINUTE: '1000', RATE_LIMIT_LOGINS_PER_USERNAME_PER_MINUTE: String(LOGINS_PER_USERNAME) },
-      users: { staff: 'staff.xiangyuan' },
+      users: { staff: 'staff.xiangyuan', administrator: 'admin.xiangyuan' },
     });
     ({ api } = e2e);
   });
@@ -71,6 +71,18 @@ describe('signing in', () => {
     }
     // Without the dummy hash an unknown user was refused about twenty times faster (2 ms against 40 ms).
     expect(median(unknown)).toBeGreaterThan(median(real) / 2);
+  });
+
+  it('tells an administrator that a username is taken, and nothing of whose it is: the same answer for a name in their organisation as in another', async () => {
+    const create = (username: string) =>
+      api.request('POST', '/admin/users', e2e.tokens.administrator, { username, displayName: '新同事', role: 'community_staff', password: 'Colleague-2026-pass' });
+    const [own, foreign] = await Promise.all([create('staff.xiangyuan'), create('pc.beichen-aoyuan')]);
+    expect({ status: own.status, body: own.body }).toEqual({ status: 409, body: { statusCode: 409, error: 'conflict', message: 'the username staff.xiangyuan is taken' } });
+    expect({ status: foreign.status, body: foreign.body }).toEqual({ status: 409, body: { ...own.body, message: 'the username pc.beichen-aoyuan is taken' } });
+    // Everything else about another organisation's user is out of reach: as if it did not exist.
+    const renamed = await api.request('PATCH', '/admin/users/pc.beichen-aoyuan', e2e.tokens.administrator, { displayName: '改名' });
+    const nobody = await api.request('PATCH', '/admin/users/nobody.at-all', e2e.tokens.administrator, { displayName: '改名' });
+    expect({ status: renamed.status, message: renamed.body.message }).toEqual({ status: 404, message: nobody.body.message.replace('nobody.at-all', 'pc.beichen-aoyuan') });
   });
 });
 
