@@ -88,15 +88,19 @@ describe('PersonalDataKeys', () => {
     expect(await keys.erasedAt(after.keyId)).toBeUndefined();
   });
 
-  it('lists the cases that hold a resident’s data, and those under a key', async () => {
+  it('lists a resident’s cases under a community’s keys and under keys shared by every community, and the cases under a key', async () => {
     const keys = keysWith(masterKey);
-    const { keyId } = await keys.currentKeyOf('subject-1', 'xiangyuan', AT);
-    await keys.recordCase('case-b', 'subject-1', keyId);
-    await keys.recordCase('case-a', 'subject-1', keyId);
-    await keys.recordCase('case-c', 'subject-1', 'another-key');
-    await keys.recordCase('case-d', 'subject-2', 'key-of-subject-2');
-    expect(await keys.casesOf('subject-1')).toEqual(['case-a', 'case-b', 'case-c']);
-    expect(await keys.casesUnder(keyId)).toEqual(['case-a', 'case-b']);
+    const xiangyuan = await keys.currentKeyOf('subject-1', 'xiangyuan', AT);
+    const hushan = await keys.currentKeyOf('subject-1', 'hushan', AT);
+    await db.batch([{ sql: "INSERT INTO personal_data_keys (key_id, subject_id, wrapped_key, created_at) VALUES ('shared-key', 'subject-1', 'wrapped', ?)", params: [AT] }]);
+    await keys.recordCase('case-b', 'subject-1', xiangyuan.keyId);
+    await keys.recordCase('case-a', 'subject-1', xiangyuan.keyId);
+    await keys.recordCase('case-c', 'subject-1', hushan.keyId);
+    await keys.recordCase('case-d', 'subject-1', 'shared-key');
+    await keys.recordCase('case-e', 'subject-2', (await keys.currentKeyOf('subject-2', 'xiangyuan', AT)).keyId);
+    expect(await keys.casesOf('subject-1', 'xiangyuan')).toEqual(['case-a', 'case-b', 'case-d']);
+    expect(await keys.casesOf('subject-1', 'hushan')).toEqual(['case-c', 'case-d']);
+    expect(await keys.casesUnder(xiangyuan.keyId)).toEqual(['case-a', 'case-b']);
   });
 
   it('says when the master key is missing or not the one the keys were wrapped with', async () => {

@@ -123,8 +123,18 @@ export class PersonalDataKeys {
     });
   }
 
-  async casesOf(subjectId: string): Promise<string[]> {
-    const rows = await this.db.query<{ case_id: string }>('SELECT case_id FROM personal_data_cases WHERE subject_id = ? ORDER BY case_id', [subjectId]);
+  /**
+   * The subject's cases under the community's keys, and under keys made before keys were per
+   * community, which may be any community's: another community's cases under its own keys are
+   * never read, so an erasure takes the same time whether or not the resident has any.
+   */
+  async casesOf(subjectId: string, communityId: string): Promise<string[]> {
+    const rows = await this.db.query<{ case_id: string }>(
+      `SELECT personal_data_cases.case_id FROM personal_data_cases JOIN personal_data_keys ON personal_data_keys.key_id = personal_data_cases.key_id
+       WHERE personal_data_cases.subject_id = ? AND (personal_data_keys.community_id = ? OR personal_data_keys.community_id IS NULL)
+       ORDER BY personal_data_cases.case_id`,
+      [subjectId, communityId],
+    );
     return rows.map((row) => row.case_id);
   }
 

@@ -49,7 +49,7 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
   async execute({ actor, subject, at }: ErasePersonalDataCommand): Promise<ErasureResult> {
     if (actor.role !== 'community_staff') refuse('forbidden', 'only community staff take a resident’s request to erase their personal data');
     const subjectId = 'phone' in subject ? await this.keys.subjectIdOf(subject.phone) : subject.subjectId;
-    const ownCases = (await this.casesOf(subjectId)).filter(({ state }) => state.communityId === actor.organisationId);
+    const ownCases = (await this.casesOf(subjectId, actor.organisationId)).filter(({ state }) => state.communityId === actor.organisationId);
     if (ownCases.length === 0) {
       refuse(
         'not_found',
@@ -92,9 +92,9 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     return residentKey === undefined || residentKey.erasedAt !== undefined;
   }
 
-  /** The subject's cases that exist (a filing refused after its data was encrypted left no case). */
-  private async casesOf(subjectId: string): Promise<SubjectCase[]> {
-    const cases = await Promise.all((await this.keys.casesOf(subjectId)).map(async (caseId) => ({ caseId, state: await this.stateOf(caseId) })));
+  /** The subject's cases the community may hold that exist (a filing refused after its data was encrypted left no case). */
+  private async casesOf(subjectId: string, communityId: string): Promise<SubjectCase[]> {
+    const cases = await Promise.all((await this.keys.casesOf(subjectId, communityId)).map(async (caseId) => ({ caseId, state: await this.stateOf(caseId) })));
     return cases.filter(({ state }) => state.residentKey?.subjectId === subjectId);
   }
 
