@@ -124,7 +124,7 @@ export class CasesController {
   @ApiSecurity('access_token')
   @ApiOperation({ summary: 'live updates of your inbox (server-sent events): `case` with an inbox row, `removed` when a task goes elsewhere' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
-  @ApiOkResponse({ content: { 'text/event-stream': { schema: { type: 'string' } } }, description: 'a stream of events, with a heartbeat comment every 15 s' })
+  @ApiOkResponse({ content: { 'text/event-stream': { schema: { type: 'string' } } }, description: 'a stream of events, with a heartbeat comment every 15 s; `unauthorized` (the API’s 401 body) ends it once its token no longer stands' })
   async inboxStream(
     @CurrentActor() actor: Actor,
     @CurrentToken() token: IssuedToken,

@@ -41,7 +41,9 @@ export class SupervisionController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (EventSource sends it when it reconnects)' })
   @ApiOkResponse({
     content: { 'text/event-stream': { schema: { type: 'string' } } },
-    description: 'server-sent events: `case` (a supervision row, with the queues it is in now) whenever a case of the jurisdiction changes',
+    description:
+      'server-sent events: `case` (a supervision row, with the queues it is in now) whenever a case of the jurisdiction changes; ' +
+      '`unauthorized` (the API’s 401 body) ends it once its token no longer stands',
   })
   async supervisionStream(
     @CurrentActor() actor: Actor,
