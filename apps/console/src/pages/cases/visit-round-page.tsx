@@ -259,7 +259,7 @@ export default function VisitRoundPage() {
             {t('再记一户', 'Add a home')}
           </Button>
           {unfiled > 0 ? (
-            <Button type="primary" htmlType="submit" size="large" block={phone} loading={send.pending} disabled={!compoundId}>
+            <Button type="primary" htmlType="submit" size={size} block={phone} loading={send.pending} disabled={!compoundId}>
               {filedCount > 0 ? t(`重新提交未受理的 ${unfiled} 户`, `Send the ${unfiled} not filed again`) : t(`提交本轮 ${unfiled} 户`, `Send ${unfiled} complaints`)}
             </Button>
           ) : null}
