@@ -11,6 +11,7 @@ import { httpFiling } from './http-filing.bench';
 import { inboxLatency } from './inbox-latency.bench';
 import { wholeLife } from './whole-life.bench';
 import { inboxQuery } from './inbox-query.bench';
+import { open311SearchPostgres, open311SearchSqlite } from './open311-search.bench';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all, or those named), prints their figures beside
@@ -24,6 +25,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'whole-life': wholeLife,
   'http-filing': httpFiling,
   'inbox-query': inboxQuery,
+  'open311-search-sqlite': open311SearchSqlite,
+  'open311-search-postgres': open311SearchPostgres,
 };
 
 async function main(): Promise<void> {
