@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
@@ -161,6 +161,7 @@ describe('stopping npm start, at any moment of its start', () => {
 
   afterAll(() => {
     for (const launch of launches) launch.killWhatIsLeft();
+    rmSync(dataDir, { recursive: true, force: true });
     console.log(`stops of npm start (${ROUNDS} round(s) of each moment):\n${report.join('\n')}`);
   });
 
@@ -171,7 +172,7 @@ describe('stopping npm start, at any moment of its start', () => {
     return started;
   };
 
-  /** Everything of `started` gone within STOP_BOUND_MS of `signalledAt`, or the test fails naming what is left. */
+  /** Everything of `started` gone within STOP_BOUND_MS, counted from the signal just sent, or the test fails naming what is left. */
   const expectNothingLeft = async (started: Launch, what: string) => {
     const signalledAt = Date.now();
     const left = await started.processesLeftAfter(STOP_BOUND_MS);
