@@ -40,7 +40,7 @@ const NOT_OPERATIONS = [/^GET \/docs/, /^[\w-]+ \/open311\/v2\/\*path$/];
  * Open to every signed-in user: outside one's scope is 404, so no 403 is ever answered (the
  * authorization matrix would see one, and fail on an undocumented status).
  */
-const NEVER_FORBIDDEN = ['GET /cases/{caseId}', 'GET /cases/{caseId}/timeline', 'GET /attachments/{hash}', 'POST /auth/logout'];
+const NEVER_FORBIDDEN = ['GET /cases/{caseId}', 'GET /cases/{caseId}/timeline', 'GET /attachments/{hash}', 'POST /auth/logout', 'GET /directory/organisations'];
 
 /** Values that fill any path parameter well enough to reach the guards. */
 const PATH_VALUES: Record<string, string> = {
