@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn } from '../support/browser';
+import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, sessionToken, signIn } from '../support/browser';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 
 /** Sign-in, the language, sign-out and an expired session, driven in Chromium through the console's screens only. */
@@ -38,7 +38,7 @@ describe('the console: signing in and out', () => {
     const page = await context.newPage();
     await signIn(page, 'staff.xiangyuan');
     await page.waitForURL(/#\/cases$/);
-    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('yixin.session') ?? '{}') as { accessToken?: string }).accessToken);
+    const token = await sessionToken(page);
     expect(token).toBeTruthy();
 
     await page.getByText('EN', { exact: true }).click();
@@ -57,7 +57,7 @@ describe('the console: signing in and out', () => {
     const context = await newConsoleContext(browser, system.api.baseUrl, 'phone');
     const page = await context.newPage();
     await signIn(page, 'auditor');
-    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('yixin.session') ?? '{}') as { accessToken: string }).accessToken);
+    const token = await sessionToken(page);
     expect((await system.api.request('POST', '/auth/logout', token)).status).toBe(204);
     await page.goto('/#/cases');
     await page.waitForURL(/#\/login/, { waitUntil: 'commit' });

@@ -61,3 +61,19 @@ export async function saveScreenshot(page: Page, name: string, viewport: Viewpor
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${viewport}.png`), fullPage: true });
 }
+
+// The tests are type-checked with Node's types, not the DOM's: what runs in the page is given as text.
+
+/** The token of the console's session in this page. */
+export async function sessionToken(page: Page): Promise<string | undefined> {
+  return (await page.evaluate("JSON.parse(localStorage.getItem('yixin.session') ?? '{}').accessToken")) as string | undefined;
+}
+
+/** How many pixels the page is wider than the viewport: more than 0 means a sideways scroll on a phone. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+}
+
+export async function scrollToTop(page: Page): Promise<void> {
+  await page.evaluate('window.scrollTo(0, 0)');
+}
