@@ -382,6 +382,14 @@ const MATRIX: Record<string, MatrixEntry> = {
     query: ({ caller }) => ({ month: chinaMonth(), level: rateLevelOf(caller), size: '50' }),
     shows: rateUnitOf,
   },
+  'GET /rates/case-counts': {
+    mode: 'lists',
+    own: ['community_staff', 'owners_committee', 'street_officer', 'district_officer', 'auditor'],
+    foreign: ['auditor'],
+    case: () => ({ state: 'listed' }),
+    query: () => ({ by: 'compound' }),
+    shows: (target) => `"key":"${target.place.compoundId}"`,
+  },
 
   'GET /admin/users': { mode: 'names', own: ['administrator'], query: ({ organisation }) => ({ organisationId: organisation }) },
   'POST /admin/users': {

@@ -16,6 +16,7 @@ import { DirectoryService } from './directory/directory.service';
 import { CommandMetering } from './observability/command-metering';
 import { MeteredEventStore } from './observability/metered-event-store';
 import { Metrics } from './observability/metrics';
+import { CountCasesHandler } from './rates/case-counts.queries';
 import { GetRateRankingHandler, GetRatesHandler, RateReader } from './rates/rates.queries';
 import { PersonalDataKeys } from './privacy/personal-data-keys';
 import { PersonalDataReadLog } from './privacy/personal-data-reads';
@@ -103,6 +104,7 @@ export class ApplicationModule {
         RateReader,
         GetRatesHandler,
         GetRateRankingHandler,
+        CountCasesHandler,
         PersonalDataKeys,
         PersonalDataReadLog,
         PersonalDataService,

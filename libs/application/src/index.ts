@@ -32,6 +32,7 @@ export * from './open311/public-case.queries';
 export * from './open311/personal-numbers';
 export * from './rates/rate-table';
 export * from './rates/rates.queries';
+export * from './rates/case-counts.queries';
 export * from './privacy/personal-data-crypto';
 export * from './privacy/personal-data-keys';
 export * from './privacy/master-key-rotation';

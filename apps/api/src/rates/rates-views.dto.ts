@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { RATE_LEVELS, type RateLevel } from '../../../../libs/application/src';
+import { CASE_COUNT_GROUPINGS, RATE_LEVELS, type CaseCountGrouping, type RateLevel } from '../../../../libs/application/src';
 
 export class RateWeightsDto {
   @ApiProperty({ example: 30 }) response!: number;
@@ -44,4 +44,18 @@ export class RateRankingDto {
   @ApiProperty() size!: number;
   @ApiProperty({ type: [UnitRatesDto], description: '红榜: the best, best first' }) red!: UnitRatesDto[];
   @ApiProperty({ type: [UnitRatesDto], description: '黑榜: the worst, worst first; never a unit of the red list' }) black!: UnitRatesDto[];
+}
+
+export class CaseCountDto {
+  @ApiProperty({ example: 'beichen-aoyuan', description: 'the category code, the compound’s id, or the month (YYYY-MM, China time)' }) key!: string;
+  @ApiProperty({ example: '北辰奥园', description: 'the compound’s name; for categories and months, the key' }) name!: string;
+  @ApiProperty() count!: number;
+}
+
+export class CaseCountsDto {
+  @ApiProperty({ enum: CASE_COUNT_GROUPINGS }) by!: CaseCountGrouping;
+  @ApiProperty({ example: '2026-01' }) from!: string;
+  @ApiProperty({ example: '2026-12' }) to!: string;
+  @ApiProperty({ description: 'cases filed in the months from `from` to `to` (China time) among those your case list holds' }) total!: number;
+  @ApiProperty({ type: [CaseCountDto], description: 'most cases first; by month, every month of the range in order, with zeros' }) counts!: CaseCountDto[];
 }

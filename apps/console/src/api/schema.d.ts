@@ -212,6 +212,10 @@ export interface paths {
     /** the month’s three rates (三率) of each unit of a level that you may see, with score and rank */
     get: operations["RatesController_rates"];
   };
+  "/rates/case-counts": {
+    /** how many cases were filed in a range of months, by category, compound or month, among those your case list holds */
+    get: operations["RatesController_caseCounts"];
+  };
   "/rates/ranking": {
     /** the month’s red and black lists (红黑榜) among the units you supervise */
     get: operations["RatesController_ranking"];
@@ -361,6 +365,31 @@ export interface components {
       revision: number;
       /** @description status of the case after the command */
       status: string;
+    };
+    CaseCountDto: {
+      count: number;
+      /**
+       * @description the category code, the compound’s id, or the month (YYYY-MM, China time)
+       * @example beichen-aoyuan
+       */
+      key: string;
+      /**
+       * @description the compound’s name; for categories and months, the key
+       * @example 北辰奥园
+       */
+      name: string;
+    };
+    CaseCountsDto: {
+      /** @enum {string} */
+      by: "category" | "compound" | "month";
+      /** @description most cases first; by month, every month of the range in order, with zeros */
+      counts: components["schemas"]["CaseCountDto"][];
+      /** @example 2026-01 */
+      from: string;
+      /** @example 2026-12 */
+      to: string;
+      /** @description cases filed in the months from `from` to `to` (China time) among those your case list holds */
+      total: number;
     };
     CaseHistoryDto: {
       /** Format: uuid */
@@ -1768,7 +1797,7 @@ export interface operations {
           "application/json": components["schemas"]["ApiErrorResponse"];
         };
       };
-      /** @description too many login attempts from this address within a minute: retry after the seconds in `Retry-After` */
+      /** @description too many login attempts from this address, or for this username, within a minute: retry after the seconds in `Retry-After` */
       429: {
         content: {
           "application/json": components["schemas"]["ApiErrorResponse"];
@@ -2021,7 +2050,7 @@ export interface operations {
           "application/json": components["schemas"]["ApiErrorResponse"];
         };
       };
-      /** @description the case is closed: it takes no more evidence */
+      /** @description the case is closed, or has its ATTACHMENT_MAX_PER_CASE photos: it takes no more evidence */
       409: {
         content: {
           "application/json": components["schemas"]["ApiErrorResponse"];
@@ -2039,7 +2068,7 @@ export interface operations {
           "application/json": components["schemas"]["ApiErrorResponse"];
         };
       };
-      /** @description rate limit exceeded: retry after the seconds in `Retry-After` */
+      /** @description rate limit exceeded, or the organisation’s photos of the last 24 hours reached ATTACHMENT_MAX_BYTES_PER_ORGANISATION_PER_DAY: retry after the seconds in `Retry-After` */
       429: {
         content: {
           "application/json": components["schemas"]["ApiErrorResponse"];
@@ -4471,6 +4500,44 @@ export interface operations {
       };
     };
   };
+  /** how many cases were filed in a range of months, by category, compound or month, among those your case list holds */
+  RatesController_caseCounts: {
+    parameters: {
+      query: {
+        /** @description what the counts are grouped by */
+        by: "category" | "compound" | "month";
+        /** @description the first month (China time); default: eleven months before `to` */
+        from?: string;
+        /** @description the last month (China time), included; default: this month */
+        to?: string;
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["CaseCountsDto"];
+        };
+      };
+      /** @description invalid input: every problem is listed in `message` */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description no bearer token, or one that is invalid, expired or revoked */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description this route is for community_staff, owners_committee, street_officer, district_officer, auditor */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+    };
+  };
   /** the month’s red and black lists (红黑榜) among the units you supervise */
   RatesController_ranking: {
     parameters: {
@@ -4554,7 +4621,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description server-sent events: `case` (a supervision row, with the queues it is in now) whenever a case of the jurisdiction changes */
+      /** @description server-sent events: `case` (a supervision row, with the queues it is in now) whenever a case of the jurisdiction changes; `unauthorized` (the API’s 401 body) ends it once its token no longer stands */
       200: {
         content: {
           "text/event-stream": string;
@@ -4626,7 +4693,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description a stream of events, with a heartbeat comment every 15 s */
+      /** @description a stream of events, with a heartbeat comment every 15 s; `unauthorized` (the API’s 401 body) ends it once its token no longer stands */
       200: {
         content: {
           "text/event-stream": string;
