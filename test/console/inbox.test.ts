@@ -4,6 +4,11 @@ import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibility
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { caseEventTypes, eventually, sampleComplaint } from '../support/harness';
 
+// The browser's globals, for the functions evaluated in the page (the tests' own compilation has no DOM library).
+declare const localStorage: { getItem(key: string): string | null };
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare function getComputedStyle(element: unknown): { color: string };
+
 const STAFF = 'staff.xiangyuan';
 const COMPANY = 'pc.beichen-aoyuan';
 const COMMITTEE = 'oc.beichen-aoyuan';
