@@ -309,7 +309,7 @@ describe('the console: community staff', () => {
 
 /** From the top: the layout's fixed header would otherwise be drawn across the middle of a full-page shot. */
 async function saveScreenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   await saveFullPage(page, name, viewport);
 }
 
