@@ -39,9 +39,12 @@ export async function newConsoleContext(browser: Browser, baseURL: string, viewp
   });
 }
 
-/** Signs in through the sign-in page, as a user would, and waits for the role's first screen. */
+/**
+ * Signs in through the sign-in page, as a user would, and waits to leave it. A page already sent to
+ * sign-in stays there, so that it goes on to the screen it was sent from.
+ */
 export async function signIn(page: Page, username: string, password = 'yixin-demo'): Promise<void> {
-  await page.goto('/#/login');
+  if (!page.url().includes('#/login')) await page.goto('/#/login');
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录', exact: true })).first().click();
