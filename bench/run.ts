@@ -11,6 +11,7 @@ import { httpFiling } from './http-filing.bench';
 import { inboxLatency } from './inbox-latency.bench';
 import { wholeLife } from './whole-life.bench';
 import { inboxQuery } from './inbox-query.bench';
+import { consoleFigures } from './console.bench';
 import { open311SearchPostgres, open311SearchSqlite } from './open311-search.bench';
 
 /**
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'whole-life': wholeLife,
   'http-filing': httpFiling,
   'inbox-query': inboxQuery,
+  console: consoleFigures,
   'open311-search-sqlite': open311SearchSqlite,
   'open311-search-postgres': open311SearchPostgres,
 };
