@@ -95,6 +95,14 @@ export interface ResolveTask extends CaseCommandBase {
   evidence?: string[];
 }
 
+/** Community staff cite photos uploaded for the case as evidence of the complaint. */
+export interface AttachEvidence extends CaseCommandBase {
+  type: 'AttachEvidence';
+  /** Photos, by the SHA-256 of their bytes; that they were uploaded for the case is the application's to check. */
+  evidence: string[];
+  note?: string;
+}
+
 export interface ReturnTask extends CaseCommandBase {
   type: 'ReturnTask';
   reason: ReturnReason;
@@ -222,6 +230,7 @@ export type CaseCommand =
   | SignForTask
   | ReportProgress
   | ResolveTask
+  | AttachEvidence
   | ReturnTask
   | RejectReturn
   | RequestExtension
@@ -244,3 +253,15 @@ export type CaseCommand =
   | ErasePersonalData;
 
 export type CaseCommandType = CaseCommand['type'];
+
+/** The photos a command would cite, which must have been uploaded for its case. */
+export function photosToCite(command: CaseCommand): readonly string[] {
+  switch (command.type) {
+    case 'ReportProgress':
+    case 'ResolveTask':
+    case 'AttachEvidence':
+      return command.evidence ?? [];
+    default:
+      return [];
+  }
+}

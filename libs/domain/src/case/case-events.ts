@@ -196,6 +196,16 @@ export interface TaskResolved {
   data: { taskId: string; note: string; evidence: string[]; resolvedAt: string };
 }
 
+/**
+ * Community staff record photos as evidence of the complaint itself (those the resident brought when
+ * it was filed, say), beside the assignee's progress reports and resolutions: it moves the case nowhere.
+ */
+export interface EvidenceAttached {
+  type: 'EvidenceAttached';
+  /** `evidence`: SHA-256 hashes of photos. */
+  data: { evidence: string[]; note?: string; attachedAt: string };
+}
+
 export interface TaskReturned {
   type: 'TaskReturned';
   data: { taskId: string; returnedBy: string; reason: ReturnReason; note: string; returnedAt: string };
@@ -316,6 +326,7 @@ export type CaseEvent =
   | TaskSignedFor
   | ProgressReported
   | TaskResolved
+  | EvidenceAttached
   | TaskReturned
   | ReturnRejected
   | ExtensionRequested
@@ -334,3 +345,15 @@ export type CaseEvent =
   | PersonalDataErased;
 
 export type CaseEventType = CaseEvent['type'];
+
+/** The photos an event cites as evidence: what makes a photo part of its case. */
+export function citedPhotos(event: CaseEvent): readonly string[] {
+  switch (event.type) {
+    case 'ProgressReported':
+    case 'TaskResolved':
+    case 'EvidenceAttached':
+      return event.data.evidence;
+    default:
+      return [];
+  }
+}

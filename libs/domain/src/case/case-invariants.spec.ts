@@ -140,6 +140,15 @@ const commandSpec = fc.oneof(
   { weight: 10, arbitrary: fc.record({ type: fc.constant('SignForTask' as const), actor: assigneeActor }) },
   { weight: 6, arbitrary: fc.record({ type: fc.constant('ReportProgress' as const), actor: assigneeActor, note: text }) },
   { weight: 8, arbitrary: fc.record({ type: fc.constant('ResolveTask' as const), actor: assigneeActor, note: text }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('AttachEvidence' as const),
+      actor: communityActor,
+      evidence: fc.constantFrom(['a'.repeat(64)], ['b'.repeat(64), 'c'.repeat(64)], [], ['b'.repeat(64), 'b'.repeat(64)]),
+      note: sometimes(text, 2),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('ReturnTask' as const), actor: assigneeActor, reason: fc.constantFrom(...RETURN_REASONS), note: text }) },
   { weight: 3, arbitrary: fc.record({ type: fc.constant('RejectReturn' as const), actor: handlingActor, reason: text }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('RequestExtension' as const), actor: assigneeActor, extension: duration, reason: text }) },
@@ -261,6 +270,7 @@ function commandOf(spec: CommandSpec, state: CaseState, at: string, taskId: stri
     case 'SignForTask':
     case 'ReportProgress':
     case 'ResolveTask':
+    case 'AttachEvidence':
     case 'ReturnTask':
     case 'RejectReturn':
     case 'RequestExtension':
@@ -492,7 +502,7 @@ function checkClosedCaseAcceptsOnlyReopening({ before, command, after }: Transit
       refusedTypes.add(attempt.type);
     }
   }
-  holds(refusedTypes.size === 26, 'every command type was tried on the closed case', [...refusedTypes]);
+  holds(refusedTypes.size === 27, 'every command type was tried on the closed case', [...refusedTypes]);
 }
 
 /** One task at a time, held by one organisation, acted on by it alone. */
@@ -670,6 +680,16 @@ function checkErasure({ before, events, after }: Transition): void {
   holds(after.residentKey?.subjectId === before.residentKey?.subjectId && after.residentKey?.erasedAt !== undefined, 'an erasure marks the resident’s data erased', after.residentKey);
 }
 
+/**
+ * Staff's evidence comes from the case's community and leaves the state as it was, so that the
+ * center's next step (a function of the state) is what it was: a workflow replaying it does the same.
+ */
+function checkEvidence({ before, command, events, after }: Transition): void {
+  if (!events.some((event) => event.type === 'EvidenceAttached')) return;
+  holds(command.actor.role === 'community_staff' && command.actor.organisationId === before.communityId, 'only the case’s community staff attach evidence', command.actor);
+  holds(isDeepStrictEqual(before, after), 'evidence changes nothing about the case', before, after);
+}
+
 /** Replaying the stream from scratch gives the state built step by step. */
 function checkReplay({ events, after, stream }: Transition): void {
   holds(isDeepStrictEqual(foldCase([...stream, ...events]), after), 'folding the stream from scratch gives the same state', foldCase([...stream, ...events]), after);
@@ -685,6 +705,7 @@ function checkAll(transition: Transition): void {
   checkCounters(transition);
   checkShape(transition);
   checkErasure(transition);
+  checkEvidence(transition);
   checkReplay(transition);
 }
 

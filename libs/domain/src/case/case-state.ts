@@ -141,6 +141,9 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       return withTask(state, (task) => ({ ...task, deadlines: without(task.deadlines, 'first_reply') }));
     case 'TaskResolved':
       return withTask({ ...state, status: 'resolved', paused: undefined }, (task) => ({ ...task, deadlines: {}, extensionRequest: undefined }));
+    case 'EvidenceAttached':
+      // Evidence informs whoever reads the case; it changes nothing the deciders or the center act on.
+      return state;
     case 'TaskReturned': {
       const { returnedBy, reason } = event.data;
       return {

@@ -14,6 +14,7 @@ export const CASE_EVENT_SCHEMA_VERSIONS: Record<CaseEventType, number> = {
   TaskSignedFor: 1,
   ProgressReported: 2,
   TaskResolved: 2,
+  EvidenceAttached: 1,
   TaskReturned: 1,
   ReturnRejected: 1,
   ExtensionRequested: 1,

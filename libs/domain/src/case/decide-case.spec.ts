@@ -95,7 +95,7 @@ describe('any command on a case', () => {
   const LATER = '2026-03-05T02:00:00.000Z';
   const everyCommand = oneCommandOfEachType(LATER);
 
-  it('covers every command type but filing', () => expect(new Set(everyCommand.map((command) => command.type)).size).toBe(26));
+  it('covers every command type but filing', () => expect(new Set(everyCommand.map((command) => command.type)).size).toBe(27));
 
   it.each(everyCommand.map((command) => [command.type, command] as const))('%s on a case never filed is refused as not found', (_type, command) =>
     given().when(command).thenRefused('not_found', /case case-1 does not exist/));
@@ -510,6 +510,48 @@ describe('ResolveTask', () => {
     given(filed, dispatched, signedFor).when({ ...command, evidence: [photo('a'), photo('b'), photo('a')] }).thenRefused('invalid', new RegExp(`names photo ${photo('a')} twice`)));
   it('refuses evidence from another company, as any resolution of theirs', () =>
     given(filed, dispatched, signedFor).when({ ...command, actor: foreignCompany, evidence: [photo('a')] }).thenRefused('forbidden', /not assigned/));
+});
+
+describe('AttachEvidence', () => {
+  const AT = '2026-03-02T01:00:00.000Z';
+  const command: Command<'AttachEvidence'> = { type: 'AttachEvidence', ...by(staff, AT), evidence: [photo('a')] };
+  const attached = (evidence: string[], note?: string): CaseEvent => ({
+    type: 'EvidenceAttached',
+    data: { evidence, ...(note === undefined ? {} : { note }), attachedAt: AT },
+  });
+
+  it('records the photos staff took down with the complaint', () => given(filed).when(command).then([attached([photo('a')])]));
+  it('records them with a note', () =>
+    given(filed).when({ ...command, evidence: [photo('b'), photo('a')], note: '居民提供的现场照片' }).then([attached([photo('b'), photo('a')], '居民提供的现场照片')]));
+  it.each([
+    ['awaiting sign for', [filed, dispatched]],
+    ['in progress, the clock paused', [filed, dispatched, signedFor, paused]],
+    ['resolved', [filed, dispatched, signedFor, resolved]],
+    ['returned', [filed, dispatched, returned('wrongly_routed')]],
+    ['escalated to the street', [filed, dispatched, escalatedToStreet]],
+    ['before a council', [filed, referred]],
+    ['linked as a duplicate', [filed, linked]],
+  ] as const)('records photos whatever the stage of an open case: %s', (_stage, history) =>
+    given(...history).when(command).then([attached([photo('a')])]));
+
+  it('moves the case nowhere: its state, and so the center’s next step, stay as they were', () => {
+    const before = foldCase([filed, dispatched, signedFor]);
+    expect(foldCase([filed, dispatched, signedFor, attached([photo('a')])])).toStrictEqual(before);
+  });
+
+  it('refuses a closed case', () => given(filed, dispatched, signedFor, resolved, closed()).when(command).thenRefused('conflict', /case case-1 is closed/));
+  it('refuses staff of another community', () => given(filed).when({ ...command, actor: foreignStaff }).thenRefused('forbidden', /only staff of community/));
+  it('refuses the company holding the task: its photos go with its reports', () =>
+    given(filed, dispatched, signedFor).when({ ...command, actor: company }).thenRefused('forbidden', /only staff of community/));
+  it('refuses the street, even when it handles the case', () =>
+    given(filed, dispatched, escalatedToStreet).when({ ...command, actor: streetOfficer }).thenRefused('forbidden', /only staff of community/));
+  it('refuses no photo', () => given(filed).when({ ...command, evidence: [] }).thenRefused('invalid', /at least one photo/));
+  it('refuses eleven photos', () =>
+    given(filed).when({ ...command, evidence: [...'0123456789a'].map(photo) }).thenRefused('invalid', /at most 10 photos .* not 11/));
+  it('refuses a hash that is not a SHA-256', () => given(filed).when({ ...command, evidence: [photo('A')] }).thenRefused('invalid', /is not the lowercase hex SHA-256/));
+  it('refuses the same photo twice', () =>
+    given(filed).when({ ...command, evidence: [photo('a'), photo('a')] }).thenRefused('invalid', new RegExp(`names photo ${photo('a')} twice`)));
+  it('refuses a blank note', () => given(filed).when({ ...command, note: ' ' }).thenRefused('invalid', /note to the photos must not be blank/));
 });
 
 describe('ReturnTask', () => {

@@ -118,6 +118,17 @@ export function decideCase(command: CaseCommand, state: CaseState, clock: CaseCl
       return [{ type: 'TaskResolved', data: { taskId: task.taskId, note: command.note, evidence, resolvedAt: at } }];
     }
 
+    case 'AttachEvidence': {
+      // Whatever stage the case is at, the staff who took the complaint may add the photos that back
+      // it: the resident may bring more later. A closed case takes none (refused above), as it takes no upload.
+      requireCommunityStaff(actor, state);
+      const evidence = requireEvidence(command.evidence);
+      if (evidence.length === 0) refuse('invalid', 'attaching evidence needs at least one photo');
+      const { note } = command;
+      if (note !== undefined) requireText(note, 'a note to the photos must not be blank; leave it out instead');
+      return [{ type: 'EvidenceAttached', data: { evidence, ...(note === undefined ? {} : { note }), attachedAt: at } }];
+    }
+
     case 'ReturnTask': {
       const task = requireAssignee(actor, state);
       requireStatus(state, TASK_RUNNING_STATUSES, 'returned');

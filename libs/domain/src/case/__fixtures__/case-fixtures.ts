@@ -141,6 +141,7 @@ export function oneCommandOfEachType(at: string): CaseCommand[] {
     { type: 'SignForTask', ...by(company) },
     { type: 'ReportProgress', ...by(company), note: '已到场' },
     { type: 'ResolveTask', ...by(company), note: '已修复' },
+    { type: 'AttachEvidence', ...by(staff), evidence: ['e'.repeat(64)] },
     { type: 'ReturnTask', ...by(company), reason: 'wrongly_routed', note: '不归我们管' },
     { type: 'RejectReturn', ...by(staff), reason: '确属贵司' },
     { type: 'RequestExtension', ...by(company), extension: { workingDays: 2 }, reason: '等配件' },
