@@ -97,7 +97,7 @@ function EventHistory({ caseId, events, problems }: { caseId: string; events: Hi
   const problemsOf = (event: HistoryEntry) => problems.filter((problem) => problem.eventId === event.eventId);
   const columns: TableColumnsType<HistoryEntry> = [
     { title: '#', dataIndex: 'revision', width: 48 },
-    { title: t('时间', 'When'), dataIndex: 'recordedAt', width: 160, render: (at: string) => formatInstant(at) },
+    { title: t('时间', 'When'), dataIndex: 'recordedAt', width: 160, render: (at: string) => <Instant iso={at} /> },
     {
       title: t('事件', 'Event'),
       dataIndex: 'type',
@@ -105,10 +105,11 @@ function EventHistory({ caseId, events, problems }: { caseId: string; events: Hi
       render: (type: string) => (
         <>
           <Tag color="blue">{label(EVENT_TYPE[type], type)}</Tag>
-          <br />
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {type}
-          </Typography.Text>
+          {screens.md ? (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {type}
+            </Typography.Text>
+          ) : null}
         </>
       ),
     },
@@ -189,6 +190,16 @@ function EventHistory({ caseId, events, problems }: { caseId: string; events: Hi
 }
 
 /** The whole envelope of an event: on a phone, also what its row has no room for. */
+/** Date and time, each kept whole when a narrow column wraps them. */
+function Instant({ iso }: { iso: string }) {
+  const [date, time] = formatInstant(iso).split(' ');
+  return (
+    <>
+      <span style={{ whiteSpace: 'nowrap' }}>{date}</span> <span style={{ whiteSpace: 'nowrap' }}>{time}</span>
+    </>
+  );
+}
+
 function EventData({ event }: { event: HistoryEntry }) {
   const t = useT();
   const label = useLabel();
@@ -312,15 +323,30 @@ function PersonalDataReads({ caseId }: { caseId: string }) {
   const t = useT();
   const actorRole = useActorRole();
   const organisation = useOrganisationNames();
+  const screens = Grid.useBreakpoint();
   const reads = useLoad(async () => unwrap(await api.GET('/audit/cases/{caseId}/personal-data-reads', { params: { path: { caseId } } })), [caseId]);
   const columns: TableColumnsType<Schemas['PersonalDataReadDto']> = [
-    { title: t('查看时间', 'Read at'), dataIndex: 'readAt', width: 170, render: (at: string) => formatInstant(at) },
-    { title: t('查看人', 'Reader'), key: 'user', render: (_, read) => read.reader.userId },
-    { title: t('角色', 'Role'), key: 'role', render: (_, read) => actorRole(read.reader.role) },
-    { title: t('单位', 'Organisation'), key: 'organisation', render: (_, read) => organisation(read.reader.organisationId) },
+    { title: t('查看时间', 'Read at'), dataIndex: 'readAt', width: 170, render: (at: string) => <Instant iso={at} /> },
+    {
+      title: t('查看人', 'Reader'),
+      key: 'user',
+      render: (_, read) => (
+        <>
+          {read.reader.userId}
+          {screens.md ? null : (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {actorRole(read.reader.role)} · {organisation(read.reader.organisationId)}
+            </Typography.Text>
+          )}
+        </>
+      ),
+    },
+    { title: t('角色', 'Role'), key: 'role', responsive: ['md'], render: (_, read) => actorRole(read.reader.role) },
+    { title: t('单位', 'Organisation'), key: 'organisation', responsive: ['md'], render: (_, read) => organisation(read.reader.organisationId) },
     {
       title: t('居民化名', 'Resident pseudonym'),
       dataIndex: 'subjectId',
+      responsive: ['md'],
       render: (subjectId: string | null) => (subjectId ? <HashText hash={subjectId} label={t('居民化名', 'Resident pseudonym')} /> : t('（明文登记）', '(filed in clear)')),
     },
   ];
@@ -336,7 +362,7 @@ function PersonalDataReads({ caseId }: { caseId: string }) {
         loading={reads.loading}
         columns={columns}
         dataSource={reads.data?.reads}
-        scroll={{ x: 720 }}
+        scroll={screens.md ? { x: 720 } : undefined}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: <Empty description={t('尚无人查看过该居民的完整信息', 'No one has seen the resident in full')} /> }}
       />
