@@ -199,6 +199,53 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     expect(malformed.body.message).toEqual(['each of evidence must be the lowercase hex SHA-256 of an uploaded photo']);
     expect(await logLength(store)).toBe(before);
   });
+  it('lets the community’s staff cite the photos of a complaint as its evidence: then the company holding the task sees them', async () => {
+    const caseId = await caseWithTask({ signedFor: false });
+    const photo = onePixelPng([240, 200, 10]);
+    const hash = sha256(photo);
+    expect((await upload(staff, caseId, photo)).status).toBe(201);
+    expect((await download(company, hash)).status).toBe(404);
+
+    const idempotencyKey = randomUUID();
+    const attach = () => api.request('POST', `/cases/${caseId}/evidence`, staff, { evidence: [hash], note: '居民提供的漏水现场照片' }, { 'Idempotency-Key': idempotencyKey });
+    const attached = await attach();
+    expect([attached.status, attached.body]).toEqual([200, expect.objectContaining({ status: 'awaiting_sign_for', appended: ['EvidenceAttached'] })]);
+    expect((await attach()).body).toEqual(attached.body);
+
+    const events = (await readCaseStream(store, caseId)).filter((event) => event.type === 'EvidenceAttached');
+    expect(events.map((event) => [event.schemaVersion, event.data])).toEqual([[1, { evidence: [hash], note: '居民提供的漏水现场照片', attachedAt: expect.any(String) }]]);
+    expect((await api.request('GET', `/cases/${caseId}`, company)).body.evidence).toEqual([hash]);
+    expect(await download(company, hash)).toEqual({ status: 200, type: 'image/png', bytes: photo });
+    expect((await download(foreignCompany, hash)).status).toBe(404);
+    const history = await api.request('GET', `/audit/cases/${caseId}/history`, auditor);
+    expect(history.body.events.find((event: { type: string }) => event.type === 'EvidenceAttached').data.evidence).toEqual([hash]);
+  });
+
+  it('refuses evidence from staff of another community (404) or the company, photos not uploaded for the case (400), a closed case (409), and appends nothing', async () => {
+    const caseId = await caseWithTask({ signedFor: false });
+    const photo = onePixelPng([250, 5, 5]);
+    const hash = sha256(photo);
+    expect((await upload(staff, caseId, photo)).status).toBe(201);
+    const before = await logLength(store);
+    const attach = (token: string, evidence: string[]) => api.request('POST', `/cases/${caseId}/evidence`, token, { evidence });
+
+    expect((await attach(await api.login('staff.hushan'), [hash])).status).toBe(404);
+    expect((await attach(company, [hash])).status).toBe(403);
+    const neverUploaded = sha256(onePixelPng([251, 6, 6]));
+    const missing = await attach(staff, [hash, neverUploaded]);
+    expect([missing.status, missing.body.message]).toEqual([400, `no photo ${neverUploaded} was uploaded for case ${caseId}; upload it first`]);
+    expect((await attach(staff, [])).status).toBe(400);
+    const twice = await attach(staff, [hash, hash]);
+    expect([twice.status, twice.body.message]).toEqual([400, expect.stringMatching(`names photo ${hash} twice`)]);
+    expect(await logLength(store)).toBe(before);
+
+    expect((await api.request('POST', `/cases/${caseId}/withdraw`, staff, { note: '居民撤回' })).status).toBe(200);
+    const afterClosing = await logLength(store);
+    const closed = await attach(staff, [hash]);
+    expect([closed.status, closed.body.message]).toEqual([409, expect.stringMatching(/is closed/)]);
+    expect(await logLength(store)).toBe(afterClosing);
+  });
+
   /** Sends a multipart request's headers and the start of its body, never the rest; what the server answers within 3 s, if anything. */
   function answerBeforeTheBody(token: string, caseIdInPath: string, declaredLength: number): Promise<string> {
     const { hostname, port } = new URL(api.baseUrl);
@@ -297,9 +344,11 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
   it(`removes the uploads no event cites after ATTACHMENT_UNCITED_GRACE_HOURS, and the photos left without an upload; cited ones stay`, async () => {
     const caseId = await caseWithTask({ signedFor: true });
     const other = await caseWithTask({ signedFor: true });
-    const [cited, uncited, shared] = [onePixelPng([1, 99, 1]), onePixelPng([2, 99, 2]), onePixelPng([3, 99, 3])];
+    const [cited, uncited, shared, citedByStaff] = [onePixelPng([1, 99, 1]), onePixelPng([2, 99, 2]), onePixelPng([3, 99, 3]), onePixelPng([4, 99, 4])];
     for (const photo of [cited, uncited, shared]) expect((await upload(company, caseId, photo)).status).toBe(201);
     expect((await upload(company, other, shared)).status).toBe(201);
+    expect((await upload(staff, caseId, citedByStaff)).status).toBe(201);
+    expect((await api.request('POST', `/cases/${caseId}/evidence`, staff, { evidence: [sha256(citedByStaff)] })).status).toBe(200);
     const resolved = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复', evidence: [sha256(cited), sha256(shared)] });
     expect(resolved.status).toBe(200);
     const sweep = e2e.app.get(AttachmentStore);
@@ -313,6 +362,7 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     expect((await download(company, sha256(uncited))).status).toBe(404);
     expect(await storedCopies(sha256(uncited))).toBe(0);
     expect((await download(staff, sha256(cited))).status).toBe(200);
+    expect((await download(company, sha256(citedByStaff))).status).toBe(200);
     // Kept for the case citing it, gone from the case that never did.
     expect((await download(staff, sha256(shared))).status).toBe(200);
     const late = await api.request('POST', `/cases/${other}/task/progress`, company, { note: '进展', evidence: [sha256(shared)] });

@@ -334,6 +334,13 @@ const MATRIX: Record<string, MatrixEntry> = {
     consumes: true,
     body: () => ({ reason: '居民再次反映' }),
   },
+  'POST /cases/{caseId}/evidence': {
+    mode: 'addresses',
+    own: ['community_staff'],
+    case: () => ({ state: 'running', photo: true }),
+    consumes: true,
+    body: (target) => ({ evidence: [target.case!.photoHash] }),
+  },
   'POST /cases/{caseId}/attachments': { mode: 'addresses', own: ['community_staff', ...ASSIGNEES], case: task('running'), uploadsPhoto: true },
   'GET /attachments/{hash}': { mode: 'addresses', own: EVERY_ROLE, foreign: ['auditor'], case: readable(true) },
 

@@ -141,7 +141,7 @@ function requireSupportedImage(photo: UploadedPhoto): AttachmentContentType {
   return found;
 }
 
-/** Photos as evidence of what was done: stored once per content, cited by hash in progress reports and resolutions. */
+/** Photos as evidence: stored once per content, cited by hash by staff (POST /cases/:caseId/evidence), progress reports and resolutions. */
 @ApiTags('attachments')
 @ApiSignedIn()
 @ApiErrors(400, 404)

@@ -7,6 +7,7 @@ import type { Actor, CaseCommand, Duration, FileComplaint, Role } from '../../..
 import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import {
+  AttachEvidenceDto,
   CouncilDecisionDto,
   CouncilReferralDto,
   CouncilSessionDto,
@@ -86,6 +87,14 @@ export class CaseActionsController {
   @ApiOperation({ summary: '办结: the assignee reports the task done, with photos as evidence if it has them' })
   resolve(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
     return this.act(actor, caseId, { type: 'ResolveTask', note: body.note, evidence: body.evidence ?? [] });
+  }
+
+  @Post('evidence')
+  @HttpCode(200)
+  @ActionFor('community_staff')
+  @ApiOperation({ summary: 'the community’s staff cite photos uploaded for the case as evidence of the complaint, at any stage until it is closed' })
+  attachEvidence(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: AttachEvidenceDto) {
+    return this.act(actor, caseId, { type: 'AttachEvidence', evidence: body.evidence, ...(body.note === undefined ? {} : { note: body.note }) });
   }
 
   @Post('task/return')

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsDefined,
   IsIn,
@@ -57,6 +58,29 @@ export class EvidencedNoteDto extends NoteDto {
   @IsString({ each: true })
   @Matches(SHA256_HEX, { each: true, message: 'each of evidence must be the lowercase hex SHA-256 of an uploaded photo' })
   evidence?: string[];
+}
+
+/** Photos uploaded for the case that staff cite as evidence of the complaint. */
+export class AttachEvidenceDto {
+  @ApiProperty({
+    type: [String],
+    minItems: 1,
+    maxItems: MAX_EVIDENCE,
+    description: 'hashes of photos uploaded for this case (POST /cases/:caseId/attachments), each once',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_EVIDENCE)
+  @IsString({ each: true })
+  @Matches(SHA256_HEX, { each: true, message: 'each of evidence must be the lowercase hex SHA-256 of an uploaded photo' })
+  evidence!: string[];
+
+  @ApiPropertyOptional({ example: '居民提供的漏水现场照片', maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  @Matches(NOT_BLANK, { message: 'note must not be blank' })
+  note?: string;
 }
 
 export class ReasonDto {

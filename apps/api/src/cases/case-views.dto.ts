@@ -128,7 +128,7 @@ export class CaseViewDto {
   resident!: ResidentViewDto;
 
   @ApiProperty({ type: TaskDto, nullable: true, description: 'the current task; null before the first dispatch' }) task!: TaskDto | null;
-  @ApiProperty({ type: [String], description: 'hashes of the photos its progress reports and resolutions cite: GET /attachments/{hash}' }) evidence!: string[];
+  @ApiProperty({ type: [String], description: 'hashes of the photos cited by staff as evidence of the complaint and by its progress reports and resolutions: GET /attachments/{hash}' }) evidence!: string[];
   @ApiProperty() redoCount!: number;
   @ApiProperty({ format: 'date-time' }) filedAt!: string;
   @ApiProperty({ description: 'revision of the case stream' }) revision!: number;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { foldCase, refuse, type Actor, type CaseEvent, type CaseState } from '../../../domain/src';
+import { citedPhotos, foldCase, refuse, type Actor, type CaseEvent, type CaseState } from '../../../domain/src';
 import type { EventStore } from '../../../event-store/src';
 import { mayReadCase } from '../cases/case-access';
 import { readCaseStream, toCaseEvent } from '../cases/case-stream';
@@ -59,10 +59,9 @@ interface AttachmentRow {
   content: Buffer;
 }
 
-/** The photos a case's progress reports and resolutions cite, each once, in the order first cited. */
+/** The photos a case's events cite, each once, in the order first cited. */
 export function evidenceOf(events: readonly CaseEvent[]): string[] {
-  const hashes = events.flatMap((event) => (event.type === 'TaskResolved' || event.type === 'ProgressReported' ? event.data.evidence : []));
-  return [...new Set(hashes)];
+  return [...new Set(events.flatMap(citedPhotos))];
 }
 
 /** An organisation's uploads of the last 24 hours reached ATTACHMENT_MAX_BYTES_PER_ORGANISATION_PER_DAY. */
@@ -235,7 +234,7 @@ export class AttachmentStore {
     );
   }
 
-  /** Evidence must have been uploaded for the case it backs (the domain checked its shape and number). */
+  /** Evidence must have been uploaded for the case it backs (its shape and number are the domain's to check). */
   async requireUploadedFor(caseId: string, hashes: readonly string[]): Promise<void> {
     if (hashes.length === 0) return;
     const rows = await this.db.query<{ hash: string }>(

@@ -34,10 +34,13 @@ export class CaseCommandExecutor {
     @Inject(CASE_CLOCK) private readonly clock: CaseClock,
   ) {}
 
-  /** `complete` adds to the command what is only known once the case is read (facts of the directory about it, say). */
+  /**
+   * `complete` adds to the command what is only known once the case is read (facts of the directory
+   * about it, say), or refuses it for what the domain cannot check (that its photos were uploaded).
+   */
   async execute(
     command: CaseCommand,
-    options: { commandId?: string; causationId?: string; complete?: (command: CaseCommand, state: CaseState) => CaseCommand } = {},
+    options: { commandId?: string; causationId?: string; complete?: (command: CaseCommand, state: CaseState) => CaseCommand | Promise<CaseCommand> } = {},
   ): Promise<CaseCommandResult> {
     const commandId = options.commandId ?? timeOrderedUuid();
     const streamId = caseStreamId(command.caseId);
@@ -50,7 +53,7 @@ export class CaseCommandExecutor {
       return { caseId: command.caseId, commandId, revision: lastRevision, appended: [], state };
     }
 
-    const decided = decideCase(options.complete ? options.complete(command, state) : command, state, this.clock);
+    const decided = decideCase(options.complete ? await options.complete(command, state) : command, state, this.clock);
     const events: NewEvent[] = decided.map((event, index) => ({
       id: eventIdFor(commandId, index),
       type: event.type,

@@ -3,6 +3,7 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import {
   DomainError,
   foldCase,
+  photosToCite,
   refuse,
   type Actor,
   type Assignee,
@@ -145,13 +146,15 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCom
   ) {}
 
   async execute({ command, commandId }: ExecuteCaseCommand): Promise<CaseCommandResult> {
-    if (command.type === 'ResolveTask' || command.type === 'ReportProgress') {
-      await this.attachments.requireUploadedFor(command.caseId, command.evidence ?? []);
-    }
     if (command.type === 'MergeCase') await this.requireOpenCaseToMergeInto(command.actor, command.caseId, command.primaryCaseId);
     return this.executor.execute(command, {
       commandId,
-      complete: (read, state) => withDirectoryFacts(this.directory, requireInScope(this.directory, read, state), state),
+      complete: async (read, state) => {
+        const completed = withDirectoryFacts(this.directory, requireInScope(this.directory, read, state), state);
+        // After the scope: to a stranger, a case's photos do not exist any more than the case does.
+        await this.attachments.requireUploadedFor(completed.caseId, photosToCite(completed));
+        return completed;
+      },
     });
   }
 

@@ -35,7 +35,7 @@ export interface CaseView {
   location: CaseLocation & { unit?: string };
   resident: ResidentView;
   task: CaseState['task'] | null;
-  /** The photos its progress reports and resolutions cite: GET /attachments/:hash. */
+  /** The photos its events cite (staff's evidence, progress reports, resolutions): GET /attachments/:hash. */
   evidence: string[];
   redoCount: number;
   filedAt: string;

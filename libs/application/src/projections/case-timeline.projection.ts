@@ -69,6 +69,8 @@ export function summarise(event: CaseEvent): string {
       return `进展: ${event.data.note}${photos(event.data.evidence)}`;
     case 'TaskResolved':
       return `办理完成: ${event.data.note}${photos(event.data.evidence)}`;
+    case 'EvidenceAttached':
+      return `补充照片${photos(event.data.evidence)}${event.data.note ? `: ${event.data.note}` : ''}`;
     case 'TaskReturned':
       return `退单 by ${event.data.returnedBy}: ${event.data.reason}, ${event.data.note}`;
     case 'ReturnRejected':
