@@ -48,7 +48,7 @@ describe('the console: community staff', () => {
     return sent;
   }
 
-  it('files a complaint through the form, with a photo kept and a file that is not an image refused with the API’s message', async () => {
+  it('files a complaint through the form, with a photo cited as its evidence and a file that is not an image refused with the API’s message', async () => {
     const page = await staffPage('desk');
     await page.goto('/#/cases/new');
     await visible(page.getByRole('heading', { name: '受理登记' }));
@@ -74,7 +74,7 @@ describe('the console: community staff', () => {
     const caseId = (await page.getByTestId('filed-case-id').first().innerText()).trim();
     expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
     await saveScreenshot(page, 'file-complaint-filed', 'desk');
-    await visible(page.getByRole('listitem').filter({ hasText: 'elevator.png' }).filter({ hasText: '已上传' }));
+    await visible(page.getByRole('listitem').filter({ hasText: 'elevator.png' }).filter({ hasText: '已上传，作为投诉证据' }));
     const refusedPhoto = page.getByRole('listitem').filter({ hasText: 'notes.txt' });
     await visible(refusedPhoto.filter({ hasText: '文件类型不支持' }));
     await visible(refusedPhoto.getByRole('alert').filter({ hasText: 'not a JPEG, PNG or WebP image by its content' }));
@@ -84,6 +84,8 @@ describe('the console: community staff', () => {
     const filed = await system.api.request('GET', `/cases/${caseId}`, token);
     expect(filed.status).toBe(200);
     expect(filed.body).toMatchObject({ category: 'elevator', urgency: 'urgent', channel: 'visit', location: { compoundId: 'beichen-aoyuan', building: '7幢' } });
+    // Cited, the photo is evidence of the complaint: whoever handles the case sees it, and the sweep of uncited uploads keeps it.
+    expect(filed.body.evidence).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
 
     await page.getByRole('button', { name: '继续登记' }).click();
     await visible(page.getByRole('button', { name: '提交受理' }));

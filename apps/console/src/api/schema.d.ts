@@ -98,6 +98,10 @@ export interface paths {
     /** the handling tier extends the resolve deadline on its own initiative */
     post: operations["CaseActionsController_extend"];
   };
+  "/cases/{caseId}/evidence": {
+    /** the community’s staff cite photos uploaded for the case as evidence of the complaint, at any stage until it is closed */
+    post: operations["CaseActionsController_attachEvidence"];
+  };
   "/cases/{caseId}/extension/grant": {
     /** the handling tier grants the assignee’s extension request */
     post: operations["CaseActionsController_grantExtension"];
@@ -346,6 +350,12 @@ export interface components {
       /** @example oc-beichen-aoyuan */
       organisationId: string;
     };
+    AttachEvidenceDto: {
+      /** @description hashes of photos uploaded for this case (POST /cases/:caseId/attachments), each once */
+      evidence: string[];
+      /** @example 居民提供的漏水现场照片 */
+      note?: string;
+    };
     CallBackDto: {
       /** @example 居民表示满意 */
       note?: string;
@@ -530,7 +540,7 @@ export interface components {
       duplicateOf: string | null;
       /** @description why it was escalated */
       escalatedFor: ("overdue" | "redone_three_times" | "returned_three_times" | "council_timeout")[];
-      /** @description hashes of the photos its progress reports and resolutions cite: GET /attachments/{hash} */
+      /** @description hashes of the photos cited by staff as evidence of the complaint and by its progress reports and resolutions: GET /attachments/{hash} */
       evidence: string[];
       /** Format: date-time */
       filedAt: string;
@@ -2615,6 +2625,90 @@ export interface operations {
       };
       /**
        * @description this route is for community_staff, street_officer, district_officer
+       *
+       * not your task, or the case is handled by another tier or organisation
+       */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description not found, or outside your scope */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /**
+       * @description a request with this Idempotency-Key is still running
+       *
+       * the case is not in a state for this, or another command changed it meanwhile
+       */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description the body is larger than HTTP_BODY_LIMIT_BYTES */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description this Idempotency-Key was used for another request */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description rate limit exceeded: retry after the seconds in `Retry-After` */
+      429: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+    };
+  };
+  /** the community’s staff cite photos uploaded for the case as evidence of the complaint, at any stage until it is closed */
+  CaseActionsController_attachEvidence: {
+    parameters: {
+      header?: {
+        /** @description 1–128 printable ASCII characters: a retry with the same key and request gets the first answer again, appending nothing */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        caseId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AttachEvidenceDto"];
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["CaseCommandResponse"];
+        };
+      };
+      /**
+       * @description Idempotency-Key is not 1 to 128 printable ASCII characters
+       *
+       * invalid input: every problem is listed in `message`
+       */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description no bearer token, or one that is invalid, expired or revoked */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /**
+       * @description this route is for community_staff
        *
        * not your task, or the case is handled by another tier or organisation
        */

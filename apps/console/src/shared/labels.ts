@@ -111,6 +111,7 @@ export const EVENT_TYPE: Record<string, Label> = {
   TaskSignedFor: { zh: '签收', en: 'Signed for' },
   ProgressReported: { zh: '办理进展', en: 'Progress' },
   TaskResolved: { zh: '答复办结', en: 'Resolved' },
+  EvidenceAttached: { zh: '补充照片', en: 'Photos attached' },
   TaskReturned: { zh: '退单', en: 'Returned' },
   ReturnRejected: { zh: '驳回退单', en: 'Return rejected' },
   ExtensionRequested: { zh: '申请延期', en: 'Extension requested' },

@@ -25,10 +25,19 @@ interface ComplaintForm {
   description?: string;
 }
 
-/** What became of one photo given at filing: uploaded for the case, or refused with the API's reason. */
+/** What became of one photo given at filing: uploaded for the case (its hash), or refused with the API's reason. */
 interface PhotoOutcome {
   name: string;
+  hash?: string;
   error?: unknown;
+}
+
+/** Staff's photos become evidence of the complaint once cited: else no one else sees them and the sweep of uncited uploads removes them. */
+interface Citation {
+  cited: readonly string[];
+  pending: boolean;
+  error: unknown;
+  cite(hashes: string[]): Promise<void>;
 }
 
 interface Filed {
@@ -52,6 +61,7 @@ export default function FileComplaintPage() {
   const [form] = Form.useForm<ComplaintForm>();
   const [photos, setPhotos] = useState<UploadFile[]>([]);
   const [filed, setFiled] = useState<Filed>();
+  const [cited, setCited] = useState<string[]>([]);
   const directory = useLoad(loadOrganisations, []);
   const organisations = directory.data ?? [];
   const compounds = compoundsOf(organisations, user.organisationId);
@@ -79,8 +89,7 @@ export default function FileComplaintPage() {
     const outcomes: PhotoOutcome[] = [];
     for (const photo of files) {
       try {
-        await uploadPhoto(answer.caseId, photo);
-        outcomes.push({ name: photo.name });
+        outcomes.push({ name: photo.name, hash: (await uploadPhoto(answer.caseId, photo)).hash });
       } catch (error) {
         outcomes.push({ name: photo.name, error });
       }
@@ -88,9 +97,21 @@ export default function FileComplaintPage() {
     return { caseId: answer.caseId, status: answer.status, photos: outcomes };
   });
 
+  const citeAction = useAction(
+    async (idempotencyKey, caseId: string, hashes: string[]) =>
+      unwrap(await api.POST('/cases/{caseId}/evidence', { params: { path: { caseId } }, body: { evidence: hashes }, headers: { 'Idempotency-Key': idempotencyKey } })),
+    { quiet: true },
+  );
+  const citeFor = (caseId: string) => async (hashes: string[]) => {
+    if (await citeAction.run(caseId, hashes)) setCited((all) => [...all, ...hashes]);
+  };
+
   const submit = async (values: ComplaintForm) => {
     const result = await file.run(values, photos.map((photo) => photo.originFileObj as File));
-    if (result) setFiled(result);
+    if (!result) return;
+    setFiled(result);
+    const uploaded = uploadedHashes(result.photos);
+    if (uploaded.length > 0) await citeFor(result.caseId)(uploaded);
   };
 
   // The next complaint is most often from the same compound.
@@ -99,10 +120,14 @@ export default function FileComplaintPage() {
     form.resetFields();
     form.setFieldsValue({ compoundId: sameCompound });
     setPhotos([]);
+    setCited([]);
     setFiled(undefined);
   };
 
-  if (filed) return <FiledResult filed={filed} onFileAnother={fileAnother} />;
+  if (filed) {
+    const citation: Citation = { cited, pending: citeAction.pending, error: citeAction.error, cite: citeFor(filed.caseId) };
+    return <FiledResult filed={filed} citation={citation} onFileAnother={fileAnother} />;
+  }
 
   const defaultAssignee = defaultAssigneeOf(organisations, compound, category);
   const half = { xs: 24, md: 12 };
@@ -203,8 +228,8 @@ export default function FileComplaintPage() {
             <Form.Item
               label={t('现场照片（选填）', 'Photos (optional)')}
               extra={t(
-                '照片在受理成功后上传（JPEG、PNG、WebP）。仅本社区工作人员可见，不作为物业的办理证据；未被办理答复引用的照片默认保存 30 天后由系统清除。',
-                'Uploaded once the complaint is filed (JPEG, PNG, WebP). Seen by your community’s staff only, not evidence of the company’s work; photos no reply cites are removed after 30 days by default.',
+                '照片在受理成功后上传（JPEG、PNG、WebP），作为投诉的证据附入案件：办理该案件的各方（本社区、承办单位、督办的街道和区）均可查看。',
+                'Uploaded once the complaint is filed (JPEG, PNG, WebP) and attached to the case as evidence of the complaint: whoever handles the case (your community, the assignee, the supervising street and district) sees them.',
               )}
             >
               <Upload
@@ -241,16 +266,22 @@ function defaultAssigneeOf(all: readonly Organisation[], compound: Organisation 
   return assigneesOf(all, compound).find((a) => a.kind === (ownersMatter ? 'owners_committee' : 'property_company'));
 }
 
-function FiledResult({ filed, onFileAnother }: { filed: Filed; onFileAnother(): void }) {
+function uploadedHashes(photos: readonly PhotoOutcome[]): string[] {
+  return photos.flatMap((photo) => (photo.hash ? [photo.hash] : []));
+}
+
+function FiledResult({ filed, citation, onFileAnother }: { filed: Filed; citation: Citation; onFileAnother(): void }) {
   const t = useT();
   const [photos, setPhotos] = useState(filed.photos);
   const [uploading, setUploading] = useState(false);
   const refused = photos.filter((photo) => photo.error);
+  const uncited = uploadedHashes(photos).filter((hash) => !citation.cited.includes(hash));
   const addPhoto = async (photo: File) => {
     setUploading(true);
     try {
-      await uploadPhoto(filed.caseId, photo);
-      setPhotos((all) => [...all, { name: photo.name }]);
+      const { hash } = await uploadPhoto(filed.caseId, photo);
+      setPhotos((all) => [...all, { name: photo.name, hash }]);
+      await citation.cite([hash]);
     } catch (error) {
       setPhotos((all) => [...all, { name: photo.name, error }]);
     } finally {
@@ -279,7 +310,21 @@ function FiledResult({ filed, onFileAnother }: { filed: Filed; onFileAnother(): 
           </Button>,
         ]}
       >
-        {photos.length > 0 ? <PhotoOutcomes photos={photos} t={t} /> : null}
+        {photos.length > 0 ? <PhotoOutcomes photos={photos} cited={citation.cited} t={t} /> : null}
+        {uncited.length > 0 && !citation.pending ? (
+          <Alert
+            style={{ margin: '12px 0' }}
+            type="warning"
+            showIcon
+            message={t('照片已上传，但尚未作为投诉证据附入案件：其他办理方看不到，且会被系统清除。', 'Photos are uploaded but not yet attached as evidence: no one else handling the case sees them, and they will be removed.')}
+            description={citation.error ? refusalTitle(citation.error, t) : undefined}
+            action={
+              <Button size="small" onClick={() => void citation.cite(uncited)}>
+                {t('附入案件', 'Attach them')}
+              </Button>
+            }
+          />
+        ) : null}
         {refused.length > 0 ? (
           <Alert
             style={{ margin: '12px 0' }}
@@ -305,7 +350,7 @@ function FiledResult({ filed, onFileAnother }: { filed: Filed; onFileAnother(): 
   );
 }
 
-function PhotoOutcomes({ photos, t }: { photos: PhotoOutcome[]; t: Translate }) {
+function PhotoOutcomes({ photos, cited, t }: { photos: PhotoOutcome[]; cited: readonly string[]; t: Translate }) {
   return (
     <div>
       <Typography.Title level={2} style={{ fontSize: 16 }}>
@@ -331,7 +376,8 @@ function PhotoOutcomes({ photos, t }: { photos: PhotoOutcome[]; t: Translate }) 
               <Space>
                 <CheckCircleFilled style={{ color: '#389e0d' }} aria-hidden />
                 <span>
-                  <Typography.Text strong>{photo.name}</Typography.Text> {t('已上传', 'uploaded')}
+                  <Typography.Text strong>{photo.name}</Typography.Text>{' '}
+                  {photo.hash && cited.includes(photo.hash) ? t('已上传，作为投诉证据', 'uploaded, evidence of the complaint') : t('已上传', 'uploaded')}
                 </span>
               </Space>
             )}
