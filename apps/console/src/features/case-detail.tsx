@@ -263,6 +263,11 @@ function holdsTheTask(view: CaseView, user: SignedIn | undefined): boolean {
   return Boolean(user && view.task && view.status !== 'closed' && user.role === view.task.assigneeKind && user.organisationId === view.task.assigneeOrganisationId);
 }
 
+/** A grey frame with a picture's outline, for a photo the browser cannot decode (its magic number said image, its bytes do not). */
+const UNREADABLE_PHOTO = `data:image/svg+xml;utf8,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" fill="#f0f0f0"/><path d="M24 66 L42 44 L54 58 L62 50 L72 66 Z" fill="#bfbfbf"/><circle cx="64" cy="34" r="6" fill="#bfbfbf"/></svg>',
+)}`;
+
 /** Thumbnails of the evidence, fetched with the token; a click enlarges them. */
 function EvidencePhotos({ hashes }: { hashes: string[] }) {
   const t = useT();
@@ -293,7 +298,17 @@ function EvidencePhotos({ hashes }: { hashes: string[] }) {
           const url = urls[hash];
           if (url === undefined) return <Skeleton.Image key={hash} active style={{ width: 96, height: 96 }} />;
           if (url === null) return <Tag key={hash}>{t('照片无法显示', 'Photo unavailable')}</Tag>;
-          return <Image key={hash} src={url} width={96} height={96} style={{ objectFit: 'cover', borderRadius: 4 }} alt={t(`证据照片 ${index + 1}`, `Evidence photo ${index + 1}`)} />;
+          return (
+            <Image
+              key={hash}
+              src={url}
+              fallback={UNREADABLE_PHOTO}
+              width={96}
+              height={96}
+              style={{ objectFit: 'cover', borderRadius: 4 }}
+              alt={t(`证据照片 ${index + 1}`, `Evidence photo ${index + 1}`)}
+            />
+          );
         })}
       </Space>
     </Image.PreviewGroup>
