@@ -32,6 +32,8 @@ interface InboxState {
   total: number;
   /** Where the next page starts; null once the last page is loaded. */
   nextCursor: string | null;
+  /** Tasks that arrived live since the screen opened, marked as new. */
+  arrived: ReadonlySet<string>;
 }
 
 /**
@@ -48,7 +50,8 @@ function applyChange(state: InboxState, row: InboxRow): InboxState {
   if (!placeLoaded) return had ? { ...state, rows: others } : state;
   const at = others.findIndex((shown) => compareRows(row, shown) < 0);
   const rows = at < 0 ? [...others, row] : [...others.slice(0, at), row, ...others.slice(at)];
-  return { ...state, rows, total: had || state.nextCursor !== null ? state.total : state.total + 1 };
+  const arrived = had ? state.arrived : new Set(state.arrived).add(row.caseId);
+  return { ...state, rows, arrived, total: had || state.nextCursor !== null ? state.total : state.total + 1 };
 }
 
 function applyRemoval(state: InboxState, caseId: string): InboxState {
@@ -63,7 +66,6 @@ export default function InboxPage() {
   const [inbox, setInbox] = useState<InboxState>();
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [arrived, setArrived] = useState<ReadonlySet<string>>(new Set());
   const [generation, setGeneration] = useState(0);
   const loadingRef = useRef(false);
   const organisations = useOrganisations();
@@ -78,7 +80,12 @@ export default function InboxPage() {
         const known = cursor && before ? before.rows : [];
         // A row that moved down meanwhile may come again with a later page: the page's copy is the newer.
         const fresh = new Set(page.items.map((row) => row.caseId));
-        return { rows: [...known.filter((row) => !fresh.has(row.caseId)), ...page.items], total: page.total, nextCursor: page.nextCursor };
+        return {
+          rows: [...known.filter((row) => !fresh.has(row.caseId)), ...page.items],
+          total: page.total,
+          nextCursor: page.nextCursor,
+          arrived: cursor && before ? before.arrived : new Set<string>(),
+        };
       });
       setError(undefined);
     } catch (caught) {
@@ -93,12 +100,7 @@ export default function InboxPage() {
     void loadPage(null);
     return liveStream<InboxRow>('/tasks/inbox/stream', {
       changed(row) {
-        setInbox((state) => {
-          if (!state) return state;
-          const isNew = RUNNING.includes(row.status) && !state.rows.some((shown) => shown.caseId === row.caseId);
-          if (isNew) setArrived((ids) => new Set(ids).add(row.caseId));
-          return applyChange(state, row);
-        });
+        setInbox((state) => state && applyChange(state, row));
       },
       removed(caseId) {
         setInbox((state) => state && applyRemoval(state, caseId));
@@ -161,7 +163,7 @@ export default function InboxPage() {
         <div role="list" aria-label={t('待办任务列表', 'Tasks')} style={{ display: 'grid', gap: 12, gridTemplateColumns: screens.xl ? 'repeat(2, minmax(0, 1fr))' : 'minmax(0, 1fr)' }}>
           {inbox.rows.map((row) => (
             <div role="listitem" key={row.caseId} data-case-id={row.caseId}>
-              <TaskCard row={row} compound={organisations.get(row.compoundId)?.name ?? row.compoundId} fresh={arrived.has(row.caseId)} />
+              <TaskCard row={row} compound={organisations.get(row.compoundId)?.name ?? row.compoundId} fresh={inbox.arrived.has(row.caseId)} />
             </div>
           ))}
         </div>
