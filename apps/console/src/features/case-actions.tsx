@@ -136,7 +136,8 @@ function ActionButton({ spec, onDone }: { spec: ActionSpec; onDone(answer: Answe
         title={spec.label}
         okText={t('提交', 'Submit')}
         cancelText={t('取消', 'Cancel')}
-        okButtonProps={{ danger: spec.danger, loading: action.pending }}
+        // Disabled rather than `loading` while the API answers: the loading icon's leave motion can linger, and its label with it.
+        okButtonProps={{ danger: spec.danger, disabled: action.pending }}
         onOk={() => form.submit()}
         onCancel={() => setOpen(false)}
         forceRender
