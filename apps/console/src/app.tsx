@@ -6,7 +6,7 @@ import 'dayjs/locale/zh-cn';
 import { createHashRouter, RouterProvider } from 'react-router';
 import { SignInPage } from './pages/sign-in-page';
 import { ConsoleLayout, Guarded, Home, NotFound } from './shell/console-layout';
-import './shell/contrast.css';
+import './shell/console.css';
 import { ROUTES } from './shell/routes';
 import { LanguageProvider, useLanguage } from './shared/i18n';
 
@@ -29,7 +29,7 @@ const router = createHashRouter([
  * WCAG AA asks of small text. A warning's tint and border stay antd's light ones, which a darker
  * orange would otherwise turn muddy.
  */
-const THEME = { token: { colorPrimary: '#0958d9', colorLink: '#0958d9', colorError: '#cf1322', colorWarning: '#874d00', colorWarningBg: '#fffbe6', colorWarningBorder: '#ffe58f', colorTextSecondary: 'rgba(0, 0, 0, 0.65)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)', borderRadius: 6 } };
+const THEME = { token: { colorPrimary: '#0958d9', colorPrimaryHover: '#1f6ae0', colorLink: '#0958d9', colorLinkHover: '#1f6ae0', colorError: '#cf1322', colorWarning: '#874d00', colorWarningBg: '#fffbe6', colorWarningBorder: '#ffe58f', colorTextSecondary: 'rgba(0, 0, 0, 0.65)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)', borderRadius: 6 } };
 
 function Localised() {
   const { language } = useLanguage();

@@ -22,7 +22,11 @@ export function ConsoleLayout() {
   return (
     <ProLayout
       title={t('一心 · 两会协同', 'yixin · One Center')}
-      logo={<span aria-hidden style={{ fontSize: 22 }}>一心</span>}
+      logo={
+        <span aria-hidden style={{ fontSize: 20, fontWeight: 600, whiteSpace: 'nowrap', color: '#0958d9' }}>
+          一心
+        </span>
+      }
       layout="mix"
       fixSiderbar
       splitMenus={false}
