@@ -6,7 +6,7 @@ import { session, useSession } from '../api/session';
 import { RefusalAlert, useAction, useLoad } from '../shared/actions';
 import { useLabel, useT } from '../shared/i18n';
 import { ROLE } from '../shared/labels';
-import { LanguageSwitch } from '../shell/console-layout';
+import { LanguageSwitch } from '../shell/language-switch';
 import { homeOf } from '../shell/routes';
 
 interface Credentials {

@@ -1,16 +1,20 @@
-import { GlobalOutlined, LogoutOutlined } from '@ant-design/icons';
+import { LogoutOutlined } from '@ant-design/icons';
 import { ProLayout } from '@ant-design/pro-components';
-import { Button, Grid, Result, Segmented, Space, Spin, Tag, Typography } from 'antd';
+import { Button, Grid, Space, Spin, Tag } from 'antd';
 import { Suspense } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { session, useSession, type SignedIn } from '../api/session';
-import { useLabel, useLanguage, useT } from '../shared/i18n';
+import { useLabel, useT } from '../shared/i18n';
 import { ROLE } from '../shared/labels';
-import { homeOf, mayOpen, ROUTES, type ConsoleRoute } from './routes';
+import { LanguageSwitch } from './language-switch';
+import { homeOf, mayOpen, ROUTES } from './routes';
 
-/** Every screen but sign-in: the menu of the signed-in role, the user, the language, sign-out. */
-export function ConsoleLayout() {
+/**
+ * Every screen but sign-in: the menu of the signed-in role, the user, the language, sign-out. Loaded
+ * after sign-in, so that the sign-in page's first load carries no layout.
+ */
+export default function ConsoleLayout() {
   const user = useSession();
   const location = useLocation();
   const navigate = useNavigate();
@@ -72,49 +76,4 @@ function UserMenu({ user, children }: { user: SignedIn; children: React.ReactNod
       </Button>
     </Space>
   );
-}
-
-export function LanguageSwitch() {
-  const { language, setLanguage } = useLanguage();
-  return (
-    <Segmented
-      size="small"
-      aria-label="语言 / Language"
-      value={language}
-      onChange={(value) => setLanguage(value as 'zh' | 'en')}
-      options={[
-        { label: '中文', value: 'zh', icon: <GlobalOutlined /> },
-        { label: 'EN', value: 'en' },
-      ]}
-    />
-  );
-}
-
-/** A screen the signed-in role may not open is not offered; reached by its address, it says so. */
-export function Guarded({ route }: { route: ConsoleRoute }) {
-  const user = useSession();
-  const t = useT();
-  const Page = route.page;
-  if (user && !mayOpen(route, user)) {
-    return <Result status="403" title={t('无权访问', 'Not for your role')} subTitle={t('您的角色不能使用此页面。', 'Your role cannot use this screen.')} />;
-  }
-  return <Page />;
-}
-
-export function NotFound() {
-  const t = useT();
-  return (
-    <Result
-      status="404"
-      title={t('页面不存在', 'No such page')}
-      extra={
-        <Typography.Link href="#/">{t('返回首页', 'Back to the start')}</Typography.Link>
-      }
-    />
-  );
-}
-
-export function Home() {
-  const user = useSession();
-  return user ? <Navigate to={homeOf(user)} replace /> : <Navigate to="/login" replace />;
 }

@@ -1,0 +1,19 @@
+import { GlobalOutlined } from '@ant-design/icons';
+import { Segmented } from 'antd';
+import { useLanguage } from '../shared/i18n';
+
+export function LanguageSwitch() {
+  const { language, setLanguage } = useLanguage();
+  return (
+    <Segmented
+      size="small"
+      aria-label="语言 / Language"
+      value={language}
+      onChange={(value) => setLanguage(value as 'zh' | 'en')}
+      options={[
+        { label: '中文', value: 'zh', icon: <GlobalOutlined /> },
+        { label: 'EN', value: 'en' },
+      ]}
+    />
+  );
+}
