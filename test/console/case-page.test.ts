@@ -150,6 +150,25 @@ describe('the console: a case’s page', () => {
     await context.close();
   });
 
+  it('lets staff grant an extension the company asked for, and re-dispatch a task to the owners’ committee', async () => {
+    const { page, context, fixture } = await openCase(STAFF, { state: 'extension_requested' });
+    await expectVisible(page.getByText('承办单位申请延期 4 小时'));
+    await button(page, '同意延期').click();
+    await button(page.getByRole('dialog', { name: '同意延期' }), '提交').click();
+    await expectVisible(page.locator('[data-event="DeadlineExtended"]'));
+    expect((await caseOf(fixture.caseId)).task.extensionRequest).toBeUndefined();
+
+    await button(page, '改派').click();
+    const dialog = page.getByRole('dialog', { name: '改派' });
+    await dialog.getByLabel('承办单位').click();
+    await page.locator('.ant-select-item-option', { hasText: '业主委员会' }).click();
+    await dialog.getByLabel('改派原因').fill('涉及维修基金，须业委会决定');
+    await button(dialog, '提交').click();
+    await expectVisible(page.getByText('（业主委员会）'));
+    expect((await caseOf(fixture.caseId)).task).toMatchObject({ assigneeOrganisationId: XIANGYUAN.ownersCommitteeId, origin: 'redispatch' });
+    await context.close();
+  });
+
   it('lets staff merge a case into another open case of the compound, and unmerge it', async () => {
     const primary = await fixtures.fresh(XIANGYUAN, { state: 'running' });
     const { page, context, fixture } = await openCase(STAFF, { state: 'awaiting_sign_for' });

@@ -143,7 +143,8 @@ function ActionButton({ spec, onDone }: { spec: ActionSpec; onDone(answer: Answe
         forceRender
       >
         {spec.explanation ? <Typography.Paragraph type="secondary">{spec.explanation}</Typography.Paragraph> : null}
-        <Form form={form} layout="vertical" initialValues={spec.initialValues} onFinish={(values: Record<string, unknown>) => void finish(values)} aria-label={spec.label}>
+        {/* Named, so that its fields' ids (the form's name, then the field's) stay unique among the dialogs of the page. */}
+        <Form form={form} name={`case-action-${spec.id}`} layout="vertical" initialValues={spec.initialValues} onFinish={(values: Record<string, unknown>) => void finish(values)} aria-label={spec.label}>
           {spec.fields}
           <RefusalAlert error={action.error} />
         </Form>
