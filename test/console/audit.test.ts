@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, newConsoleContext, saveScreenshot as saveScreenshotOf, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
+import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually, sampleComplaint } from '../support/harness';
 
@@ -45,7 +45,7 @@ describe('the console: the auditor', () => {
     await expectVisible(page.getByRole('heading', { name: '审计', exact: true }));
     await expectVisible(page.locator('.ant-table-row').first());
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'audit', 'desk');
+    await saveScreenshot(page, 'audit', 'desk');
 
     await page.getByRole('link', { name: `审计案件 ${caseId}` }).click();
     await page.waitForURL(new RegExp(`#/audit/cases/${caseId}$`));
@@ -83,7 +83,7 @@ describe('the console: the auditor', () => {
     await expectVisible(reads.getByText('user-pc-beichen-aoyuan'));
     expect(await reads.locator('.ant-table-row').count()).toBe(2);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'case-audit', 'desk');
+    await saveScreenshot(page, 'case-audit', 'desk');
     await context.close();
   });
 
@@ -140,13 +140,13 @@ describe('the console: the auditor', () => {
     const { context, page } = await auditorPage('phone');
     await expectVisible(page.locator('.ant-table-row').first());
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'audit', 'phone');
+    await saveScreenshot(page, 'audit', 'phone');
     await page.goto(`/#/audit/cases/${caseId}`);
     await expectVisible(page.getByText('哈希链完整'));
     // The pointer stays where sign-in was tapped, over the export button now: its hover colour is not what axe should judge.
     await page.mouse.move(0, 0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'case-audit', 'phone');
+    await saveScreenshot(page, 'case-audit', 'phone');
     await context.close();
   });
 
@@ -166,7 +166,7 @@ describe('the console: the auditor', () => {
     await expectVisible(broken.getByText('内容与哈希不符：该事件被篡改'));
     await expectVisible(broken.getByText('答复办结'));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'case-audit-tampered', 'desk');
+    await saveScreenshot(page, 'case-audit-tampered', 'desk');
 
     await page.getByRole('link', { name: '返回审计' }).click();
     await page.getByRole('button', { name: '校验全部日志' }).click();
@@ -175,7 +175,7 @@ describe('the console: the auditor', () => {
     const problem = page.locator('.ant-table-row').filter({ hasText: '内容与哈希不符' });
     await expectVisible(problem.getByRole('link', { name: caseId }));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshot(page, 'audit-tampered', 'desk');
+    await saveScreenshot(page, 'audit-tampered', 'desk');
     await context.close();
   });
 });
@@ -193,12 +193,6 @@ async function caseThroughFewSteps(system: E2eApp): Promise<string> {
   expect((await api.request('POST', `/cases/${caseId}/task/sign-for`, tokens[COMPANY])).status).toBeLessThan(300);
   expect((await api.request('POST', `/cases/${caseId}/task/resolve`, tokens[COMPANY], { note: '已修复，电梯恢复运行' })).status).toBeLessThan(300);
   return caseId;
-}
-
-/** From the top: a full-page screenshot of a scrolled page draws the fixed header across its middle. */
-async function screenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await saveScreenshotOf(page, name, viewport);
 }
 
 async function download(page: Page, start: () => Promise<void>): Promise<{ name: string; text: string }> {

@@ -1,11 +1,10 @@
 import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
+import { horizontalOverflow, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
 import { CaseFixtures, XIANGYUAN, type CaseSpec } from '../support/case-fixtures';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 
 // The browser's globals, for the functions evaluated in the page (the tests' own compilation has no DOM library).
-declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
 
 const STAFF = XIANGYUAN.users.staff;
 const STREET_OFFICER = 'street.officer';
@@ -210,7 +209,7 @@ describe('the console: a case’s page', () => {
     await expectVisible(page.locator('[data-deadline="resolve"]'));
     await expectVisible(page.getByRole('img', { name: '证据照片 1' }));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await horizontalOverflow(page);
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, 'case-page', 'phone');
     await context.close();

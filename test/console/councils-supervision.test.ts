@@ -1,11 +1,10 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn } from '../support/browser';
+import { horizontalOverflow, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn } from '../support/browser';
 import { CaseFixtures, FAST_ESCALATION_POLICY, XIANGYUAN } from '../support/case-fixtures';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually } from '../support/harness';
 
 // The browser's globals, for the functions evaluated in the page (the tests' own compilation has no DOM library).
-declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
 declare const window: { stillTheSamePage?: boolean };
 
 const STAFF = XIANGYUAN.users.staff;
@@ -95,7 +94,7 @@ describe('the console: the councils’ agenda and the supervision queues', () =>
     await signIn(onPhone, PROPERTY_COUNCIL);
     await expectVisible(onPhone.getByText(`北辰奥园 ${(await caseOf(convened.caseId)).location.building}`));
     await expectVisible(button(onPhone, '记录决议'));
-    expect(await onPhone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await horizontalOverflow(onPhone)).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(onPhone)).toEqual([]);
     await saveScreenshot(onPhone, 'council-agenda', 'phone');
     await phone.close();
@@ -146,7 +145,7 @@ describe('the console: the councils’ agenda and the supervision queues', () =>
     await signIn(onPhone, STREET_OFFICER);
     await onPhone.getByText('退单与联席会').click();
     await expectVisible(onPhone.getByRole('button', { name: /^督办 / }));
-    expect(await onPhone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await horizontalOverflow(onPhone)).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(onPhone)).toEqual([]);
     await saveScreenshot(onPhone, 'supervision', 'phone');
     await phone.close();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { uniquePng } from '../support/case-fixtures';
-import { launchChromium, newConsoleContext, saveScreenshot as saveFullPage, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
+import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually } from '../support/harness';
 
@@ -308,12 +308,6 @@ describe('the console: community staff', () => {
     await saveScreenshot(phone, 'erasure', 'phone');
   });
 });
-
-/** From the top: the layout's fixed header would otherwise be drawn across the middle of a full-page shot. */
-async function saveScreenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)');
-  await saveFullPage(page, name, viewport);
-}
 
 async function visible(locator: Locator): Promise<void> {
   await locator.first().waitFor({ state: 'visible', timeout: 15_000 });

@@ -59,8 +59,12 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
     .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
 }
 
-/** Saves what the page shows as test-results/screens/<name>-<viewport>.png. */
+/**
+ * Saves the whole page as test-results/screens/<name>-<viewport>.png, from its top: scrolled, the
+ * layout's fixed header would be drawn across the middle of a full-page shot.
+ */
 export async function saveScreenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
+  await scrollToTop(page);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${viewport}.png`), fullPage: true });
 }
