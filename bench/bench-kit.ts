@@ -1,3 +1,4 @@
+import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { caseStreamId } from '../libs/application/src';
 import type { EventStore } from '../libs/event-store/src';
@@ -58,4 +59,36 @@ export async function subscriptionLags(writer: EventStore, reader: EventStore, t
   stop.abort();
   await subscription;
   return lags.sort((a, b) => a - b);
+}
+
+/**
+ * Latencies of GETs over HTTP, one request at a time, after `warmUps` unrecorded ones, sorted;
+ * autocannon reads each answer without parsing it. Any answer but 200 fails the benchmark.
+ */
+export async function httpLatencies(url: string, options: { calls: number; warmUps: number; token?: string }): Promise<number[]> {
+  const get = (amount: number, record: (ms: number) => void) => {
+    const headers = options.token ? { authorization: `Bearer ${options.token}` } : undefined;
+    const instance = autocannon({ url, connections: 1, amount, headers });
+    instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      if (statusCode !== 200) throw new Error(`GET ${url} answered ${statusCode}`);
+      record(responseTimeMs);
+    });
+    return instance;
+  };
+  await get(options.warmUps, () => undefined);
+  const latencies: number[] = [];
+  await get(options.calls, (ms) => latencies.push(ms));
+  return latencies.sort((a, b) => a - b);
+}
+
+/** Latencies of `call` made one at a time, after `warmUps` unrecorded calls, sorted. */
+export async function callLatencies(call: () => Promise<unknown>, options: { calls: number; warmUps: number }): Promise<number[]> {
+  for (let i = 0; i < options.warmUps; i++) await call();
+  const latencies: number[] = [];
+  for (let i = 0; i < options.calls; i++) {
+    const started = performance.now();
+    await call();
+    latencies.push(performance.now() - started);
+  }
+  return latencies.sort((a, b) => a - b);
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
-import autocannon from 'autocannon';
 import type Database from 'better-sqlite3';
 import { createApiApp } from '../apps/api/src/api-app';
 import {
@@ -18,7 +17,7 @@ import {
 } from '../libs/application/src';
 import { openSqliteDatabase, type EventStore } from '../libs/event-store/src';
 import { ApiClient, temporaryDirectory, testConfig } from '../test/support/harness';
-import { percentile, round, type Benchmark, type Figure } from './bench-kit';
+import { callLatencies, httpLatencies, percentile, round, type Benchmark, type Figure } from './bench-kit';
 import { caseLifeEvents } from './event-data';
 import { describeLoad, measureMachineLoad } from './machine-load';
 
@@ -65,33 +64,6 @@ async function fillLogWithInboxes(store: EventStore): Promise<number> {
     written += events.length;
   }
   return written;
-}
-
-async function latenciesOf(call: () => Promise<unknown>, calls = CALLS): Promise<number[]> {
-  for (let i = 0; i < WARM_UP_CALLS; i++) await call();
-  const latencies: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now();
-    await call();
-    latencies.push(performance.now() - started);
-  }
-  return latencies.sort((a, b) => a - b);
-}
-
-/** GET over HTTP, one request at a time; autocannon reads the answer without parsing it. */
-async function httpLatencies(url: string, path: string, token: string): Promise<number[]> {
-  const get = (amount: number, record: (ms: number) => void) => {
-    const instance = autocannon({ url: url + path, connections: 1, amount, headers: { authorization: `Bearer ${token}` } });
-    instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-      if (statusCode !== 200) throw new Error(`GET ${path} answered ${statusCode}`);
-      record(responseTimeMs);
-    });
-    return instance;
-  };
-  await get(WARM_UP_CALLS, () => undefined);
-  const latencies: number[] = [];
-  await get(CALLS, (ms) => latencies.push(ms));
-  return latencies.sort((a, b) => a - b);
 }
 
 function latencyFigure(name: string, latencies: number[], extra: Partial<Figure> = {}): Figure {
@@ -164,20 +136,20 @@ export const inboxQuery: Benchmark = {
       const lastPageCursor = (await selectInbox(readStore, COMPANY, { limit: 1, offset: total - PAGE_SIZE - 1 })).nextCursor!;
       const rawDb = openSqliteDatabase(config.sqliteReadModelsFile);
       const querying = measureMachineLoad();
-      const byOffset = await httpLatencies(await app.getUrl(), `/tasks/inbox?limit=${PAGE_SIZE}&offset=${total - PAGE_SIZE}`, token);
+      const byOffset = await httpLatencies(`${await app.getUrl()}/tasks/inbox?limit=${PAGE_SIZE}&offset=${total - PAGE_SIZE}`, { calls: CALLS, warmUps: WARM_UP_CALLS, token });
       const offsetBaseline: Partial<Figure> = {
         baseline: { name: `the same page by offset=${total - PAGE_SIZE}`, value: round(percentile(byOffset, 99), 2) },
         note: `baseline p50 ${round(percentile(byOffset, 50), 2)} ms`,
       };
-      const figures = [latencyFigure(`the count of the inbox, the total of every page, with better-sqlite3 (${total} tasks)`, await latenciesOf(rawInboxCount(rawDb)), { target: undefined })];
+      const figures = [latencyFigure(`the count of the inbox, the total of every page, with better-sqlite3 (${total} tasks)`, await callLatencies(rawInboxCount(rawDb), { calls: CALLS, warmUps: WARM_UP_CALLS }), { target: undefined })];
       for (const [which, page, query] of [
         ['first page', { limit: PAGE_SIZE, offset: 0 }, `limit=${PAGE_SIZE}`],
         ['last page, by cursor', { limit: PAGE_SIZE, offset: 0, after: decodeInboxCursor(lastPageCursor) }, `limit=${PAGE_SIZE}&cursor=${lastPageCursor}`],
       ] as const) {
-        const raw = await latenciesOf(rawInboxSelect(rawDb, page));
-        const direct = await latenciesOf(() => selectInbox(readStore, COMPANY, page));
-        const bus = await latenciesOf(() => queryBus.execute(new ListInboxQuery(companyViewer, page, now)));
-        const http = await httpLatencies(await app.getUrl(), `/tasks/inbox?${query}`, token);
+        const raw = await callLatencies(rawInboxSelect(rawDb, page), { calls: CALLS, warmUps: WARM_UP_CALLS });
+        const direct = await callLatencies(() => selectInbox(readStore, COMPANY, page), { calls: CALLS, warmUps: WARM_UP_CALLS });
+        const bus = await callLatencies(() => queryBus.execute(new ListInboxQuery(companyViewer, page, now)), { calls: CALLS, warmUps: WARM_UP_CALLS });
+        const http = await httpLatencies(`${await app.getUrl()}/tasks/inbox?${query}`, { calls: CALLS, warmUps: WARM_UP_CALLS, token });
         const rows = `the ${which}: ${PAGE_SIZE} of ${total} tasks`;
         figures.push(
           latencyFigure(`selectInbox on the read store (${rows})`, direct, {

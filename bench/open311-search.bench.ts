@@ -1,10 +1,9 @@
 import { QueryBus } from '@nestjs/cqrs';
-import autocannon from 'autocannon';
 import { createApiApp } from '../apps/api/src/api-app';
 import { READ_STORE, SearchPublicCasesQuery, selectCases, type PublicCaseSearch, type SqlDatabase, type StoreKind } from '../libs/application/src';
 import { CATEGORY_CODES, type Category } from '../libs/domain/src';
 import { backendEnvironment, temporaryDirectory, testConfig } from '../test/support/harness';
-import { percentile, round, type Benchmark, type Figure } from './bench-kit';
+import { callLatencies, httpLatencies, percentile, round, type Benchmark, type Figure } from './bench-kit';
 import { describeLoad, measureMachineLoad } from './machine-load';
 
 /** Short development runs: OPEN311_SEARCH_SIZES=10000,100000 OPEN311_SEARCH_CALLS=20 npm run bench open311-search-sqlite. */
@@ -68,33 +67,6 @@ function fillStatement(dialect: SqlDatabase['dialect'], from: number, to: number
   };
 }
 
-async function latenciesOf(call: () => Promise<unknown>, calls: number, warmUps = WARM_UP_CALLS): Promise<number[]> {
-  for (let i = 0; i < warmUps; i++) await call();
-  const latencies: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now();
-    await call();
-    latencies.push(performance.now() - started);
-  }
-  return latencies.sort((a, b) => a - b);
-}
-
-/** GET over HTTP without a token, one request at a time; autocannon reads the answer without parsing it. */
-async function httpLatencies(url: string): Promise<number[]> {
-  const get = (amount: number, record: (ms: number) => void) => {
-    const instance = autocannon({ url, connections: 1, amount });
-    instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-      if (statusCode !== 200) throw new Error(`GET ${url} answered ${statusCode}`);
-      record(responseTimeMs);
-    });
-    return instance;
-  };
-  await get(WARM_UP_CALLS, () => undefined);
-  const latencies: number[] = [];
-  await get(CALLS, (ms) => latencies.push(ms));
-  return latencies.sort((a, b) => a - b);
-}
-
 /** The search as it was: the whole case list newest first, in pages of 500 by OFFSET, each with its count, filtered here. */
 async function walkEveryCase(db: SqlDatabase, search: PublicCaseSearch): Promise<number> {
   let found = 0;
@@ -155,9 +127,9 @@ async function measure(backend: StoreKind): Promise<Figure[]> {
         const answered = await queryBus.execute(new SearchPublicCasesQuery(search));
         if (answered.length !== answers) throw new Error(`${query} answered ${answered.length} requests, not ${answers}`);
         const querying = measureMachineLoad();
-        const bus = await latenciesOf(() => queryBus.execute(new SearchPublicCasesQuery(search)), CALLS);
-        const walk = size <= WALK_UP_TO ? await latenciesOf(() => walkEveryCase(readStore, search), WALK_CALLS, 1) : undefined;
-        const http = await httpLatencies(`${url}?${query}`);
+        const bus = await callLatencies(() => queryBus.execute(new SearchPublicCasesQuery(search)), { calls: CALLS, warmUps: WARM_UP_CALLS });
+        const walk = size <= WALK_UP_TO ? await callLatencies(() => walkEveryCase(readStore, search), { calls: WALK_CALLS, warmUps: 1 }) : undefined;
+        const http = await httpLatencies(`${url}?${query}`, { calls: CALLS, warmUps: WARM_UP_CALLS });
         const load = describeLoad(querying.stop());
         const rows = `${answers} requests of ${cases}`;
         figures.push(

@@ -1,21 +1,23 @@
 /** Every time on screen is China time, whatever the browser's own zone. */
 export const CHINA_TIME_ZONE = 'Asia/Shanghai';
 
-const dateTime = new Intl.DateTimeFormat('zh-CN', {
+const chinaTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: CHINA_TIME_ZONE,
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
   hour: '2-digit',
   minute: '2-digit',
+  second: '2-digit',
   hourCycle: 'h23',
 });
 
-/** 2026-03-05 14:30, China time. */
-export function formatTime(iso: string | undefined | null): string {
+/** 2026-03-05 14:30, China time; to the second (14:30:07) where events within one minute must be told apart, as in an audit. */
+export function formatTime(iso: string | undefined | null, precision: 'minute' | 'second' = 'minute'): string {
   if (!iso) return '—';
-  const parts = Object.fromEntries(dateTime.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  const parts = Object.fromEntries(chinaTime.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+  const minute = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  return precision === 'second' ? `${minute}:${parts.second}` : minute;
 }
 
 /** The month (YYYY-MM) in China time. */

@@ -4,7 +4,7 @@ import { session } from '../../api/session';
 import { useLoad } from '../../shared/actions';
 import { useLabel, useT, type Label, type Translate } from '../../shared/i18n';
 import { ROLE, type Role } from '../../shared/labels';
-import { CHINA_TIME_ZONE } from '../../shared/time';
+import { formatTime } from '../../shared/time';
 
 type Organisations = Schemas['OrganisationView'][];
 
@@ -32,23 +32,6 @@ export function useActorRole(): (role: Role | 'system') => string {
   return (role) => label(role === 'system' ? SYSTEM : ROLE[role], role);
 }
 
-const secondsFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: CHINA_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** 2026-03-05 14:30:07, China time: an audit orders events that happen within the same minute. */
-export function formatInstant(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const parts = Object.fromEntries(secondsFormat.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
 
 /** A SHA-256 shortened to its first and last characters; the whole of it on hover, and copied by its button. */
 export function HashText({ hash, label }: { hash: string; label: string }) {
@@ -102,7 +85,7 @@ export async function downloadExport(selection: ExportSelection): Promise<string
   if (response.status === 401) session.expire();
   if (!response.ok) throw apiErrorOf(response.status, await response.json().catch(() => undefined));
   const blob = await response.blob();
-  const taken = formatInstant(new Date().toISOString()).replace(/[-: ]/g, '').replace(/^(\d{8})/, '$1-');
+  const taken = formatTime(new Date().toISOString(), 'second').replace(/[-: ]/g, '').replace(/^(\d{8})/, '$1-');
   const fileName = `yixin-audit-${selection.caseId ? `case-${selection.caseId}` : 'log'}-${taken}.${selection.format}`;
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');

@@ -6,7 +6,8 @@ import { api, ApiError, unwrap, type Schemas } from '../../api/client';
 import { RefusalAlert, useAction, useLoad } from '../../shared/actions';
 import { useLabel, useT } from '../../shared/i18n';
 import { CATEGORY, CLOSING_REASON, ESCALATION_REASON, EVENT_TYPE, RETURN_REASON, STATUS, TIER, URGENCY } from '../../shared/labels';
-import { downloadExport, formatInstant, HashText, problemMeaning, useActorRole, useOrganisationNames, type ExportFormat } from './audit-tools';
+import { downloadExport, HashText, problemMeaning, useActorRole, useOrganisationNames, type ExportFormat } from './audit-tools';
+import { formatTime } from '../../shared/time';
 
 type HistoryEntry = Schemas['HistoryEntryDto'];
 type ChainProblem = Schemas['ChainProblemDto'];
@@ -192,7 +193,7 @@ function EventHistory({ caseId, events, problems }: { caseId: string; events: Hi
 /** The whole envelope of an event: on a phone, also what its row has no room for. */
 /** Date and time, each kept whole when a narrow column wraps them. */
 function Instant({ iso }: { iso: string }) {
-  const [date, time] = formatInstant(iso).split(' ');
+  const [date, time] = formatTime(iso, 'second').split(' ');
   return (
     <>
       <span style={{ whiteSpace: 'nowrap' }}>{date}</span> <span style={{ whiteSpace: 'nowrap' }}>{time}</span>
@@ -252,7 +253,7 @@ function StateAsOf({ caseId, events }: { caseId: string; events: HistoryEntry[] 
   const eventAt = (r: number) => events.find((event) => event.revision === r);
   const describe = (r: number) => {
     const event = eventAt(r);
-    return event ? `#${r} ${label(EVENT_TYPE[event.type], event.type)} · ${formatInstant(event.recordedAt)}` : `#${r}`;
+    return event ? `#${r} ${label(EVENT_TYPE[event.type], event.type)} · ${formatTime(event.recordedAt, 'second')}` : `#${r}`;
   };
   const marks = Object.fromEntries([events[0], events[events.length - 1]].map((event) => [event.revision, label(EVENT_TYPE[event.type], event.type)]));
   return (

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Button, Card, Checkbox, Col, Grid, Input, Row, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Checkbox, Col, Grid, Input, Row, Select, Space, Table, Tag, Typography, type SelectProps, type TableColumnsType } from 'antd';
 import { useSearchParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import type { operations } from '../../api/schema';
@@ -159,10 +159,8 @@ export default function CaseListPage() {
           />
         </Col>
         <Col {...span}>
-          <Select
+          <FilterSelect
             size={size}
-            style={{ width: '100%' }}
-            allowClear
             aria-label={t('状态', 'Status')}
             placeholder={t('全部状态', 'Every status')}
             value={filter.status}
@@ -173,10 +171,8 @@ export default function CaseListPage() {
           />
         </Col>
         <Col {...span}>
-          <Select
+          <FilterSelect
             size={size}
-            style={{ width: '100%' }}
-            allowClear
             aria-label={t('类别', 'Category')}
             placeholder={t('全部类别', 'Every category')}
             value={filter.category}
@@ -186,10 +182,8 @@ export default function CaseListPage() {
         </Col>
         {scope.communities.length > 1 ? (
           <Col {...span}>
-            <Select
+            <FilterSelect
               size={size}
-              style={{ width: '100%' }}
-              allowClear
               showSearch
               optionFilterProp="label"
               aria-label={t('社区', 'Community')}
@@ -202,10 +196,8 @@ export default function CaseListPage() {
         ) : null}
         {compounds.length > 1 ? (
           <Col {...span}>
-            <Select
+            <FilterSelect
               size={size}
-              style={{ width: '100%' }}
-              allowClear
               showSearch
               optionFilterProp="label"
               aria-label={t('小区', 'Compound')}
@@ -217,10 +209,8 @@ export default function CaseListPage() {
           </Col>
         ) : null}
         <Col {...span}>
-          <Select
+          <FilterSelect
             size={size}
-            style={{ width: '100%' }}
-            allowClear
             aria-label={t('层级', 'Tier')}
             placeholder={t('全部层级', 'Every tier')}
             value={filter.tier}
@@ -260,4 +250,9 @@ export default function CaseListPage() {
       />
     </Card>
   );
+}
+
+/** A filter of the list: as wide as its column, and cleared to mean "every". */
+function FilterSelect<Value>(props: SelectProps<Value>) {
+  return <Select<Value> style={{ width: '100%' }} allowClear {...props} />;
 }
