@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expectVisible, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually, sampleComplaint } from '../support/harness';
 
@@ -201,6 +201,3 @@ async function download(page: Page, start: () => Promise<void>): Promise<{ name:
   return { name: file.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
 
-async function expectVisible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
-}

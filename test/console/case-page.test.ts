@@ -1,6 +1,5 @@
-import { crc32, deflateSync } from 'node:zlib';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { horizontalOverflow, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
+import type { Browser } from 'playwright-core';
+import { buttonNamed, expectVisible, horizontalOverflow, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, solidPng, type ViewportName } from '../support/browser';
 import { CaseFixtures, XIANGYUAN, type CaseSpec } from '../support/case-fixtures';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 
@@ -53,7 +52,7 @@ describe('the console: a case’s page', () => {
     const fixture = await fixtures.fresh(XIANGYUAN, { state: 'in_progress' });
     const company = system.tokens[XIANGYUAN.users.company];
     const form = new FormData();
-    form.append('file', new Blob([solidPng(160, 120, [64, 140, 96])], { type: 'image/png' }), 'after-repair.png');
+    form.append('file', new Blob([solidPng([64, 140, 96], 160, 120)], { type: 'image/png' }), 'after-repair.png');
     const uploaded = await fetch(`${system.api.baseUrl}/cases/${fixture.caseId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${company}` }, body: form });
     const { hash } = (await uploaded.json()) as { hash: string };
     expect(uploaded.status).toBe(201);
@@ -82,12 +81,12 @@ describe('the console: a case’s page', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'case-page', 'desk');
 
-    await button(page, '回访').click();
+    await buttonNamed(page, '回访').click();
     const dialog = page.getByRole('dialog', { name: '回访' });
     await dialog.getByText('满意', { exact: true }).click();
     await dialog.locator('.ant-rate-star').nth(4).click();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(page.getByText('已结案：居民满意'));
     await expectVisible(page.locator('[data-event="CallBackRecorded"]'));
     expect(await caseOf(fixture.caseId)).toMatchObject({ status: 'closed', closedReason: 'resident_satisfied' });
@@ -99,28 +98,28 @@ describe('the console: a case’s page', () => {
     await expectVisible(page.locator('[data-deadline="resolve"]'));
     const before = await revisionOf(fixture.caseId);
 
-    await button(page, '暂停计时').click();
+    await buttonNamed(page, '暂停计时').click();
     const dialog = page.getByRole('dialog', { name: '暂停计时' });
     const reason = dialog.getByLabel('暂停原因');
     await reason.fill('   ');
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(dialog.getByRole('alert').getByText('reason must not be blank'));
     await reason.fill('等'.repeat(2001));
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(dialog.getByRole('alert').getByText('reason must be shorter than or equal to 2000 characters'));
     expect(await reason.inputValue()).toHaveLength(2001);
     expect(await revisionOf(fixture.caseId)).toBe(before);
 
     await reason.fill('居民出差，约定下周一入户');
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(page.getByText('计时自').first());
     await expectVisible(page.locator('[data-countdown="paused"]'));
     expect((await caseOf(fixture.caseId)).paused).toMatchObject({ reason: '居民出差，约定下周一入户' });
 
-    await button(page, '恢复计时').click();
-    await button(page.getByRole('dialog', { name: '恢复计时' }), '提交').click();
+    await buttonNamed(page, '恢复计时').click();
+    await buttonNamed(page.getByRole('dialog', { name: '恢复计时' }), '提交').click();
     await expectVisible(page.locator('[data-event="ClockResumed"]'));
-    await expectVisible(button(page, '暂停计时'));
+    await expectVisible(buttonNamed(page, '暂停计时'));
     expect((await caseOf(fixture.caseId)).paused).toBeNull();
     await context.close();
   });
@@ -128,10 +127,10 @@ describe('the console: a case’s page', () => {
   it('lets staff reject an unjustified return', async () => {
     const { page, context, fixture } = await openCase(STAFF, { state: 'returned' });
     await expectVisible(page.getByText('退单：派单错误'));
-    await button(page, '驳回退单').click();
+    await buttonNamed(page, '驳回退单').click();
     const dialog = page.getByRole('dialog', { name: '驳回退单' });
     await dialog.getByLabel('驳回理由').fill('经核实属贵单位管理范围，请继续办理');
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(page.locator('[data-event="ReturnRejected"]'));
     expect((await caseOf(fixture.caseId)).status).not.toBe('returned');
     await context.close();
@@ -139,10 +138,10 @@ describe('the console: a case’s page', () => {
 
   it('lets staff refer a case to the property council', async () => {
     const { page, context, fixture } = await openCase(STAFF, { state: 'running' });
-    await button(page, '提交联席会').click();
+    await buttonNamed(page, '提交联席会').click();
     const dialog = page.getByRole('dialog', { name: '提交联席会' });
     await dialog.getByLabel('议题').fill('外墙渗水责任在物业还是开发商？');
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(page.getByText('联席会议事中').first());
     await expectVisible(page.getByText('物业联席会议题：外墙渗水责任在物业还是开发商？'));
     expect(await caseOf(fixture.caseId)).toMatchObject({ status: 'before_council', council: { kind: 'property_council' } });
@@ -152,17 +151,17 @@ describe('the console: a case’s page', () => {
   it('lets staff grant an extension the company asked for, and re-dispatch a task to the owners’ committee', async () => {
     const { page, context, fixture } = await openCase(STAFF, { state: 'extension_requested' });
     await expectVisible(page.getByText('承办单位申请延期 4 小时'));
-    await button(page, '同意延期').click();
-    await button(page.getByRole('dialog', { name: '同意延期' }), '提交').click();
+    await buttonNamed(page, '同意延期').click();
+    await buttonNamed(page.getByRole('dialog', { name: '同意延期' }), '提交').click();
     await expectVisible(page.locator('[data-event="DeadlineExtended"]'));
     expect((await caseOf(fixture.caseId)).task.extensionRequest).toBeUndefined();
 
-    await button(page, '改派').click();
+    await buttonNamed(page, '改派').click();
     const dialog = page.getByRole('dialog', { name: '改派' });
     await dialog.getByLabel('承办单位').click();
     await page.locator('.ant-select-item-option', { hasText: '业主委员会' }).click();
     await dialog.getByLabel('改派原因').fill('涉及维修基金，须业委会决定');
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(page.getByText('（业主委员会）'));
     expect((await caseOf(fixture.caseId)).task).toMatchObject({ assigneeOrganisationId: XIANGYUAN.ownersCommitteeId, origin: 'redispatch' });
     await context.close();
@@ -171,17 +170,17 @@ describe('the console: a case’s page', () => {
   it('lets staff merge a case into another open case of the compound, and unmerge it', async () => {
     const primary = await fixtures.fresh(XIANGYUAN, { state: 'running' });
     const { page, context, fixture } = await openCase(STAFF, { state: 'awaiting_sign_for' });
-    await button(page, '并案').click();
+    await buttonNamed(page, '并案').click();
     const dialog = page.getByRole('dialog', { name: '并案' });
     await dialog.getByLabel('并入的案件').click();
     await dialog.getByLabel('并入的案件').fill(primary.marker);
     await page.locator('.ant-select-item-option', { hasText: primary.marker }).click();
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(page.getByText('本案已并入'));
     expect(await caseOf(fixture.caseId)).toMatchObject({ status: 'duplicate', duplicateOf: primary.caseId });
 
-    await button(page, '取消并案').click();
-    await button(page.getByRole('dialog', { name: '取消并案' }), '提交').click();
+    await buttonNamed(page, '取消并案').click();
+    await buttonNamed(page.getByRole('dialog', { name: '取消并案' }), '提交').click();
     await expectVisible(page.locator('[data-event="CaseUnlinked"]'));
     expect((await caseOf(fixture.caseId)).duplicateOf).toBeNull();
     await context.close();
@@ -192,13 +191,13 @@ describe('the console: a case’s page', () => {
     await expectVisible(page.getByText('已结案：居民撤回'));
     await expectVisible(page.getByText('已隐藏（仅社区与承办单位可见）'));
     const before = await revisionOf(fixture.caseId);
-    await button(page, '重新开启').click();
+    await buttonNamed(page, '重新开启').click();
     const dialog = page.getByRole('dialog', { name: '重新开启' });
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(dialog.getByRole('alert').getByText('reason must not be blank'));
     expect(await revisionOf(fixture.caseId)).toBe(before);
     await dialog.getByLabel('重新开启的理由').fill('居民反映问题复发，重新办理');
-    await button(dialog, '提交').click();
+    await buttonNamed(dialog, '提交').click();
     await expectVisible(page.locator('[data-event="CaseReopened"]'));
     expect((await caseOf(fixture.caseId)).status).not.toBe('closed');
     await context.close();
@@ -216,31 +215,3 @@ describe('the console: a case’s page', () => {
   });
 });
 
-/** A PNG of one colour, as a browser decodes it (the fixtures' photos pass the API's magic-number check only). */
-function solidPng(width: number, height: number, [red, green, blue]: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3).fill(Buffer.from([red, green, blue]))]);
-  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/** A button by its text: Ant Design puts a space between the two characters of a two-character Chinese label. */
-function button(scope: Page | Locator, text: string): Locator {
-  const pattern = [...text].map((character) => character.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s?');
-  return scope.getByRole('button', { name: new RegExp(`^${pattern}$`) });
-}
-
-async function expectVisible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 15_000 });
-}

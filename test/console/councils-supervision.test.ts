@@ -1,5 +1,5 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { horizontalOverflow, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn } from '../support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { buttonNamed, expectVisible, horizontalOverflow, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn } from '../support/browser';
 import { CaseFixtures, FAST_ESCALATION_POLICY, XIANGYUAN } from '../support/case-fixtures';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually } from '../support/harness';
@@ -55,16 +55,16 @@ describe('the console: the councils’ agenda and the supervision queues', () =>
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'council-agenda', 'desk');
 
-    await button(row, '召开联席会').click();
+    await buttonNamed(row, '召开联席会').click();
     const convene = page.getByRole('dialog', { name: '召开联席会' });
     await convene.getByLabel('会议时间').click();
     await convene.getByLabel('会议时间').fill(chinaTime(Date.now() + 3 * 86_400_000));
     await confirmPicker(page);
-    await button(convene, '提交').click();
+    await buttonNamed(convene, '提交').click();
     await expectVisible(row.getByText('名成员'));
     expect((await caseOf(caseId)).council.sessionId).toEqual(expect.any(String));
 
-    await button(row, '记录决议').click();
+    await buttonNamed(row, '记录决议').click();
     const decide = page.getByRole('dialog', { name: '记录决议' });
     const before = (await caseOf(caseId)).revision;
     await decide.getByLabel('决议内容（由谁做什么）').fill('  ');
@@ -76,12 +76,12 @@ describe('the console: the councils’ agenda and the supervision queues', () =>
     await decide.getByLabel('赞成').fill('5');
     await decide.getByLabel('反对').fill('1');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await button(decide, '提交').click();
+    await buttonNamed(decide, '提交').click();
     await expectVisible(decide.getByRole('alert').getByText('decision must not be blank'));
     expect((await caseOf(caseId)).revision).toBe(before);
 
     await decide.getByLabel('决议内容（由谁做什么）').fill('由北辰奥园物业牵头维修外墙，费用先行垫付');
-    await button(decide, '提交').click();
+    await buttonNamed(decide, '提交').click();
     await expectVisible(page.getByText('记录决议：已完成'));
     const decided = await caseOf(caseId);
     expect(decided.council.decision).toMatchObject({ text: '由北辰奥园物业牵头维修外墙，费用先行垫付', assignee: { organisationId: XIANGYUAN.companyId } });
@@ -93,7 +93,7 @@ describe('the console: the councils’ agenda and the supervision queues', () =>
     const onPhone = await phone.newPage();
     await signIn(onPhone, PROPERTY_COUNCIL);
     await expectVisible(onPhone.getByText(`北辰奥园 ${(await caseOf(convened.caseId)).location.building}`));
-    await expectVisible(button(onPhone, '记录决议'));
+    await expectVisible(buttonNamed(onPhone, '记录决议'));
     expect(await horizontalOverflow(onPhone)).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(onPhone)).toEqual([]);
     await saveScreenshot(onPhone, 'council-agenda', 'phone');
@@ -124,15 +124,15 @@ describe('the console: the councils’ agenda and the supervision queues', () =>
     const drawer = page.getByRole('dialog', { name: '督办案件' });
     await expectVisible(drawer.getByText('已升级至街道督办'));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await button(drawer, '裁定结案').click();
+    await buttonNamed(drawer, '裁定结案').click();
     const ruling = page.getByRole('dialog', { name: '裁定结案' });
     const before = (await caseOf(caseId)).revision;
     await ruling.getByLabel('裁定内容').fill('\n\n');
-    await button(ruling, '提交').click();
+    await buttonNamed(ruling, '提交').click();
     await expectVisible(ruling.getByRole('alert').getByText('ruling must not be blank'));
     expect((await caseOf(caseId)).revision).toBe(before);
     await ruling.getByLabel('裁定内容').fill('经街道调查，由物业承担维修责任，即日办结');
-    await button(ruling, '提交').click();
+    await buttonNamed(ruling, '提交').click();
     await expectVisible(drawer.getByText('已结案：上级裁定'));
     expect(await caseOf(caseId)).toMatchObject({ status: 'closed', closedReason: 'ruling' });
     await drawer.getByRole('button', { name: 'Close' }).or(drawer.getByRole('button', { name: '关闭' })).first().click();
@@ -167,11 +167,3 @@ async function confirmPicker(page: Page): Promise<void> {
   await page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-ok button').click();
 }
 
-function button(scope: Page | Locator, text: string): Locator {
-  const pattern = [...text].map((character) => character.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s?');
-  return scope.getByRole('button', { name: new RegExp(`^${pattern}$`) });
-}
-
-async function expectVisible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 30_000 });
-}

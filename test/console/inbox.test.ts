@@ -1,6 +1,5 @@
-import { deflateSync } from 'node:zlib';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chooseOption, expectVisible, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, solidPng, type ViewportName } from '../support/browser';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { caseEventTypes, eventually, sampleComplaint } from '../support/harness';
 
@@ -185,8 +184,8 @@ describe('the console: the assignee’s inbox', () => {
     let navigations = 0;
     company.page.on('framenavigated', () => navigations++);
     const description = `【实时】21幢水泵房漏水 ${Date.now()}`;
-    await choose(staff, '小区', '北辰奥园');
-    await choose(staff, '问题类别', '漏水渗水');
+    await chooseOption(staff, '小区', '北辰奥园');
+    await chooseOption(staff, '问题类别', '漏水渗水');
     await staff.getByLabel('居民姓名').fill('陈师傅');
     await staff.getByLabel('联系电话').fill('13800000221');
     await staff.getByLabel('楼幢').fill('21幢');
@@ -237,44 +236,3 @@ describe('the console: the assignee’s inbox', () => {
   });
 });
 
-/** Picks an option of the antd Select labelled so. */
-async function choose(page: Page, label: string, option: string): Promise<void> {
-  await page.getByLabel(label, { exact: true }).first().click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
-}
-
-async function expectVisible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
-}
-
-/** A real 48×48 PNG of one colour: the browser draws its thumbnail, and each colour has its own hash. */
-function solidPng([red, green, blue]: [number, number, number]): Buffer {
-  const size = 48;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => [red, green, blue]).flat())]);
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'ascii'), data])));
-    return Buffer.concat([length, Buffer.from(type, 'ascii'), data, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}

@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expectVisible, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually, sampleComplaint } from '../support/harness';
 
@@ -150,6 +150,3 @@ describe('the console: measures and user administration', () => {
   });
 });
 
-async function expectVisible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
-}

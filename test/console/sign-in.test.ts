@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, sessionToken, signIn } from '../support/browser';
+import { expectVisible, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, sessionToken, signIn } from '../support/browser';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 
 /** Sign-in, the language, sign-out and an expired session, driven in Chromium through the console's screens only. */
@@ -68,6 +68,3 @@ describe('the console: signing in and out', () => {
   });
 });
 
-async function expectVisible(locator: import('playwright-core').Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 10_000 });
-}

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { uniquePng } from '../support/case-fixtures';
-import { launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
+import { chooseOption, expectVisible, launchChromium, newConsoleContext, saveScreenshot, seriousAccessibilityViolations, signIn, type ViewportName } from '../support/browser';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually } from '../support/harness';
 
@@ -51,13 +51,13 @@ describe('the console: community staff', () => {
   it('files a complaint through the form, with a photo cited as its evidence and a file that is not an image refused with the API’s message', async () => {
     const page = await staffPage('desk');
     await page.goto('/#/cases/new');
-    await visible(page.getByRole('heading', { name: '受理登记' }));
-    await visible(page.getByText('北辰奥园').or(page.getByLabel('小区')));
+    await expectVisible(page.getByRole('heading', { name: '受理登记' }));
+    await expectVisible(page.getByText('北辰奥园').or(page.getByLabel('小区')));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'file-complaint', 'desk');
 
-    await choose(page, '小区', '北辰奥园');
-    await choose(page, '问题类别', '电梯故障');
+    await chooseOption(page, '小区', '北辰奥园');
+    await chooseOption(page, '问题类别', '电梯故障');
     await page.getByLabel('居民姓名').fill('王阿姨');
     await page.getByLabel('联系电话').fill('13800000101');
     await page.getByLabel('楼幢').fill('7幢');
@@ -70,14 +70,14 @@ describe('the console: community staff', () => {
     ]);
     await page.getByRole('button', { name: '提交受理' }).click();
 
-    await visible(page.getByText('已受理', { exact: true }));
+    await expectVisible(page.getByText('已受理', { exact: true }));
     const caseId = (await page.getByTestId('filed-case-id').first().innerText()).trim();
     expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
     await saveScreenshot(page, 'file-complaint-filed', 'desk');
-    await visible(page.getByRole('listitem').filter({ hasText: 'elevator.png' }).filter({ hasText: '已上传，作为投诉证据' }));
+    await expectVisible(page.getByRole('listitem').filter({ hasText: 'elevator.png' }).filter({ hasText: '已上传，作为投诉证据' }));
     const refusedPhoto = page.getByRole('listitem').filter({ hasText: 'notes.txt' });
-    await visible(refusedPhoto.filter({ hasText: '文件类型不支持' }));
-    await visible(refusedPhoto.getByRole('alert').filter({ hasText: 'not a JPEG, PNG or WebP image by its content' }));
+    await expectVisible(refusedPhoto.filter({ hasText: '文件类型不支持' }));
+    await expectVisible(refusedPhoto.getByRole('alert').filter({ hasText: 'not a JPEG, PNG or WebP image by its content' }));
     expect(await page.getByRole('link', { name: '查看案件' }).getAttribute('href')).toBe(`#/cases/${caseId}`);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
@@ -88,9 +88,9 @@ describe('the console: community staff', () => {
     expect(filed.body.evidence).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
 
     await page.getByRole('button', { name: '继续登记' }).click();
-    await visible(page.getByRole('button', { name: '提交受理' }));
+    await expectVisible(page.getByRole('button', { name: '提交受理' }));
     expect(await page.getByLabel('居民姓名').inputValue()).toBe('');
-    await visible(page.getByTitle('北辰奥园'));
+    await expectVisible(page.getByTitle('北辰奥园'));
   });
 
   it('refuses empty, oversized and wrong input with the form’s messages, keeps what was typed and files nothing', async () => {
@@ -98,26 +98,26 @@ describe('the console: community staff', () => {
     await page.goto('/#/cases/new');
     const posts = postsTo(page, '/cases');
     await page.getByRole('button', { name: '提交受理' }).click();
-    for (const message of ['请选择小区', '请选择问题类别', '请填写居民姓名', '请填写联系电话', '请填写楼幢', '请填写问题描述']) await visible(page.getByText(message));
+    for (const message of ['请选择小区', '请选择问题类别', '请填写居民姓名', '请填写联系电话', '请填写楼幢', '请填写问题描述']) await expectVisible(page.getByText(message));
 
-    await choose(page, '小区', '卧城印象');
-    await choose(page, '问题类别', '漏水渗水');
+    await chooseOption(page, '小区', '卧城印象');
+    await chooseOption(page, '问题类别', '漏水渗水');
     await page.getByLabel('居民姓名').fill('李师傅');
     await page.getByLabel('联系电话').fill('1380000');
     await page.getByLabel('楼幢').fill('2幢');
     const oversized = `[form-refused] ${'漏'.repeat(2000)}`;
     await page.getByLabel('问题描述').fill(oversized);
     await page.getByRole('button', { name: '提交受理' }).click();
-    await visible(page.getByText('电话应为 11 位手机号'));
-    await visible(page.getByText('问题描述最多 2000 个字'));
+    await expectVisible(page.getByText('电话应为 11 位手机号'));
+    await expectVisible(page.getByText('问题描述最多 2000 个字'));
     expect(await page.getByLabel('居民姓名').inputValue()).toBe('李师傅');
     expect(await page.getByLabel('问题描述').inputValue()).toBe(oversized);
 
     // The routing override needs its assignee and reason, as the API does.
     await page.getByLabel('指定承办单位').click();
     await page.getByRole('button', { name: '提交受理' }).click();
-    await visible(page.getByText('请选择承办单位'));
-    await visible(page.getByText('请填写指定理由'));
+    await expectVisible(page.getByText('请选择承办单位'));
+    await expectVisible(page.getByText('请填写指定理由'));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'file-complaint', 'phone');
 
@@ -128,8 +128,8 @@ describe('the console: community staff', () => {
   it('files a visit round of several homes from a phone in one batch, each row with its answer, the bad one not filed', async () => {
     const page = await staffPage('phone');
     await page.goto('/#/visit-round');
-    await visible(page.getByRole('heading', { name: /认百家门/ }));
-    await choose(page, '走访小区', '北辰奥园');
+    await expectVisible(page.getByRole('heading', { name: /认百家门/ }));
+    await chooseOption(page, '走访小区', '北辰奥园');
 
     const homes = [
       { building: '11幢', name: '张大爷', phone: '13800000111', category: '楼道堆物', description: '[round-1] 楼道堆满纸箱，影响通行' },
@@ -142,7 +142,7 @@ describe('the console: community staff', () => {
       await row.getByLabel('楼幢').fill(home.building);
       await row.getByLabel('居民姓名').fill(home.name);
       await row.getByLabel('联系电话').fill(home.phone);
-      await chooseIn(page, row.getByLabel('问题类别'), home.category);
+      await chooseOption(page, row.getByLabel('问题类别'), home.category);
       await row.getByLabel('问题描述').fill(home.description);
     }
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -150,11 +150,11 @@ describe('the console: community staff', () => {
 
     const posts = postsTo(page, '/cases/batch');
     await page.getByRole('button', { name: '提交本轮 3 户' }).click();
-    await visible(page.getByTestId('visit-row-1').getByText('已受理'));
-    await visible(page.getByTestId('visit-row-3').getByText('已受理'));
+    await expectVisible(page.getByTestId('visit-row-1').getByText('已受理'));
+    await expectVisible(page.getByTestId('visit-row-3').getByText('已受理'));
     const refused = page.getByTestId('visit-row-2');
-    await visible(refused.getByText('未受理'));
-    await visible(refused.getByRole('alert').getByText(PHONE_MESSAGE));
+    await expectVisible(refused.getByText('未受理'));
+    await expectVisible(refused.getByRole('alert').getByText(PHONE_MESSAGE));
     expect(await refused.getByLabel('居民姓名').inputValue()).toBe('赵阿姨');
     expect(posts).toHaveLength(1);
     await saveScreenshot(page, 'visit-round-answered', 'phone');
@@ -169,19 +169,19 @@ describe('the console: community staff', () => {
     // Fixed, the refused home is sent again on its own.
     await refused.getByLabel('联系电话').fill('13800000112');
     await page.getByRole('button', { name: '重新提交未受理的 1 户' }).click();
-    await visible(page.getByText('本轮 3 户已全部受理'));
+    await expectVisible(page.getByText('本轮 3 户已全部受理'));
     expect(posts).toHaveLength(2);
 
     // The compound is remembered for the next round.
     await page.reload();
-    await visible(page.getByText('提交本轮 1 户'));
-    await visible(page.getByText('北辰奥园', { exact: true }));
+    await expectVisible(page.getByText('提交本轮 1 户'));
+    await expectVisible(page.getByText('北辰奥园', { exact: true }));
 
     const desk = await staffPage('desk');
     await desk.goto('/#/visit-round');
     // Another browser remembers its own compound.
-    await visible(desk.getByText('选择小区（会记住）'));
-    await choose(desk, '走访小区', '卧城印象');
+    await expectVisible(desk.getByText('选择小区（会记住）'));
+    await chooseOption(desk, '走访小区', '卧城印象');
     await desk.getByLabel('楼幢').fill('2幢');
     expect(await seriousAccessibilityViolations(desk)).toEqual([]);
     await saveScreenshot(desk, 'visit-round', 'desk');
@@ -208,12 +208,12 @@ describe('the console: community staff', () => {
 
     const page = await staffPage('desk');
     await page.goto('/#/cases');
-    await visible(page.getByRole('heading', { name: '案件列表' }));
-    await visible(page.locator('.ant-table-row').first());
+    await expectVisible(page.getByRole('heading', { name: '案件列表' }));
+    await expectVisible(page.locator('.ant-table-row').first());
 
     await page.getByRole('searchbox', { name: '搜索案件' }).or(page.getByLabel('搜索案件')).first().fill('北辰 电梯');
     await page.getByRole('button', { name: /搜\s*索/ }).click();
-    await visible(page.getByText(`共 ${beichenElevators.total} 件`));
+    await expectVisible(page.getByText(`共 ${beichenElevators.total} 件`));
     const rows = page.locator('.ant-table-row');
     expect(await rows.count()).toBe(Math.min(20, beichenElevators.total));
     for (const text of await rows.allInnerTexts()) {
@@ -226,16 +226,16 @@ describe('the console: community staff', () => {
     // Page 2 comes from the API, rows after the first 20.
     await page.locator('.ant-pagination-item-2').click();
     await page.waitForURL(/page=2/);
-    await visible(page.locator('.ant-table-row').first());
+    await expectVisible(page.locator('.ant-table-row').first());
     await eventually(async () => ((await rows.first().getByRole('link').first().getAttribute('href')) === `#/cases/${beichenElevators.items[20].caseId}` ? true : undefined), 'page 2', 10_000);
     expect(await rows.count()).toBe(beichenElevators.total - 20);
 
     // A filter: the water leaks of the community, back on page 1, the search cleared.
     await page.getByLabel('搜索案件').first().fill('');
     await page.getByRole('button', { name: /搜\s*索/ }).click();
-    await chooseIn(page, page.getByLabel('类别'), '漏水渗水');
+    await chooseOption(page, page.getByLabel('类别'), '漏水渗水');
     const leaks = (await system.api.request('GET', '/cases?category=water_leak&limit=1', token)).body.total as number;
-    await visible(page.getByText(`共 ${leaks} 件`));
+    await expectVisible(page.getByText(`共 ${leaks} 件`));
     expect(page.url()).not.toMatch(/page=2/);
     for (const text of await rows.allInnerTexts()) expect(text).toContain('漏水渗水');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -243,7 +243,7 @@ describe('the console: community staff', () => {
 
     const phone = await staffPage('phone');
     await phone.goto('/#/cases?q=北辰');
-    await visible(phone.locator('.ant-table-row').first());
+    await expectVisible(phone.locator('.ant-table-row').first());
     expect(await seriousAccessibilityViolations(phone)).toEqual([]);
     await saveScreenshot(phone, 'case-list', 'phone');
   });
@@ -262,31 +262,31 @@ describe('the console: community staff', () => {
 
     const page = await staffPage('desk');
     await page.goto('/#/privacy');
-    await visible(page.getByRole('heading', { name: '个人信息删除' }));
+    await expectVisible(page.getByRole('heading', { name: '个人信息删除' }));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'erasure', 'desk');
 
     const erasures = postsTo(page, '/privacy/erasure');
     const phoneField = page.getByLabel(/居民联系电话/);
     await page.getByRole('button', { name: /删除个人信息/ }).click();
-    await visible(page.getByText('请填写联系电话'));
+    await expectVisible(page.getByText('请填写联系电话'));
     await phoneField.fill('12345');
     await page.getByRole('button', { name: /删除个人信息/ }).click();
-    await visible(page.getByText('电话应为 11 位手机号'));
+    await expectVisible(page.getByText('电话应为 11 位手机号'));
     expect(erasures).toEqual([]);
 
     // A phone with no case of the community: the API's 404, nothing erased.
     await phoneField.fill('13900000999');
     await page.getByRole('button', { name: /删除个人信息/ }).click();
-    await visible(page.getByRole('dialog').getByText('此操作不可撤销'));
+    await expectVisible(page.getByRole('dialog').getByText('此操作不可撤销'));
     await page.getByRole('button', { name: /确认删除/ }).click();
-    await visible(page.getByRole('alert').filter({ hasText: '未找到' }));
+    await expectVisible(page.getByRole('alert').filter({ hasText: '未找到' }));
     expect(await phoneField.inputValue()).toBe('13900000999');
 
     // Cancelled: nothing sent.
     await phoneField.fill(residentPhone);
     await page.getByRole('button', { name: /删除个人信息/ }).click();
-    await visible(page.getByRole('dialog').getByText('此操作不可撤销'));
+    await expectVisible(page.getByRole('dialog').getByText('此操作不可撤销'));
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: '取 消' }).or(page.getByRole('button', { name: '取消' })).first().click();
     expect(erasures).toHaveLength(1);
@@ -294,8 +294,8 @@ describe('the console: community staff', () => {
 
     await page.getByRole('button', { name: /删除个人信息/ }).click();
     await page.getByRole('button', { name: /确认删除/ }).click();
-    await visible(page.getByText('已删除该居民在湘源社区的个人信息'));
-    await visible(page.getByRole('row', { name: /涉及本社区案件\s*1/ }).or(page.getByText('涉及本社区案件')));
+    await expectVisible(page.getByText('已删除该居民在湘源社区的个人信息'));
+    await expectVisible(page.getByRole('row', { name: /涉及本社区案件\s*1/ }).or(page.getByText('涉及本社区案件')));
     expect(erasures).toHaveLength(2);
     expect((await system.api.request('GET', `/cases/${caseId}`, token)).body.resident).toMatchObject({ erased: true });
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -304,21 +304,8 @@ describe('the console: community staff', () => {
     await phone.goto('/#/privacy');
     await phone.getByLabel(/居民联系电话/).fill(residentPhone);
     await phone.getByRole('button', { name: /删除个人信息/ }).click();
-    await visible(phone.getByRole('dialog').getByText('此操作不可撤销'));
+    await expectVisible(phone.getByRole('dialog').getByText('此操作不可撤销'));
     await saveScreenshot(phone, 'erasure', 'phone');
   });
 });
 
-async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout: 15_000 });
-}
-
-/** Picks an option of the antd Select labelled so. */
-async function choose(page: Page, label: string, option: string): Promise<void> {
-  await chooseIn(page, page.getByLabel(label, { exact: true }), option);
-}
-
-async function chooseIn(page: Page, select: Locator, option: string): Promise<void> {
-  await select.first().click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
-}

@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { crc32, deflateSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 const repoRoot = join(__dirname, '..', '..');
 
@@ -83,4 +84,40 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 
 export async function scrollToTop(page: Page): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
+}
+
+/** Waits for the first element `locator` finds to show; the bound only guards against a hang on a loaded machine. */
+export async function expectVisible(locator: Locator, timeoutMs = 30_000): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** A button by its text: Ant Design puts a space between the two characters of a two-character Chinese label. */
+export function buttonNamed(scope: Page | Locator, text: string): Locator {
+  const pattern = [...text].map((character) => character.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s?');
+  return scope.getByRole('button', { name: new RegExp(`^${pattern}$`) });
+}
+
+/** Picks an option of an Ant Design Select, found by its label or given. */
+export async function chooseOption(page: Page, select: string | Locator, option: string): Promise<void> {
+  await (typeof select === 'string' ? page.getByLabel(select, { exact: true }) : select).first().click();
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: option }).first().click();
+}
+
+/** A real PNG of one colour, which the browser decodes and draws; each colour has its own hash. */
+export function solidPng([red, green, blue]: [number, number, number], width = 48, height = 48): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const checksum = Buffer.alloc(4);
+    checksum.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, checksum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3).fill(Buffer.from([red, green, blue]))]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }
