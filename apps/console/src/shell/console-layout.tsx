@@ -64,15 +64,19 @@ function UserMenu({ user, children }: { user: SignedIn; children: React.ReactNod
     await api.POST('/auth/logout', {}).catch(() => undefined);
     session.expire();
   };
+  // A phone's header has room for the menu, the logo, the language and sign-out only.
+  const phone = !Grid.useBreakpoint().md;
   return (
     <Space size="small" wrap={false}>
       {children}
-      <Tag color="blue" style={{ marginInlineEnd: 0 }}>
-        {label(ROLE[user.role])}
-        {user.isAdministrator ? t(' · 管理员', ' · admin') : ''}
-      </Tag>
+      {phone ? null : (
+        <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+          {label(ROLE[user.role])}
+          {user.isAdministrator ? t(' · 管理员', ' · admin') : ''}
+        </Tag>
+      )}
       <Button type="text" size="small" icon={<LogoutOutlined />} onClick={() => void signOut()} aria-label={t('退出登录', 'Sign out')}>
-        {t('退出', 'Sign out')}
+        {phone ? null : t('退出', 'Sign out')}
       </Button>
     </Space>
   );

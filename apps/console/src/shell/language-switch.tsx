@@ -1,9 +1,10 @@
 import { GlobalOutlined } from '@ant-design/icons';
-import { Segmented } from 'antd';
+import { Grid, Segmented } from 'antd';
 import { useLanguage } from '../shared/i18n';
 
 export function LanguageSwitch() {
   const { language, setLanguage } = useLanguage();
+  const phone = !Grid.useBreakpoint().md;
   return (
     <Segmented
       size="small"
@@ -11,7 +12,7 @@ export function LanguageSwitch() {
       value={language}
       onChange={(value) => setLanguage(value as 'zh' | 'en')}
       options={[
-        { label: '中文', value: 'zh', icon: <GlobalOutlined /> },
+        { label: '中文', value: 'zh', icon: phone ? undefined : <GlobalOutlined /> },
         { label: 'EN', value: 'en' },
       ]}
     />
