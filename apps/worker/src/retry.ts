@@ -9,7 +9,7 @@ export function whenAborted(signal: AbortSignal): Promise<void> {
 
 /**
  * What `work` resolves to, or undefined as soon as `signal` aborts if that comes first. For work that
- * cannot be interrupted (a connection attempt, bundling the workflow code, starting the API): a stop
+ * cannot be interrupted (a connection attempt, starting the API): a stop
  * does not wait for it. It goes on in the background; what it yields after the abort is handed to
  * `disposeLate`, and a late failure is ignored.
  */

@@ -39,20 +39,18 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDe
     if (!connection) return;
     try {
       this.logger.log(`connected to Temporal at ${address}; bundling the workflow code`);
-      // Seconds of webpack, more on a busy machine at the back office's priority. A stop meanwhile
-      // does not wait for it: the process ends with the bundling unfinished.
-      const worker = await unlessStopped(
-        Worker.create({
-          connection,
-          namespace,
-          taskQueue,
-          workflowsPath: require.resolve('../../../workflows/src'),
-          activities: createCaseActivities(this.commandBus, this.store, this.config),
-        }),
-        signal,
-      );
-      if (!worker) return;
-      this.logger.log(`worker polling task queue ${taskQueue} on ${address}`);
+      // Seconds of webpack, more on a busy machine at the back office's priority, which a stop
+      // meanwhile waits for: a Worker left to finish its creation after the stop would come alive
+      // polling a server about to go, and its threads would hold an embedding process open. Once
+      // created it runs for no time, while Temporal is still up (the launcher stops it last).
+      const worker = await Worker.create({
+        connection,
+        namespace,
+        taskQueue,
+        workflowsPath: require.resolve('../../../workflows/src'),
+        activities: createCaseActivities(this.commandBus, this.store, this.config),
+      });
+      if (!signal.aborted) this.logger.log(`worker polling task queue ${taskQueue} on ${address}`);
       await worker.runUntil(whenAborted(signal));
     } finally {
       await connection.close();
