@@ -1,20 +1,11 @@
 import { useEffect, useState } from 'react';
-import { api, unwrap, type Schemas } from '../api/client';
+import { loadOrganisations, type Organisation } from '../shared/directory';
 
-export type Organisation = Schemas['OrganisationView'];
+export type { Organisation } from '../shared/directory';
 
-/** The directory, read once per page load: names for ids (compounds, companies, communities) and the tree under a district. */
-let directory: Promise<Map<string, Organisation>> | undefined;
-
+/** The directory by id: names for ids (compounds, companies, communities) and the tree under a district. */
 function loadDirectory(): Promise<Map<string, Organisation>> {
-  directory ??= api.GET('/directory/organisations', {}).then(
-    (result) => new Map(unwrap(result).map((organisation) => [organisation.id, organisation])),
-    (error: unknown) => {
-      directory = undefined;
-      throw error;
-    },
-  );
-  return directory;
+  return loadOrganisations().then((all) => new Map(all.map((organisation) => [organisation.id, organisation])));
 }
 
 /** The organisations by id; empty until loaded (ids show meanwhile). */

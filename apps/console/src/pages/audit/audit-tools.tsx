@@ -1,21 +1,11 @@
 import { Tooltip, Typography } from 'antd';
-import { api, apiErrorOf, unwrap, type Schemas } from '../../api/client';
+import { apiErrorOf } from '../../api/client';
 import { session } from '../../api/session';
 import { useLoad } from '../../shared/actions';
+import { loadOrganisations } from '../../shared/directory';
 import { useLabel, useT, type Label, type Translate } from '../../shared/i18n';
 import { ROLE, type Role } from '../../shared/labels';
 import { formatTime } from '../../shared/time';
-
-type Organisations = Schemas['OrganisationView'][];
-
-/** The directory changes rarely: loaded once for all the tables of the auditor's screens, again after a failure. */
-let organisations: Promise<Organisations> | undefined;
-
-function loadOrganisations(): Promise<Organisations> {
-  organisations ??= api.GET('/directory/organisations').then((result) => unwrap(result));
-  organisations.catch(() => (organisations = undefined));
-  return organisations;
-}
 
 /** Organisation names by id, for showing who acted instead of an id; ids stand in until they load. */
 export function useOrganisationNames(): (id: string | undefined | null) => string {
