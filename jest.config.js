@@ -17,6 +17,8 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/workflows', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.ts$': swc },
+  // The packages' aliases, as in tsconfig.json `paths` (libs/module-aliases/src/register.ts does it for Node).
+  moduleNameMapper: { '^@yixin/([^/]+)$': ['<rootDir>/libs/$1/src', '<rootDir>/apps/$1/src'] },
   setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
   testTimeout: 120000,
 };

@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { caseStreamId } from '../libs/application/src';
-import type { EventStore } from '../libs/event-store/src';
+import { caseStreamId } from '@yixin/case-stream';
+import type { EventStore } from '@yixin/event-store';
 import { caseLifeEvents } from './event-data';
 
 /** What every benchmark reports: figures, each beside its baseline when it has one. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { caseStreamId, eventIdFor, newKey, seal } from '../libs/application/src';
-import { CASE_EVENT_SCHEMA_VERSIONS, type CaseEvent, type ComplaintFiled } from '../libs/domain/src';
-import type { EventStore, NewEvent } from '../libs/event-store/src';
+import { caseStreamId, eventIdFor } from '@yixin/case-stream';
+import { newKey, seal } from '@yixin/privacy';
+import { CASE_EVENT_SCHEMA_VERSIONS, type CaseEvent, type ComplaintFiled } from '@yixin/domain';
+import type { EventStore, NewEvent } from '@yixin/event-store';
 import { sampleComplaint } from '../test/support/harness';
 
 const staff = { userId: 'user-staff-xiangyuan', role: 'community_staff', organisationId: 'xiangyuan' };

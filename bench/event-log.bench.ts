@@ -1,15 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  caseStreamId,
-  GetCaseStateAsOfHandler,
-  GetCaseStateAsOfQuery,
-  PROJECTIONS,
-  PROJECTION_CHECKPOINTS_SCHEMA,
-  rebuildProjections,
-  SqliteSqlDatabase,
-} from '../libs/application/src';
-import { openSqliteDatabase, SqliteEventStore, type NewEvent, type SqliteSynchronousMode } from '../libs/event-store/src';
+import { GetCaseStateAsOfHandler, GetCaseStateAsOfQuery } from '@yixin/audit';
+import { caseStreamId } from '@yixin/case-stream';
+import { PROJECTIONS } from '@yixin/platform';
+import { PROJECTION_CHECKPOINTS_SCHEMA, rebuildProjections } from '@yixin/projections';
+import { SqliteSqlDatabase } from '@yixin/stores';
+import { openSqliteDatabase, SqliteEventStore, type NewEvent, type SqliteSynchronousMode } from '@yixin/event-store';
 import { temporaryDirectory } from '../test/support/harness';
 import { percentile, round, subscriptionLags, type Benchmark, type Figure } from './bench-kit';
 import { caseLifeEvents, fillLog } from './event-data';

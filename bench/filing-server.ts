@@ -5,8 +5,9 @@ import type { INestApplication } from '@nestjs/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createApiApp } from '../apps/api/src/api-app';
 import { startEmbeddedSystem } from '../apps/embedded/src/embedded-system';
-import { JsonLogger, loadConfig, logLevelFrom } from '../libs/application/src';
-import type { SqliteSynchronousMode } from '../libs/event-store/src';
+import { loadConfig, logLevelFrom } from '@yixin/config';
+import { JsonLogger } from '@yixin/observability';
+import type { SqliteSynchronousMode } from '@yixin/event-store';
 import { testEnvironment } from '../test/support/harness';
 import { createBareFilingApp } from './bare-nest/bare-filing-app';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { runAsBackOffice } from '../apps/embedded/src/back-office-priority';
-import type { SqliteSynchronousMode } from '../libs/event-store/src';
+import type { SqliteSynchronousMode } from '@yixin/event-store';
 import { ApiClient, sampleComplaint, startTestTemporal, temporaryDirectory } from '../test/support/harness';
 import { percentile, round, type Benchmark, type Figure } from './bench-kit';
 import type { FilingServerEnvironment } from './filing-server';

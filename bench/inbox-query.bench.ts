@@ -3,19 +3,12 @@ import { join } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
 import type Database from 'better-sqlite3';
 import { createApiApp } from '../apps/api/src/api-app';
-import {
-  caseStreamId,
-  decodeInboxCursor,
-  ListInboxQuery,
-  openStores,
-  PROJECTIONS,
-  READ_STORE,
-  rebuildProjections,
-  selectInbox,
-  type InboxPageRequest,
-  type SqlDatabase,
-} from '../libs/application/src';
-import { openSqliteDatabase, type EventStore } from '../libs/event-store/src';
+import { caseStreamId } from '@yixin/case-stream';
+import { decodeInboxCursor, ListInboxQuery, selectInbox, type InboxPageRequest } from '@yixin/cases';
+import { openStores, PROJECTIONS } from '@yixin/platform';
+import { rebuildProjections } from '@yixin/projections';
+import { READ_STORE, type SqlDatabase } from '@yixin/stores';
+import { openSqliteDatabase, type EventStore } from '@yixin/event-store';
 import { ApiClient, temporaryDirectory, testConfig } from '../test/support/harness';
 import { callLatencies, httpLatencies, percentile, round, type Benchmark, type Figure } from './bench-kit';
 import { caseLifeEvents } from './event-data';

@@ -1,7 +1,10 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { createApiApp } from '../apps/api/src/api-app';
-import { READ_STORE, SearchPublicCasesQuery, selectCases, type PublicCaseSearch, type SqlDatabase, type StoreKind } from '../libs/application/src';
-import { CATEGORY_CODES, type Category } from '../libs/domain/src';
+import { selectCases } from '@yixin/cases';
+import { type StoreKind } from '@yixin/config';
+import { SearchPublicCasesQuery, type PublicCaseSearch } from '@yixin/open311';
+import { READ_STORE, type SqlDatabase } from '@yixin/stores';
+import { CATEGORY_CODES, type Category } from '@yixin/domain';
 import { backendEnvironment, temporaryDirectory, testConfig } from '../test/support/harness';
 import { callLatencies, httpLatencies, percentile, round, type Benchmark, type Figure } from './bench-kit';
 import { describeLoad, measureMachineLoad } from './machine-load';

@@ -6,7 +6,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import Database from 'better-sqlite3';
-import type { YixinConfig } from '../libs/application/src';
+import type { YixinConfig } from '@yixin/config';
 
 /** Wall-clock milliseconds with a fraction, comparable with recordedAt and Temporal's event times. */
 export function now(): number {

@@ -2,7 +2,7 @@ import { Body, Controller, Inject, Module, Post, type INestApplication } from '@
 import { NestFactory } from '@nestjs/core';
 import type Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
-import { GENESIS_HASH, openSqliteDatabase, SqliteEventStore, type SqliteSynchronousMode } from '../../libs/event-store/src';
+import { GENESIS_HASH, openSqliteDatabase, SqliteEventStore, type SqliteSynchronousMode } from '@yixin/event-store';
 
 const DATABASE = Symbol('DATABASE');
 

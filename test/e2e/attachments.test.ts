@@ -2,9 +2,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { crc32, deflateSync } from 'node:zlib';
-import { AttachmentStore, ExecuteCaseCommand, readCaseStream, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
-import { systemActor } from '../../libs/domain/src';
-import type { EventStore } from '../../libs/event-store/src';
+import { AttachmentStore } from '@yixin/attachments';
+import { readCaseStream } from '@yixin/case-stream';
+import { ExecuteCaseCommand } from '@yixin/cases';
+import { type YixinConfig } from '@yixin/config';
+import { type SqlDatabase } from '@yixin/stores';
+import { systemActor } from '@yixin/domain';
+import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { E2E_BACKENDS, logLength, sampleComplaint, type ApiClient, type HttpResult } from '../support/harness';
 

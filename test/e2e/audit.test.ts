@@ -1,8 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { caseStreamId, openStores, PROJECTIONS, rebuildProjections, verifyLog, type SqlDatabase, type YixinConfig } from '../../libs/application/src';
-import { computeEventHash, type EventStore, type RecordedEvent } from '../../libs/event-store/src';
+import { verifyLog } from '@yixin/audit';
+import { caseStreamId } from '@yixin/case-stream';
+import { type YixinConfig } from '@yixin/config';
+import { openStores, PROJECTIONS } from '@yixin/platform';
+import { rebuildProjections } from '@yixin/projections';
+import type { SqlDatabase } from '@yixin/stores';
+import { computeEventHash, type EventStore, type RecordedEvent } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 

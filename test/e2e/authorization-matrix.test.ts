@@ -1,9 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/auth/token-standing';
-import { caseStreamId, DEMO_PASSWORD, DirectoryService, loadProjectionCheckpoint, PROJECTIONS, type UserAccount } from '../../libs/application/src';
-import type { Role } from '../../libs/domain/src';
-import type { EventStore } from '../../libs/event-store/src';
+import { caseStreamId } from '@yixin/case-stream';
+import { DEMO_PASSWORD, DirectoryService, type UserAccount } from '@yixin/directory';
+import { PROJECTIONS } from '@yixin/platform';
+import { loadProjectionCheckpoint } from '@yixin/projections';
+import type { Role } from '@yixin/domain';
+import type { EventStore } from '@yixin/event-store';
 import {
   CaseFixtures,
   CHUNBO,

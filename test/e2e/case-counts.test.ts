@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { chinaMonthOf, type ComplaintForm } from '../../libs/application/src';
+import { type ComplaintForm } from '@yixin/cases';
+import { chinaMonthOf } from '@yixin/rates';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { E2E_BACKENDS, eventually, sampleComplaint, type ApiClient } from '../support/harness';
 

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { EventStore } from '../../libs/event-store/src';
+import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { caseEventTypes, E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pickFreePort, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
+import { pickFreePort, type TemporalDevServer } from '@yixin/temporal-tooling';
 import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '../support/harness';
 
 const repoRoot = join(__dirname, '..', '..');

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { EventStore } from '../../libs/event-store/src';
+import type { EventStore } from '@yixin/event-store';
 import type { CaseEventMessage } from '../../workflows/src/case-messages';
 import { caseEventSignal, caseStateQuery } from '../../workflows/src/case.workflow';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';

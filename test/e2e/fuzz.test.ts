@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { YixinConfig } from '../../libs/application/src';
-import type { EventStore } from '../../libs/event-store/src';
+import type { YixinConfig } from '@yixin/config';
+import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { EventStore } from '../../libs/event-store/src';
+import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { logLength, sampleComplaint, type ApiClient } from '../support/harness';
 

@@ -1,5 +1,5 @@
-import { IdempotencyStore } from '../../libs/application/src';
-import type { EventStore } from '../../libs/event-store/src';
+import { IdempotencyStore } from '@yixin/idempotency';
+import type { EventStore } from '@yixin/event-store';
 import { requestFingerprint } from '../../apps/api/src/idempotency/idempotency.guard';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { caseEventTypes, E2E_BACKENDS, logLength, sampleComplaint, type ApiClient } from '../support/harness';

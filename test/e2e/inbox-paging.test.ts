@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, type ComplaintForm } from '../../libs/application/src';
-import type { TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
+import { type ComplaintForm } from '@yixin/cases';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService } from '@yixin/directory';
+import type { TemporalDevServer } from '@yixin/temporal-tooling';
 import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
 import { ApiClient, backendEnvironment, E2E_BACKENDS, eventually, startTestTemporal, temporaryDirectory, testConfig } from '../support/harness';
 

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
+import { pickFreePort } from '@yixin/temporal-tooling';
 import { ApiClient, eventually, temporaryDirectory } from '../support/harness';
 
 /**

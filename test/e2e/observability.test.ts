@@ -1,4 +1,5 @@
-import { JsonLogger, readCaseStream } from '../../libs/application/src';
+import { readCaseStream } from '@yixin/case-stream';
+import { JsonLogger } from '@yixin/observability';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { sampleComplaint, type ApiClient } from '../support/harness';
 

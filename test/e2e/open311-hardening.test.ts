@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import { PROJECTIONS, rebuildProjections, type SqlDatabase } from '../../libs/application/src';
-import { CATEGORY_CODES } from '../../libs/domain/src';
+import { PROJECTIONS } from '@yixin/platform';
+import { rebuildProjections } from '@yixin/projections';
+import { type SqlDatabase } from '@yixin/stores';
+import { CATEGORY_CODES } from '@yixin/domain';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { E2E_BACKENDS, logLength } from '../support/harness';
 

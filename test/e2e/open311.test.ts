@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { randomUUID } from 'node:crypto';
-import { CATEGORIES, CATEGORY_CODES } from '../../libs/domain/src';
-import type { EventStore } from '../../libs/event-store/src';
+import { CATEGORIES, CATEGORY_CODES } from '@yixin/domain';
+import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually, logLength, type ApiClient } from '../support/harness';
 

@@ -2,8 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { YixinConfig } from '../../libs/application/src';
-import { pickFreePort } from '../../libs/infra/src/temporal-dev-server';
+import type { YixinConfig } from '@yixin/config';
+import { pickFreePort } from '@yixin/temporal-tooling';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { ApiClient, backendEnvironment, E2E_BACKENDS, sampleComplaint, temporaryDirectory, testConfig } from '../support/harness';
 

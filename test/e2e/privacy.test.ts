@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { caseStreamId, type ComplaintForm, type SqlDatabase } from '../../libs/application/src';
-import type { EventStore } from '../../libs/event-store/src';
+import { caseStreamId } from '@yixin/case-stream';
+import { type ComplaintForm } from '@yixin/cases';
+import { type SqlDatabase } from '@yixin/stores';
+import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { caseEventTypes, E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
 

@@ -1,4 +1,5 @@
-import { chinaMonthOf, type ComplaintForm, type UnitRates } from '../../libs/application/src';
+import { type ComplaintForm } from '@yixin/cases';
+import { chinaMonthOf, type UnitRates } from '@yixin/rates';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { eventually, sampleComplaint, type ApiClient } from '../support/harness';
 

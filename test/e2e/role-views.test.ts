@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CHANGE_POLL_INTERVAL_MS, DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService, readCaseStream, type ComplaintForm } from '../../libs/application/src';
-import type { Category } from '../../libs/domain/src';
-import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
+import { readCaseStream } from '@yixin/case-stream';
+import { type ComplaintForm } from '@yixin/cases';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService } from '@yixin/directory';
+import { CHANGE_POLL_INTERVAL_MS } from '@yixin/live-updates';
+import type { Category } from '@yixin/domain';
+import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/auth/token-standing';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import { E2E_BACKENDS, eventually, type ApiClient, type HttpResult } from '../support/harness';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { YIXIN_CONFIG, type YixinConfig } from '../../libs/application/src';
+import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
 import { startE2eApp, type E2eApp } from '../support/e2e-app';
 import type { ApiClient } from '../support/harness';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Organisation, UserAccount } from '../../libs/application/src';
-import type { AssigneeKind, Category, CouncilKind, Tier } from '../../libs/domain/src';
+import type { Organisation, UserAccount } from '@yixin/directory';
+import type { AssigneeKind, Category, CouncilKind, Tier } from '@yixin/domain';
 import { ApiClient, eventually, type HttpResult } from './harness';
 
 /** A compound where complaints arise, the organisations above and beside it, and who acts for each. */

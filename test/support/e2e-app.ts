@@ -1,8 +1,9 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { EVENT_STORE, READ_STORE, RECORD_STORE, type SqlDatabase, type StoreKind, type YixinConfig } from '../../libs/application/src';
-import type { EventStore } from '../../libs/event-store/src';
-import { pickFreePort, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
+import { type StoreKind, type YixinConfig } from '@yixin/config';
+import { EVENT_STORE, READ_STORE, RECORD_STORE, type SqlDatabase } from '@yixin/stores';
+import type { EventStore } from '@yixin/event-store';
+import { pickFreePort, type TemporalDevServer } from '@yixin/temporal-tooling';
 import { createApiApp } from '../../apps/api/src/api-app';
 import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
 import { ApiClient, backendEnvironment, startTestTemporal, temporaryDirectory, testConfig, withDeadlinePolicy } from './harness';

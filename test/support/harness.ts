@@ -3,11 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
-import { loadConfig, readCaseStream, type ComplaintForm, type StoreKind, type YixinConfig } from '../../libs/application/src';
-import type { EventStore } from '../../libs/event-store/src';
-import { parseDeadlinePolicy } from '../../libs/domain/src';
-import { startTemporalDevServer, type TemporalDevServer } from '../../libs/infra/src/temporal-dev-server';
-import { readToolPaths } from '../../libs/infra/src/tool-paths';
+import { readCaseStream } from '@yixin/case-stream';
+import { type ComplaintForm } from '@yixin/cases';
+import { loadConfig, type StoreKind, type YixinConfig } from '@yixin/config';
+import type { EventStore } from '@yixin/event-store';
+import { parseDeadlinePolicy } from '@yixin/domain';
+import { startTemporalDevServer, type TemporalDevServer } from '@yixin/temporal-tooling';
+import { readToolPaths } from '@yixin/temporal-tooling';
 import { startTestPostgres } from './postgres';
 
 export function temporaryDirectory(prefix = 'yixin-test-'): string {

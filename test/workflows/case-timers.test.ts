@@ -4,22 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import {
-  ApplicationModule,
-  caseStreamId,
-  DEMO_ORGANISATIONS,
-  DEMO_PASSWORD,
-  DirectoryService,
-  EVENT_STORE,
-  ExecuteCaseCommand,
-  FileComplaintCommand,
-  type CaseCommandResult,
-  type ComplaintForm,
-  type YixinConfig,
-} from '../../libs/application/src';
-import type { Actor, CaseCommand, FileComplaint } from '../../libs/domain/src';
-import type { EventStore, RecordedEvent } from '../../libs/event-store/src';
-import { readToolPaths } from '../../libs/infra/src/tool-paths';
+import { caseStreamId, type CaseCommandResult } from '@yixin/case-stream';
+import { ExecuteCaseCommand, FileComplaintCommand, type ComplaintForm } from '@yixin/cases';
+import { type YixinConfig } from '@yixin/config';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService } from '@yixin/directory';
+import { ApplicationModule } from '@yixin/platform';
+import { EVENT_STORE } from '@yixin/stores';
+import type { Actor, CaseCommand, FileComplaint } from '@yixin/domain';
+import type { EventStore, RecordedEvent } from '@yixin/event-store';
+import { readToolPaths } from '@yixin/temporal-tooling';
 import { createCaseActivities, toCaseEventMessage } from '../../apps/worker/src/case-activities';
 import { caseEventSignal, caseWorkflow } from '../../workflows/src/case.workflow';
 import { sampleComplaint, temporaryDirectory, testConfig } from '../support/harness';

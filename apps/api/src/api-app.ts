@@ -1,6 +1,8 @@
 import { Module, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApplicationModule, JsonLogger, type YixinConfig } from '../../../libs/application/src';
+import { type YixinConfig } from '@yixin/config';
+import { JsonLogger } from '@yixin/observability';
+import { ApplicationModule } from '@yixin/platform';
 import { ApiModule } from './api.module';
 import { configureHttpApp } from './http-app';
 

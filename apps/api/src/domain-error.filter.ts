@@ -1,6 +1,6 @@
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ConcurrentCaseUpdateError } from '../../../libs/application/src';
-import { DomainError, type DomainErrorKind } from '../../../libs/domain/src';
+import { ConcurrentCaseUpdateError } from '@yixin/case-stream';
+import { DomainError, type DomainErrorKind } from '@yixin/domain';
 
 export const HTTP_STATUS_OF_DOMAIN_ERROR: Record<DomainErrorKind, HttpStatus> = {
   invalid: HttpStatus.BAD_REQUEST,

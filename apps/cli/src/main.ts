@@ -1,3 +1,5 @@
+// First: resolves the packages' aliases (@yixin/…) when Node runs the compiled code.
+import '../../../libs/module-aliases/src/register';
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -8,26 +10,15 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import {
-  ApplicationModule,
-  createAdministrator,
-  DirectoryService,
-  EVENT_STORE,
-  ExportEventsQuery,
-  GetCaseHistoryQuery,
-  GetCaseStateAsOfQuery,
-  loadConfig,
-  parseMasterKey,
-  PROJECTIONS,
-  READ_STORE,
-  RECORD_STORE,
-  rebuildProjections,
-  rotateMasterKey,
-  VerifyLogQuery,
-  type LogVerification,
-  type OrganisationKind,
-} from '../../../libs/application/src';
-import type { Actor, Role } from '../../../libs/domain/src';
+import { ExportEventsQuery, GetCaseStateAsOfQuery, VerifyLogQuery, type LogVerification } from '@yixin/audit';
+import { GetCaseHistoryQuery } from '@yixin/cases';
+import { loadConfig, parseMasterKey } from '@yixin/config';
+import { createAdministrator, DirectoryService, type OrganisationKind } from '@yixin/directory';
+import { ApplicationModule, PROJECTIONS } from '@yixin/platform';
+import { rotateMasterKey } from '@yixin/privacy';
+import { rebuildProjections } from '@yixin/projections';
+import { EVENT_STORE, READ_STORE, RECORD_STORE } from '@yixin/stores';
+import type { Actor, Role } from '@yixin/domain';
 
 const USAGE = `yixin command-line tools, on the store configured by the environment (YIXIN_STORE, YIXIN_DATA_DIR,
 DATABASE_URL, …: see README):

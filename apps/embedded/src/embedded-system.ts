@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { INestApplication, LoggerService } from '@nestjs/common';
-import { loadConfig, STORES, type Stores, type YixinConfig } from '../../../libs/application/src';
+import { loadConfig, type YixinConfig } from '@yixin/config';
+import { STORES, type Stores } from '@yixin/stores';
 import { createApiApp } from '../../api/src/api-app';
 import { unlessStopped } from '../../worker/src/retry';
 import { WorkerProcess } from './worker-process';

@@ -1,11 +1,15 @@
+// First: resolves the packages' aliases (@yixin/…) when Node runs the compiled code.
+import '../../../libs/module-aliases/src/register';
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
-import { JsonLogger, logLevelFrom, DEMO_PASSWORD } from '../../../libs/application/src';
-import { readToolPaths } from '../../../libs/infra/src/tool-paths';
-import { startTemporalDevServer, type TemporalDevServer } from '../../../libs/infra/src/temporal-dev-server';
+import { logLevelFrom } from '@yixin/config';
+import { DEMO_PASSWORD } from '@yixin/directory';
+import { JsonLogger } from '@yixin/observability';
+import { readToolPaths } from '@yixin/temporal-tooling';
+import { startTemporalDevServer, type TemporalDevServer } from '@yixin/temporal-tooling';
 import { runAsBackOffice, runAsForeground } from './back-office-priority';
 import { startEmbeddedSystem, type EmbeddedSystem } from './embedded-system';
 

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LoggerService } from '@nestjs/common';
-import { serveLogWrites } from '../../../libs/event-store/src';
-import type { Stores } from '../../../libs/application/src';
+import { serveLogWrites } from '@yixin/event-store';
+import type { Stores } from '@yixin/stores';
 import { WRITES_THROUGH_PARENT_ARGUMENT } from '../../worker/src/log-writes';
 import { runAsBackOffice, runAsForeground } from './back-office-priority';
 

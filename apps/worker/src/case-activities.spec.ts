@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../libs/event-store/src';
+import type { RecordedEvent } from '@yixin/event-store';
 import { toCaseEventMessage } from './case-activities';
 
 const recorded = (schemaVersion: number, data: Record<string, unknown>): RecordedEvent => ({

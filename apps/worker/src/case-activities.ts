@@ -1,7 +1,10 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { commandOfStep, DomainError, systemActor, type CaseCommand, type FileComplaint } from '../../../libs/domain/src';
-import { ExecuteCaseCommand, maskPersonalData, readCaseStream, type YixinConfig } from '../../../libs/application/src';
-import type { EventStore, RecordedEvent } from '../../../libs/event-store/src';
+import { commandOfStep, DomainError, systemActor, type CaseCommand, type FileComplaint } from '@yixin/domain';
+import { readCaseStream } from '@yixin/case-stream';
+import { ExecuteCaseCommand } from '@yixin/cases';
+import { type YixinConfig } from '@yixin/config';
+import { maskPersonalData } from '@yixin/directory';
+import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import type { CaseActivities, CaseEventMessage, CarryOutStepInput } from '../../../workflows/src/case-messages';
 
 /**

@@ -1,15 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import {
-  CASE_STREAM_PREFIX,
-  caseIdOfStream,
-  CHECKPOINT_STORE,
-  EVENT_STORE,
-  temporalConnectionOptions,
-  YIXIN_CONFIG,
-  type YixinConfig,
-} from '../../../libs/application/src';
-import type { CheckpointStore, EventStore, RecordedEvent } from '../../../libs/event-store/src';
+import { CASE_STREAM_PREFIX, caseIdOfStream } from '@yixin/case-stream';
+import { temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import { CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
+import type { CheckpointStore, EventStore, RecordedEvent } from '@yixin/event-store';
 import { caseEventSignal, caseWorkflow } from '../../../workflows/src/case.workflow';
 import { toCaseEventMessage } from './case-activities';
 import { DeliveryWindow } from './delivery-window';

@@ -1,7 +1,11 @@
+// First: resolves the packages' aliases (@yixin/…) when Node runs the compiled code.
+import '../../../libs/module-aliases/src/register';
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApplicationModule, JsonLogger, loadConfig } from '../../../libs/application/src';
+import { loadConfig } from '@yixin/config';
+import { JsonLogger } from '@yixin/observability';
+import { ApplicationModule } from '@yixin/platform';
 import { parentLogWriter } from './log-writes';
 import { WorkerModule } from './worker.module';
 

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { EVENT_STORE, PROJECTIONS, READ_STORE, runProjection, type SqlDatabase } from '../../../libs/application/src';
-import type { EventStore } from '../../../libs/event-store/src';
+import { PROJECTIONS } from '@yixin/platform';
+import { runProjection } from '@yixin/projections';
+import { EVENT_STORE, READ_STORE, type SqlDatabase } from '@yixin/stores';
+import type { EventStore } from '@yixin/event-store';
 import { retryUntilStopped } from './retry';
 
 /** Keeps every read model up to date from the log, each from its own checkpoint. */

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { EVENT_STORE, temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '../../../libs/application/src';
-import type { EventStore } from '../../../libs/event-store/src';
+import { temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import { EVENT_STORE } from '@yixin/stores';
+import type { EventStore } from '@yixin/event-store';
 import { createCaseActivities } from './case-activities';
 import { retryUntilStopped, unlessStopped, whenAborted } from './retry';
 

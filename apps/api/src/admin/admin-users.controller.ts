@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { UserAdministration, type AdministeredUser } from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import { UserAdministration, type AdministeredUser } from '@yixin/directory';
+import type { Actor } from '@yixin/domain';
 import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, OrganisationAdmin } from '../auth/auth.decorators';
 import { AdministeredUserDto, CreateUserDto, ListUsersQueryDto, PasswordDto, UpdateUserDto } from './admin-users.dto';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { DISPLAY_NAME_MAX_LENGTH, NOT_BLANK, PASSWORD_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '../../../../libs/application/src';
-import { ROLES, type Role } from '../../../../libs/domain/src';
+import { DISPLAY_NAME_MAX_LENGTH, NOT_BLANK, PASSWORD_MAX_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '@yixin/directory';
+import { ROLES, type Role } from '@yixin/domain';
 
 /** The workflow acts as `system`; no person signs in as it. */
 export const PERSON_ROLES = ROLES.filter((role) => role !== 'system');

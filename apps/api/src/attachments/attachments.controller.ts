@@ -26,17 +26,9 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import {
-  ATTACHMENT_CONTENT_TYPES,
-  AttachmentStore,
-  imageTypeOf,
-  UploadQuotaExceeded,
-  YIXIN_CONFIG,
-  type AttachmentContentType,
-  type StoredAttachment,
-  type YixinConfig,
-} from '../../../../libs/application/src';
-import { SHA256_HEX, type Actor } from '../../../../libs/domain/src';
+import { ATTACHMENT_CONTENT_TYPES, AttachmentStore, imageTypeOf, UploadQuotaExceeded, type AttachmentContentType, type StoredAttachment } from '@yixin/attachments';
+import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import { SHA256_HEX, type Actor } from '@yixin/domain';
 import { ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { caseIdPipe } from '../cases/case-actions.controller';

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { AttachmentStore } from '../../../../libs/application/src';
+import { AttachmentStore } from '@yixin/attachments';
 
 const SWEEP_EVERY_MS = 3_600_000;
 

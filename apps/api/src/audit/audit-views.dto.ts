@@ -14,7 +14,7 @@ import {
   type Role,
   type Tier,
   type Urgency,
-} from '../../../../libs/domain/src';
+} from '@yixin/domain';
 import { RoutingOverrideDto } from '../cases/case.dto';
 import { ClockPauseDto, CouncilStateDto, LastReturnDto, TaskDto } from '../cases/case-views.dto';
 

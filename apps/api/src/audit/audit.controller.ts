@@ -4,20 +4,11 @@ import { EventEmitter, once } from 'node:events';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import {
-  ExportEventsQuery,
-  GetCaseHistoryQuery,
-  GetCaseStateAsOfQuery,
-  GetPersonalDataReadsQuery,
-  TokenRevocation,
-  VerifyLogQuery,
-  type CaseHistory,
-  type CaseStateAsOf,
-  type IssuedToken,
-  type LogVerification,
-  type PersonalDataReads,
-} from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import { ExportEventsQuery, GetCaseStateAsOfQuery, VerifyLogQuery, type CaseStateAsOf, type LogVerification } from '@yixin/audit';
+import { GetCaseHistoryQuery, type CaseHistory } from '@yixin/cases';
+import { TokenRevocation, type IssuedToken } from '@yixin/directory';
+import { GetPersonalDataReadsQuery, type PersonalDataReads } from '@yixin/privacy';
+import type { Actor } from '@yixin/domain';
 import { ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, CurrentToken, Roles } from '../auth/auth.decorators';
 import { tokenStanding, TokenNoLongerStandsError, whileTokenStands } from '../auth/token-standing';

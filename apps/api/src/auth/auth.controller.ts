@@ -3,17 +3,9 @@ import { JwtService } from '@nestjs/jwt';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import {
-  DirectoryService,
-  PASSWORD_MAX_LENGTH,
-  TokenRevocation,
-  verifyPassword,
-  verifyPasswordOfUnknownUser,
-  YIXIN_CONFIG,
-  type IssuedToken,
-  type YixinConfig,
-} from '../../../../libs/application/src';
-import type { Role } from '../../../../libs/domain/src';
+import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import { DirectoryService, PASSWORD_MAX_LENGTH, TokenRevocation, verifyPassword, verifyPasswordOfUnknownUser, type IssuedToken } from '@yixin/directory';
+import type { Role } from '@yixin/domain';
 import { PERSON_ROLES } from '../admin/admin-users.dto';
 import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { FixedWindowCounter, LoginRateLimit } from '../rate-limit/rate-limit';

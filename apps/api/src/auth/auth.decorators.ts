@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { Actor, Role } from '../../../../libs/domain/src';
-import type { IssuedToken } from '../../../../libs/application/src';
+import type { Actor, Role } from '@yixin/domain';
+import type { IssuedToken } from '@yixin/directory';
 import { ApiError } from '../api-errors';
 
 export const PUBLIC_ROUTE = 'yixin:public';

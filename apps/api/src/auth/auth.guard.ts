@@ -1,8 +1,8 @@
 import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { TokenRevocation, type IssuedToken } from '../../../../libs/application/src';
-import { ROLES, type Actor, type Role } from '../../../../libs/domain/src';
+import { TokenRevocation, type IssuedToken } from '@yixin/directory';
+import { ROLES, type Actor, type Role } from '@yixin/domain';
 import { ALLOWED_ROLES, ORGANISATION_ADMINISTRATORS, PUBLIC_ROUTE, TOKEN_IN_QUERY } from './auth.decorators';
 
 /** What login signs; `jti` and `exp` are set by the library from the sign options. */

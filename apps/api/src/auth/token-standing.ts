@@ -1,4 +1,4 @@
-import type { IssuedToken, TokenRevocation } from '../../../../libs/application/src';
+import type { IssuedToken, TokenRevocation } from '@yixin/directory';
 
 /**
  * A response that outlives its request (a live stream, an export) checks the token that opened it

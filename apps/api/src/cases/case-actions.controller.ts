@@ -2,8 +2,9 @@ import { applyDecorators, BadRequestException, Body, Controller, HttpCode, Param
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { ExecuteCaseCommand, type CaseCommandResult } from '../../../../libs/application/src';
-import type { Actor, CaseCommand, Duration, FileComplaint, Role } from '../../../../libs/domain/src';
+import { type CaseCommandResult } from '@yixin/case-stream';
+import { ExecuteCaseCommand } from '@yixin/cases';
+import type { Actor, CaseCommand, Duration, FileComplaint, Role } from '@yixin/domain';
 import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import {

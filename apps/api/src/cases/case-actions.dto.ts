@@ -25,7 +25,7 @@ import {
   type CouncilKind,
   type Duration,
   type ReturnReason,
-} from '../../../../libs/domain/src';
+} from '@yixin/domain';
 import { AssigneeDto } from './case.dto';
 
 const NOT_BLANK = /\S/;

@@ -24,7 +24,7 @@ import {
   type TaskOrigin,
   type Tier,
   type Urgency,
-} from '../../../../libs/domain/src';
+} from '@yixin/domain';
 import { DurationDto } from './case-actions.dto';
 import { AssigneeDto } from './case.dto';
 

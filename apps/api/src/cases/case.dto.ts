@@ -17,7 +17,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { decodeInboxCursor, SUPERVISION_QUEUES, type SupervisionQueue } from '../../../../libs/application/src';
+import { decodeInboxCursor, SUPERVISION_QUEUES, type SupervisionQueue } from '@yixin/cases';
 import {
   ASSIGNEE_KINDS,
   CALL_BACK_OUTCOMES,
@@ -31,7 +31,7 @@ import {
   type Category,
   type Channel,
   type Urgency,
-} from '../../../../libs/domain/src';
+} from '@yixin/domain';
 
 /** Mobile numbers (1xxxxxxxxxx) and landlines with area code (0571-12345678). */
 export const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;

@@ -2,21 +2,10 @@ import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post, Q
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import {
-  decodeInboxCursor,
-  FileComplaintBatchCommand,
-  FileComplaintCommand,
-  GetCaseQuery,
-  GetCaseTimelineQuery,
-  ListCasesQuery,
-  ListInboxQuery,
-  TokenRevocation,
-  WatchInboxQuery,
-  type BatchFilingOutcome,
-  type ComplaintToFile,
-  type IssuedToken,
-} from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import { decodeInboxCursor, FileComplaintBatchCommand, FileComplaintCommand, GetCaseQuery, GetCaseTimelineQuery, ListCasesQuery, ListInboxQuery, type BatchFilingOutcome, type ComplaintToFile } from '@yixin/cases';
+import { TokenRevocation, type IssuedToken } from '@yixin/directory';
+import { WatchInboxQuery } from '@yixin/live-updates';
+import type { Actor } from '@yixin/domain';
 import { ApiAuthenticatedWrite, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, CurrentToken, Roles, TokenInQuery } from '../auth/auth.decorators';
 import { refusalBody, type ErrorBody } from '../domain-error.filter';

@@ -2,8 +2,10 @@ import { Controller, Get, Headers, Query, Sse, type MessageEvent } from '@nestjs
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { ListCouncilAgendaQuery, ListSupervisionQueueQuery, TokenRevocation, WatchSupervisionQuery, type IssuedToken } from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import { ListCouncilAgendaQuery, ListSupervisionQueueQuery } from '@yixin/cases';
+import { TokenRevocation, type IssuedToken } from '@yixin/directory';
+import { WatchSupervisionQuery } from '@yixin/live-updates';
+import type { Actor } from '@yixin/domain';
 import { ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, CurrentToken, Roles, TokenInQuery } from '../auth/auth.decorators';
 import { tokenStanding } from '../auth/token-standing';

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { DEMO_USERS, DirectoryService, ORGANISATION_KINDS, YIXIN_CONFIG, type OrganisationKind, type YixinConfig } from '../../../../libs/application/src';
-import type { Role } from '../../../../libs/domain/src';
+import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import { DEMO_USERS, DirectoryService, ORGANISATION_KINDS, type OrganisationKind } from '@yixin/directory';
+import type { Role } from '@yixin/domain';
 import { PERSON_ROLES } from '../admin/admin-users.dto';
 import { ApiSignedIn } from '../api-errors';
 import { Public } from '../auth/auth.decorators';

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Connection } from '@temporalio/client';
-import { STORES, temporalConnectionOptions, YIXIN_CONFIG, type Stores, type YixinConfig } from '../../../../libs/application/src';
+import { temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import { STORES, type Stores } from '@yixin/stores';
 
 /** A health check answers quickly even when a dependency hangs (a PostgreSQL pool waits for a connection without limit). */
 const PROBE_TIMEOUT_MS = 3000;

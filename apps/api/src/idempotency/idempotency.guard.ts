@@ -11,9 +11,9 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { IdempotencyStore } from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
-import { canonicalJson } from '../../../../libs/event-store/src';
+import { IdempotencyStore } from '@yixin/idempotency';
+import type { Actor } from '@yixin/domain';
+import { canonicalJson } from '@yixin/event-store';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';

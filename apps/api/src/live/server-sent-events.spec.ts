@@ -1,6 +1,6 @@
 import { BadRequestException, type MessageEvent } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { LiveCaseUpdate } from '../../../../libs/application/src';
+import type { LiveCaseUpdate } from '@yixin/live-updates';
 import { TOKEN_RECHECK_INTERVAL_MS } from '../auth/token-standing';
 import { HEARTBEAT_INTERVAL_MS, resumePosition, toServerSentEvents } from './server-sent-events';
 

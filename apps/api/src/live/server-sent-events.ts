@@ -1,6 +1,6 @@
 import { BadRequestException, UnauthorizedException, type MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import type { LiveCaseUpdate } from '../../../../libs/application/src';
+import type { LiveCaseUpdate } from '@yixin/live-updates';
 import { TOKEN_RECHECK_INTERVAL_MS, TokenNoLongerStandsError } from '../auth/token-standing';
 
 /** Proxies and load balancers close a connection that stays silent for long; a comment every 15 s keeps it open. */

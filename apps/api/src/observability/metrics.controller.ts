@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
-import { Metrics } from '../../../../libs/application/src';
+import { Metrics } from '@yixin/observability';
 import { Public } from '../auth/auth.decorators';
 
 @ApiTags('operations')

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { logContext, type Metrics } from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import { logContext, type Metrics } from '@yixin/observability';
+import type { Actor } from '@yixin/domain';
 
 export const CORRELATION_ID_HEADER = 'X-Correlation-Id';
 

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
-import { DomainError } from '../../../../libs/domain/src';
+import { DomainError } from '@yixin/domain';
 import { HTTP_STATUS_OF_DOMAIN_ERROR } from '../domain-error.filter';
 import { formatOfPath, OPEN311_PATH, renderDocument, type Open311Document } from './open311-format';
 

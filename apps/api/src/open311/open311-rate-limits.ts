@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { YIXIN_CONFIG, type YixinConfig } from '../../../../libs/application/src';
+import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
 import { FixedWindowCounter } from '../rate-limit/rate-limit';
 import { Open311Error } from './open311-errors';
 

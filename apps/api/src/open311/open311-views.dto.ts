@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CATEGORY_CODES, URGENCIES } from '../../../../libs/domain/src';
+import { CATEGORY_CODES, URGENCIES } from '@yixin/domain';
 import { CONTENT_TYPES } from './open311-format';
 
 /**

@@ -13,18 +13,11 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  apiKeyActor,
-  DirectoryService,
-  FileComplaintCommand,
-  GetPublicCaseQuery,
-  GetPublicCasesQuery,
-  SearchPublicCasesQuery,
-  YIXIN_CONFIG,
-  type PublicCase,
-  type YixinConfig,
-} from '../../../../libs/application/src';
-import { CATEGORY_CODES } from '../../../../libs/domain/src';
+import { FileComplaintCommand } from '@yixin/cases';
+import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import { apiKeyActor, DirectoryService } from '@yixin/directory';
+import { GetPublicCaseQuery, GetPublicCasesQuery, SearchPublicCasesQuery, type PublicCase } from '@yixin/open311';
+import { CATEGORY_CODES } from '@yixin/domain';
 import { Public } from '../auth/auth.decorators';
 import { clientAddress } from '../rate-limit/rate-limit';
 import { Open311Error, Open311ErrorFilter, Open311FormatInterceptor } from './open311-errors';

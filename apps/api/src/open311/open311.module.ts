@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { GetPublicCaseHandler, GetPublicCasesHandler, SearchPublicCasesHandler } from '../../../../libs/application/src';
+import { GetPublicCaseHandler, GetPublicCasesHandler, SearchPublicCasesHandler } from '@yixin/open311';
 import { Open311UnreadableBodyFilter } from './open311-errors';
 import { Open311Controller } from './open311.controller';
 import { Open311RateLimits } from './open311-rate-limits';

@@ -1,4 +1,4 @@
-import { CATEGORIES, CATEGORY_CODES, type Category, type Urgency } from '../../../../libs/domain/src';
+import { CATEGORIES, CATEGORY_CODES, type Category, type Urgency } from '@yixin/domain';
 import type { XmlValue } from './xml';
 
 /** Each category is one Open311 service; these say what it covers and how to find it. */

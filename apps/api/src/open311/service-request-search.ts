@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { isISO8601 } from 'class-validator';
-import type { PublicCaseSearch } from '../../../../libs/application/src';
+import type { PublicCaseSearch } from '@yixin/open311';
 import { Open311Error } from './open311-errors';
 import { isServiceCode } from './service-catalog';
 

@@ -1,5 +1,5 @@
-import { isClosedStatus, type PublicCase } from '../../../../libs/application/src';
-import { CATEGORIES, type CaseStatus } from '../../../../libs/domain/src';
+import { isClosedStatus, type PublicCase } from '@yixin/open311';
+import { CATEGORIES, type CaseStatus } from '@yixin/domain';
 import type { XmlValue } from './xml';
 
 /** Statuses the domain adds before they get a note here show their own name. */

@@ -2,8 +2,8 @@ import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/c
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { ErasePersonalDataCommand, type ErasureResult, type ErasureSubject } from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import { ErasePersonalDataCommand, type ErasureResult, type ErasureSubject } from '@yixin/privacy';
+import type { Actor } from '@yixin/domain';
 import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { PHONE } from '../cases/case.dto';

@@ -1,5 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { PersonalDataKeys } from '../../../../libs/application/src';
+import { PersonalDataKeys } from '@yixin/privacy';
 import { PrivacyController } from './privacy.controller';
 
 /** Erasure of residents' personal data. */

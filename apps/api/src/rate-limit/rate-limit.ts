@@ -1,8 +1,8 @@
 import { HttpException, HttpStatus, Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { normalizeIp } from '@nestjs/throttler';
-import { YIXIN_CONFIG, type YixinConfig } from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import type { Actor } from '@yixin/domain';
 
 const LOGIN_RATE_LIMIT = 'yixin:login-rate-limit';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

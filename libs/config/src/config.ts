@@ -1,0 +1,265 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from '@yixin/domain';
+import { LOG_LEVELS, type LogLevel } from '@yixin/observability';
+import { parseMasterKey } from './master-key';
+
+/** Everything yixin reads from its environment, read once at start. */
+export const STORE_KINDS = ['sqlite', 'postgres', 'kurrentdb'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+export interface YixinConfig {
+  /** Where the event log lives; the record and read stores are SQLite for `sqlite`, else PostgreSQL at `databaseUrl`. */
+  store: StoreKind;
+  /** PostgreSQL: the log (store `postgres`), the record and read stores (stores `postgres`, `kurrentdb`). */
+  databaseUrl?: string;
+  kurrentDbConnectionString?: string;
+  postgres: { poolSize: number; statementTimeoutMs: number };
+  dataDir: string;
+  /** SQLite: the event log and the records kept beside it (directory, idempotency keys, residents' data keys). */
+  sqliteFile: string;
+  /**
+   * SQLite: the read models, in a file of their own so that projecting never holds the log's write
+   * lock nor leaves pages for the log's fsync to flush. Rebuilt from the log when missing.
+   */
+  sqliteReadModelsFile: string;
+  /** SQLite's durability: FULL survives power loss; NORMAL may lose the last commits on power loss. */
+  sqliteSynchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  /**
+   * WAL pages after which a commit of this process also checkpoints the file; 0 leaves checkpoints
+   * to another process on the same file (npm start's API leaves them to its worker).
+   */
+  sqliteAutoCheckpointPages: number;
+  temporal: { address: string; namespace: string; taskQueue: string; tls?: TemporalTls; apiKey?: string };
+  httpPort: number;
+  /** The largest request body the API reads; a larger one is answered 413. */
+  httpBodyLimitBytes: number;
+  /**
+   * How long the HTTP server waits for a request's headers, for the whole request (body included),
+   * and for the next request on an idle kept-alive connection; a client slower than that is cut off.
+   */
+  httpTimeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
+  /**
+   * The address clients reach the API at, as published in answers (Open311's discovery): taken
+   * from configuration, never from a request's Host header, which the client writes.
+   */
+  publicBaseUrl: string;
+  /**
+   * Within a minute: unauthenticated reads per client address; wrong Open311 api_keys per client
+   * address; Open311 filings per api_key.
+   */
+  publicRateLimits: { readsPerMinute: number; apiKeyFailuresPerMinute: number; filingsPerApiKeyPerMinute: number };
+  /** Logins per client address, logins per username, and writes per authenticated user, within a minute. */
+  rateLimits: { loginsPerMinute: number; loginsPerUsernamePerMinute: number; writesPerMinute: number };
+  /** How long the answer to a request with an Idempotency-Key is kept for its retries. */
+  idempotencyKeyTtlHours: number;
+  logLevel: LogLevel;
+  /** The largest photo accepted as evidence; a larger upload is answered 413. */
+  attachmentMaxBytes: number;
+  /** Photos one case takes; bytes one organisation uploads in 24 hours; how long a photo no event cites is kept. */
+  attachmentQuotas: { photosPerCase: number; bytesPerOrganisationPerDay: number; uncitedGraceHours: number };
+  /** The API refuses to start without a secret; other processes do not need one. */
+  jwt: { secret?: string; expiresInSeconds: number };
+  /** Wraps the keys of residents' personal data (docs/privacy.md). The API refuses to start without it; other processes do not need it. */
+  piiMasterKey?: Buffer;
+  /** The organisation on whose behalf the case workflow acts. */
+  centerOrganisationId: string;
+  deadlinePolicy: DeadlinePolicy;
+  /** Holidays and adjusted working days laid over the chinese-days package's (see docs/calendar-and-deadlines.md). */
+  calendarFile?: string;
+  /** Seed the demo organisations and users of the source article (embedded mode). */
+  seedDemoData: boolean;
+  /** How the three rates weigh in a unit's score for the monthly ranking (docs/rates.md). */
+  rateWeights: RateWeights;
+  /** The built web console (`vite build` of apps/console), served at `/`; the API runs without it when the folder is missing. */
+  consoleDir: string;
+}
+
+export interface RateWeights {
+  response: number;
+  resolution: number;
+  satisfaction: number;
+}
+
+/** TLS to the Temporal frontend: the CA to trust (else the system's), a client certificate for mTLS, the name to expect. */
+export interface TemporalTls {
+  serverRootCACertificate?: Buffer;
+  clientCertPair?: { crt: Buffer; key: Buffer };
+  serverNameOverride?: string;
+}
+
+/** How every process connects to Temporal (client, worker, health check): address, and TLS and API key when configured. */
+export function temporalConnectionOptions({ address, tls, apiKey }: YixinConfig['temporal']): { address: string; tls?: TemporalTls; apiKey?: string } {
+  return { address, ...(tls ? { tls } : {}), ...(apiKey ? { apiKey } : {}) };
+}
+
+export const YIXIN_CONFIG = Symbol('YIXIN_CONFIG');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
+  const dataDir = resolve(env.YIXIN_DATA_DIR ?? '.data');
+  const store = (env.YIXIN_STORE ?? 'sqlite') as StoreKind;
+  const sqliteFile = resolve(env.SQLITE_FILE ?? join(dataDir, 'yixin.sqlite'));
+  if (!STORE_KINDS.includes(store)) throw new Error(`YIXIN_STORE must be one of ${STORE_KINDS.join(', ')}, not ${store}`);
+  if (store !== 'sqlite' && !env.DATABASE_URL) throw new Error(`YIXIN_STORE=${store} needs DATABASE_URL (PostgreSQL) for its record and read stores`);
+  if (store === 'kurrentdb' && !env.KURRENTDB_CONNECTION_STRING) throw new Error('YIXIN_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING');
+  const sqliteReadModelsFile = resolve(env.SQLITE_READ_MODELS_FILE ?? beside(sqliteFile, 'read-models'));
+  if (sqliteReadModelsFile === sqliteFile) throw new Error('SQLITE_READ_MODELS_FILE must be another file than SQLITE_FILE');
+  return {
+    store,
+    databaseUrl: store === 'sqlite' ? undefined : env.DATABASE_URL,
+    kurrentDbConnectionString: store === 'kurrentdb' ? env.KURRENTDB_CONNECTION_STRING : undefined,
+    postgres: {
+      poolSize: Number(env.PG_POOL_SIZE ?? 10),
+      statementTimeoutMs: Number(env.PG_STATEMENT_TIMEOUT_MS ?? 30_000),
+    },
+    dataDir,
+    sqliteFile,
+    sqliteReadModelsFile,
+    sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'FULL'),
+    sqliteAutoCheckpointPages: parseAutoCheckpoint(env.SQLITE_AUTO_CHECKPOINT ?? '1000'),
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'yixin-cases',
+      tls: temporalTlsFrom(env),
+      apiKey: env.TEMPORAL_API_KEY || undefined,
+    },
+    httpPort: Number(env.PORT ?? 3000),
+    publicBaseUrl: parsePublicBaseUrl(env.PUBLIC_BASE_URL || `http://127.0.0.1:${Number(env.PORT ?? 3000)}`),
+    publicRateLimits: {
+      readsPerMinute: positiveInteger(env, 'RATE_LIMIT_PUBLIC_READS_PER_MINUTE', 300),
+      apiKeyFailuresPerMinute: positiveInteger(env, 'RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE', 10),
+      filingsPerApiKeyPerMinute: positiveInteger(env, 'RATE_LIMIT_FILINGS_PER_API_KEY_PER_MINUTE', 120),
+    },
+    httpBodyLimitBytes: positiveInteger(env, 'HTTP_BODY_LIMIT_BYTES', 1024 * 1024),
+    httpTimeouts: httpTimeoutsFrom(env),
+    rateLimits: {
+      loginsPerMinute: positiveInteger(env, 'RATE_LIMIT_LOGINS_PER_MINUTE', 10),
+      loginsPerUsernamePerMinute: positiveInteger(env, 'RATE_LIMIT_LOGINS_PER_USERNAME_PER_MINUTE', 10),
+      writesPerMinute: positiveInteger(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 600),
+    },
+    idempotencyKeyTtlHours: positiveInteger(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24),
+    logLevel: logLevelFrom(env),
+    attachmentMaxBytes: positiveInteger(env, 'ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
+    attachmentQuotas: {
+      photosPerCase: positiveInteger(env, 'ATTACHMENT_MAX_PER_CASE', 100),
+      bytesPerOrganisationPerDay: positiveInteger(env, 'ATTACHMENT_MAX_BYTES_PER_ORGANISATION_PER_DAY', 1024 * 1024 * 1024),
+      uncitedGraceHours: positiveInteger(env, 'ATTACHMENT_UNCITED_GRACE_HOURS', 30 * 24),
+    },
+    jwt: { secret: env.JWT_SECRET || undefined, expiresInSeconds: Number(env.JWT_EXPIRES_IN_SECONDS ?? 8 * 3600) },
+    piiMasterKey: env.YIXIN_PII_MASTER_KEY ? parseMasterKey(env.YIXIN_PII_MASTER_KEY) : undefined,
+    centerOrganisationId: env.YIXIN_CENTER_ORGANISATION_ID ?? 'shushan-center',
+    deadlinePolicy: env.YIXIN_DEADLINE_POLICY_FILE ? readDeadlinePolicy(env.YIXIN_DEADLINE_POLICY_FILE) : DEFAULT_DEADLINE_POLICY,
+    calendarFile: env.YIXIN_CALENDAR_FILE ? resolve(env.YIXIN_CALENDAR_FILE) : undefined,
+    seedDemoData: env.YIXIN_SEED_DEMO_DATA === 'true',
+    rateWeights: parseRateWeights(env.RATE_WEIGHTS ?? '30,35,35'),
+    consoleDir: resolve(env.YIXIN_CONSOLE_DIR ?? join('dist', 'console')),
+  };
+}
+
+/** "30,35,35": response, resolution and satisfaction; any non-negative numbers, not all zero (only their proportions count). */
+export function parseRateWeights(value: string): RateWeights {
+  const parts = value.split(',').map((part) => part.trim());
+  const numbers = parts.map(Number);
+  if (parts.length !== 3 || parts.some((part) => part === '') || numbers.some((n) => !Number.isFinite(n) || n < 0) || numbers.every((n) => n === 0)) {
+    throw new Error(`RATE_WEIGHTS must be three non-negative numbers, not all zero, for response, resolution and satisfaction (e.g. 30,35,35), not ${value}`);
+  }
+  const [response, resolution, satisfaction] = numbers;
+  return { response, resolution, satisfaction };
+}
+
+/** LOG_LEVEL; read on its own too by launchers that log before the rest of the configuration is known. */
+export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
+  const level = (env.LOG_LEVEL ?? 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${env.LOG_LEVEL}`);
+  return level;
+}
+
+function httpTimeoutsFrom(env: NodeJS.ProcessEnv): YixinConfig['httpTimeouts'] {
+  const timeouts = {
+    headersMs: positiveInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000),
+    requestMs: positiveInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 60_000),
+    keepAliveMs: positiveInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000),
+  };
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (timeouts.headersMs > timeouts.requestMs) throw new Error('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  return timeouts;
+}
+
+/**
+ * TLS for the Temporal connection when any of its variables is set, or an API key is (Temporal
+ * takes API keys over TLS only). Without them the connection is plain, as to the embedded dev server
+ * on 127.0.0.1.
+ */
+function temporalTlsFrom(env: NodeJS.ProcessEnv): TemporalTls | undefined {
+  const read = (name: string) => {
+    const file = env[name];
+    if (!file) return undefined;
+    try {
+      return readFileSync(resolve(file));
+    } catch (error) {
+      throw new Error(`${name} ${file} cannot be read: ${(error as Error).message}`);
+    }
+  };
+  const [crt, key] = [read('TEMPORAL_TLS_CERT_FILE'), read('TEMPORAL_TLS_KEY_FILE')];
+  if (Boolean(crt) !== Boolean(key)) throw new Error('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together: the client certificate and its key');
+  const tls: TemporalTls = {
+    serverRootCACertificate: read('TEMPORAL_TLS_CA_FILE'),
+    clientCertPair: crt && key ? { crt, key } : undefined,
+    serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined,
+  };
+  const wanted = env.TEMPORAL_TLS === 'true' || env.TEMPORAL_API_KEY || Object.values(tls).some((value) => value !== undefined);
+  return wanted ? tls : undefined;
+}
+
+/** An absolute http(s) URL without query or fragment, kept without its trailing slash so that paths are appended to it. */
+export function parsePublicBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`PUBLIC_BASE_URL must be an absolute http or https URL, such as https://yixin.example.gov.cn, not ${value}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new Error(`PUBLIC_BASE_URL must be an http or https URL without credentials, query or fragment, not ${value}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^[1-9][0-9]*$/.test(value)) throw new Error(`${name} must be a positive integer, not ${value}`);
+  return Number(value);
+}
+
+function readDeadlinePolicy(file: string): DeadlinePolicy {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseDeadlinePolicy(json, DEFAULT_DEADLINE_POLICY);
+  } catch (error) {
+    throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file}: ${(error as Error).message}`);
+  }
+}
+
+function parseAutoCheckpoint(value: string): number {
+  if (/^\d{1,9}$/.test(value)) return Number(value);
+  throw new Error(`SQLITE_AUTO_CHECKPOINT must be a number of pages (0 for none), not ${value}`);
+}
+
+function parseSynchronous(value: string): YixinConfig['sqliteSynchronous'] {
+  const upper = value.toUpperCase();
+  if (upper === 'OFF' || upper === 'NORMAL' || upper === 'FULL' || upper === 'EXTRA') return upper;
+  throw new Error(`SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, not ${value}`);
+}
+
+/** `yixin.sqlite` → `yixin.read-models.sqlite`, in the same directory. */
+function beside(file: string, infix: string): string {
+  const extension = extname(file);
+  return join(dirname(file), `${basename(file, extension)}.${infix}${extension}`);
+}

@@ -1,0 +1,3 @@
+export * from './json-logger';
+export * from './metered-event-store';
+export * from './metrics';

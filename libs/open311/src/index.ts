@@ -1,0 +1,2 @@
+export * from './personal-numbers';
+export * from './public-case.queries';

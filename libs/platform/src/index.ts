@@ -1,0 +1,5 @@
+export * from './application.module';
+export * from './calendar-data';
+export * from './command-metering';
+export * from './projections';
+export * from './open-stores';

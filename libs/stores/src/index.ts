@@ -1,0 +1,3 @@
+export * from './sql-database';
+export * from './store.tokens';
+export * from './stores';
