@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { type YixinConfig } from '@yixin/config';
-import { ApplicationModule } from '@yixin/platform';
+import { PlatformModule } from '@yixin/platform';
 import { CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
 import type { CheckpointStore, EventStore } from '@yixin/event-store';
 import { pickFreePort, type TemporalDevServer } from '@yixin/temporal-tooling';
@@ -146,7 +146,7 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
       [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
       dataDir = temporaryDirectory();
       config = testConfig(dataDir, temporal.address, backendServer.env);
-      @Module({ imports: [ApplicationModule.forRoot(config), ApiModule] })
+      @Module({ imports: [PlatformModule.forRoot(config), ApiModule] })
       class ApiOnlyModule {}
       apiApp = configureHttpApp(await NestFactory.create(ApiOnlyModule, { logger: false }));
       await apiApp.listen(0, '127.0.0.1');

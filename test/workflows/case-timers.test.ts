@@ -5,10 +5,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { caseStreamId, type CaseCommandResult } from '@yixin/case-stream';
-import { ExecuteCaseCommand, FileComplaintCommand, type ComplaintForm } from '@yixin/cases';
+import { CasesModule, ExecuteCaseCommand, FileComplaintCommand, type ComplaintForm } from '@yixin/cases';
 import { type YixinConfig } from '@yixin/config';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService } from '@yixin/directory';
-import { ApplicationModule } from '@yixin/platform';
+import { PlatformModule } from '@yixin/platform';
 import { EVENT_STORE } from '@yixin/stores';
 import type { Actor, CaseCommand, FileComplaint } from '@yixin/domain';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
@@ -39,7 +39,7 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
 
   beforeAll(async () => {
     config = testConfig(temporaryDirectory(), 'unused: the test environment provides the connection');
-    @Module({ imports: [ApplicationModule.forRoot(config)] })
+    @Module({ imports: [PlatformModule.forRoot(config), CasesModule] })
     class ActivitiesModule {}
     context = await NestFactory.createApplicationContext(ActivitiesModule, { logger: false });
     store = context.get(EVENT_STORE);

@@ -4,8 +4,14 @@ import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
-import { TokenRevocation, UserAdministration } from '@yixin/directory';
-import { IdempotencyStore } from '@yixin/idempotency';
+import { AttachmentsModule } from '@yixin/attachments';
+import { AuditModule } from '@yixin/audit';
+import { CasesModule } from '@yixin/cases';
+import { DirectoryModule, UserAccountsModule } from '@yixin/directory';
+import { IdempotencyModule } from '@yixin/idempotency';
+import { LiveUpdatesModule } from '@yixin/live-updates';
+import { PrivacyModule } from '@yixin/privacy';
+import { RatesModule } from '@yixin/rates';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AttachmentsController } from './attachments/attachments.controller';
 import { UncitedPhotoSweep } from './attachments/uncited-photo-sweep';
@@ -20,8 +26,8 @@ import { DependencyHealth } from './health/dependency-health';
 import { HealthController } from './health/health.controller';
 import { IdempotencyGuard } from './idempotency/idempotency.guard';
 import { MetricsController } from './observability/metrics.controller';
-import { Open311Module } from './open311/open311.module';
-import { PrivacyModule } from './privacy/privacy.module';
+import { Open311HttpModule } from './open311/open311.module';
+import { PrivacyHttpModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit';
 import { RatesController } from './rates/rates.controller';
 
@@ -34,7 +40,7 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
   return createSecretKey(Buffer.from(config.jwt.secret, 'utf8'));
 }
 
-/** The HTTP side. Needs ApplicationModule.forRoot(config) beside it. */
+/** The HTTP side: the features it serves and their controllers. Needs PlatformModule.forRoot(config) beside it. */
 @Module({
   imports: [
     JwtModule.registerAsync({
@@ -47,8 +53,17 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     }),
     // DependencyHealth logs why a dependency is down; terminus would only repeat it.
     TerminusModule.forRoot({ logger: false }),
-    Open311Module,
+    DirectoryModule,
+    UserAccountsModule,
+    CasesModule,
+    LiveUpdatesModule,
+    AttachmentsModule,
+    AuditModule,
+    RatesModule,
     PrivacyModule,
+    IdempotencyModule,
+    Open311HttpModule,
+    PrivacyHttpModule,
   ],
   controllers: [
     AuthController,
@@ -68,10 +83,7 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: IdempotencyGuard },
-    IdempotencyStore,
     DependencyHealth,
-    TokenRevocation,
-    UserAdministration,
     UncitedPhotoSweep,
   ],
 })

@@ -10,11 +10,11 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { ExportEventsQuery, GetCaseStateAsOfQuery, VerifyLogQuery, type LogVerification } from '@yixin/audit';
-import { GetCaseHistoryQuery } from '@yixin/cases';
+import { AuditModule, ExportEventsQuery, GetCaseStateAsOfQuery, VerifyLogQuery, type LogVerification } from '@yixin/audit';
+import { CasesModule, GetCaseHistoryQuery } from '@yixin/cases';
 import { loadConfig, parseMasterKey } from '@yixin/config';
-import { createAdministrator, DirectoryService, type OrganisationKind } from '@yixin/directory';
-import { ApplicationModule, PROJECTIONS } from '@yixin/platform';
+import { createAdministrator, DirectoryModule, DirectoryService, type OrganisationKind } from '@yixin/directory';
+import { PlatformModule, PROJECTIONS } from '@yixin/platform';
 import { rotateMasterKey } from '@yixin/privacy';
 import { rebuildProjections } from '@yixin/projections';
 import { EVENT_STORE, READ_STORE, RECORD_STORE } from '@yixin/stores';
@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const config = loadConfig();
-  @Module({ imports: [ApplicationModule.forRoot(config)] })
+  @Module({ imports: [PlatformModule.forRoot(config), CasesModule, AuditModule, DirectoryModule] })
   class CliModule {}
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
   const queryBus = app.get(QueryBus);

@@ -2,7 +2,7 @@ import { Module, type INestApplication, type LoggerService } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { type YixinConfig } from '@yixin/config';
 import { JsonLogger } from '@yixin/observability';
-import { ApplicationModule } from '@yixin/platform';
+import { PlatformModule } from '@yixin/platform';
 import { ApiModule } from '../../api/src/api.module';
 import { configureHttpApp } from '../../api/src/http-app';
 import { WorkerModule } from '../../worker/src/worker.module';
@@ -13,7 +13,7 @@ import { WorkerModule } from '../../worker/src/worker.module';
  * (embedded-system.ts).
  */
 export async function createEmbeddedApp(config: YixinConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
-  @Module({ imports: [ApplicationModule.forRoot(config), ApiModule, WorkerModule] })
+  @Module({ imports: [PlatformModule.forRoot(config), ApiModule, WorkerModule] })
   class EmbeddedModule {}
   return configureHttpApp(await NestFactory.create(EmbeddedModule, { logger: options.logger ?? new JsonLogger(config.logLevel) }));
 }

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CasesModule } from '@yixin/cases';
 import { CaseBridgeService } from './case-bridge.service';
 import { ProjectionsService } from './projections.service';
 import { TemporalWorkerService } from './temporal-worker.service';
 
-/** The background side: the Temporal worker, the bridge from the log to Temporal, the projections. */
-@Module({ providers: [TemporalWorkerService, CaseBridgeService, ProjectionsService] })
+/**
+ * The background side: the Temporal worker (whose activities execute case commands), the bridge
+ * from the log to Temporal, the projections. Needs PlatformModule.forRoot(config) beside it.
+ */
+@Module({ imports: [CasesModule], providers: [TemporalWorkerService, CaseBridgeService, ProjectionsService] })
 export class WorkerModule {}

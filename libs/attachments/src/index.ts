@@ -1,1 +1,2 @@
 export * from './attachment-store';
+export * from './attachments.module';

@@ -1,2 +1,3 @@
 export * from './case-command-executor';
 export * from './case-stream';
+export * from './case-stream.module';

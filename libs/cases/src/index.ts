@@ -5,3 +5,4 @@ export * from './case.commands';
 export * from './case.queries';
 export * from './council-agenda.queries';
 export * from './supervision.queries';
+export * from './cases.module';

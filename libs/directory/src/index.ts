@@ -7,3 +7,4 @@ export * from './password';
 export * from './token-revocation';
 export * from './user-access';
 export * from './user-administration';
+export * from './directory.module';

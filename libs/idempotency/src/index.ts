@@ -1,1 +1,2 @@
 export * from './idempotency-store';
+export * from './idempotency.module';

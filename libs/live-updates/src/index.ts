@@ -1,1 +1,2 @@
 export * from './live-updates';
+export * from './live-updates.module';

@@ -1,2 +1,3 @@
 export * from './personal-numbers';
 export * from './public-case.queries';
+export * from './open311.module';

@@ -1,4 +1,4 @@
-export * from './application.module';
+export * from './platform.module';
 export * from './calendar-data';
 export * from './command-metering';
 export * from './projections';

@@ -5,3 +5,4 @@ export * from './personal-data-reads';
 export * from './personal-data.service';
 export * from './privacy.commands';
 export * from './privacy.queries';
+export * from './privacy.module';

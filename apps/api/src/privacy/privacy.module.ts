@@ -1,10 +1,10 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { PersonalDataKeys } from '@yixin/privacy';
+import { PersonalDataKeys, PrivacyModule } from '@yixin/privacy';
 import { PrivacyController } from './privacy.controller';
 
 /** Erasure of residents' personal data. */
-@Module({ controllers: [PrivacyController] })
-export class PrivacyModule implements OnModuleInit {
+@Module({ imports: [PrivacyModule], controllers: [PrivacyController] })
+export class PrivacyHttpModule implements OnModuleInit {
   constructor(private readonly keys: PersonalDataKeys) {}
 
   /** The API encrypts and decrypts residents' data: without its master key, or with the wrong one, it does not start. */
