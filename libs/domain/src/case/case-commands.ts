@@ -1,12 +1,11 @@
 import type { Actor } from '../shared/actor';
-import type { Duration } from './deadline-policy';
+import type { DeadlineKind, Duration } from './deadlines';
 import type {
   Assignee,
   CallBackOutcome,
   ComplaintFiled,
   CouncilKind,
   CouncilVote,
-  DeadlineKind,
   EncryptedPersonalData,
   EscalationReason,
   Jurisdiction,
@@ -18,7 +17,7 @@ import type {
  * What someone asks of a case. Every command carries who asks and when (`at`, ISO-8601):
  * the domain reads no clock. Facts the domain cannot know by itself (which company serves
  * a compound, which council sits for a street) come in on the command; the deadline policy and
- * the calendar come in beside it (see CaseClock in decide-case.ts).
+ * the calendar come in beside it (see CaseClock in deadlines.ts).
  */
 interface CaseCommandBase {
   caseId: string;

@@ -1,6 +1,6 @@
 import type { Tier } from '../shared/actor';
 import type { Category, Channel, Urgency } from './category';
-import type { DeadlineUnit, Duration } from './deadline-policy';
+import type { Deadline, DeadlineKind, Duration, TaskDeadlines } from './deadlines';
 
 /** Every fact about a case. Each is appended to the case's stream and never changed. */
 
@@ -72,24 +72,6 @@ export interface RoutingOverride extends Assignee {
   reason: string;
 }
 
-export const DEADLINE_KINDS = ['sign_for', 'first_reply', 'resolve'] as const;
-export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
-
-/** A deadline as it was set: when it falls due, how it is counted, and when a miss is followed up. */
-export interface Deadline {
-  due: string;
-  unit: DeadlineUnit;
-  remindAt: string;
-}
-
-export type TaskDeadlines = Record<DeadlineKind, Deadline>;
-
-/** A deadline and how far its follow-up has gone: reminded, and when it escalates if still open. */
-export interface FollowedDeadline extends Deadline {
-  remindedAt?: string;
-  escalateAt?: string;
-}
-
 export const RETURN_REASONS = ['wrongly_routed', 'disputed_responsibility', 'needs_owners_decision'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
 
@@ -122,7 +104,7 @@ export interface ComplaintFiled {
     personalData: RecordedPersonalData;
     location: CaseLocation;
     category: Category;
-    /** Urgent matters are counted in hours (DOMAIN.md); since schema version 2. */
+    /** Urgent matters are counted in hours; since schema version 2. */
     urgency: Urgency;
     description: string;
     channel: Channel;
@@ -246,7 +228,7 @@ export interface ClockPaused {
 export interface ClockResumed {
   type: 'ClockResumed';
   /** The open deadlines moved back by the paused time, their follow-up kept (moved back too). */
-  data: { taskId: string; deadlines: Partial<Record<DeadlineKind, FollowedDeadline>>; resumedAt: string };
+  data: { taskId: string; deadlines: Partial<TaskDeadlines>; resumedAt: string };
 }
 
 export interface CaseEscalated {

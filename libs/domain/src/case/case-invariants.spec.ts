@@ -11,20 +11,17 @@ import {
   CALL_BACK_OUTCOMES,
   CLOSING_REASONS,
   COUNCIL_KINDS,
-  DEADLINE_KINDS,
   ESCALATION_REASONS,
   RETURN_REASONS,
   type Assignee,
   type CallBackOutcome,
   type CaseEvent,
-  type Deadline,
-  type DeadlineKind,
 } from './case-events';
 import { commandOfStep, nextCaseStep, type CaseStep, type CenterCommand } from './case-process';
 import { evolveCase, foldCase, initialCaseState, TASK_RUNNING_STATUSES, type CaseState } from './case-state';
 import { CASE_EVENT_SCHEMA_VERSIONS, upcastCaseEvent } from './case-upcasters';
+import { DEADLINE_KINDS, type Deadline, type DeadlineKind, type Duration } from './deadlines';
 import { decideCase } from './decide-case';
-import type { Duration } from './deadline-policy';
 
 /**
  * Random lives of one case, from its filing in the first half of 2026: commands of every type from

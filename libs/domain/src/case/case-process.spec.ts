@@ -22,9 +22,10 @@ import {
   returned,
   signedFor,
 } from './__fixtures__/elevator-case';
-import type { CaseEscalated, CaseEvent, DeadlineKind, DeadlineReminderSent, EscalationReason } from './case-events';
+import type { CaseEscalated, CaseEvent, DeadlineReminderSent, EscalationReason } from './case-events';
 import { nextCaseStep, type CaseStep, type CenterCommand } from './case-process';
 import { foldCase } from './case-state';
+import type { DeadlineKind } from './deadlines';
 
 /** given events, at an instant, then the center takes this step. */
 function given(...history: CaseEvent[]) {

@@ -1,14 +1,14 @@
 import type { Actor } from '../shared/actor';
 import type { CaseCommand, CaseCommandType, FileComplaint } from './case-commands';
-import type { CouncilKind, DeadlineKind, EscalationReason } from './case-events';
-import { DEADLINE_KINDS } from './case-events';
-import { TASK_RUNNING_STATUSES, type CaseState } from './case-state';
-import { REPEATS_BEFORE_ESCALATION, tierAbove } from './decide-case';
+import type { CouncilKind, EscalationReason } from './case-events';
+import type { CaseState } from './case-state';
+import { DEADLINE_KINDS, type DeadlineKind } from './deadlines';
+import { canBeEscalated, dueEscalation } from './escalation';
 
 /**
  * What the center does next on a case, given its state and the time: the policy the case
- * workflow carries out. This is where a case is moved on: dispatched, reminded, escalated one tier,
- * referred to a council, redone. The step either issues a command, waits (until an instant, or for
+ * workflow carries out. This is where a case is moved on: dispatched, reminded, escalated one tier
+ * (when, escalation.ts says), referred to a council, redone. The step either issues a command, waits (until an instant, or for
  * the next event), or stops because the case is closed.
  */
 export type CaseStep =
@@ -37,7 +37,7 @@ export function nextCaseStep(state: CaseState, now: number): CaseStep {
     case 'returned':
       return afterReturn(state);
     case 'before_council':
-      return state.council!.timedOut || !canEscalate(state) ? { kind: 'wait' } : { kind: 'wait', until: state.council!.decideBy };
+      return state.council!.timedOut || !canBeEscalated(state) ? { kind: 'wait' } : { kind: 'wait', until: state.council!.decideBy };
     case 'awaiting_sign_for':
     case 'in_progress':
       return followUpDeadlines(state, now);
@@ -46,20 +46,6 @@ export function nextCaseStep(state: CaseState, now: number): CaseStep {
     case 'resolved':
       return { kind: 'wait' };
   }
-}
-
-/** Escalations that are due now, the most serious cause first. */
-function dueEscalation(state: CaseState, now: number): EscalationReason | undefined {
-  if (!canEscalate(state) || state.status === 'closed') return undefined;
-  const council = state.council;
-  if (state.status === 'before_council' && council && !council.timedOut && now >= Date.parse(council.decideBy)) return 'council_timeout';
-  if (state.returnedBy.length >= REPEATS_BEFORE_ESCALATION && !state.escalatedFor.includes('returned_three_times')) return 'returned_three_times';
-  if (state.redoCount >= REPEATS_BEFORE_ESCALATION && !state.escalatedFor.includes('redone_three_times')) return 'redone_three_times';
-  if (TASK_RUNNING_STATUSES.includes(state.status) && !state.paused) {
-    const overdue = Object.values(state.task?.deadlines ?? {}).some((open) => open.escalateAt !== undefined && now >= Date.parse(open.escalateAt));
-    if (overdue) return 'overdue';
-  }
-  return undefined;
 }
 
 /**
@@ -78,7 +64,7 @@ function afterReturn(state: CaseState): CaseStep {
   }
 }
 
-/** A missed deadline is reminded once; the escalation after it is decided in dueEscalation. */
+/** A missed deadline is reminded once; the escalation after it is decided in escalation.ts. */
 function followUpDeadlines(state: CaseState, now: number): CaseStep {
   if (state.paused) return { kind: 'wait' };
   const deadlines = state.task?.deadlines ?? {};
@@ -89,15 +75,11 @@ function followUpDeadlines(state: CaseState, now: number): CaseStep {
     if (!open.remindedAt) {
       if (now >= Date.parse(open.remindAt)) return issue({ type: 'SendReminder', deadline: kind });
       next = Math.min(next ?? Infinity, Date.parse(open.remindAt));
-    } else if (open.escalateAt && canEscalate(state)) {
+    } else if (open.escalateAt && canBeEscalated(state)) {
       next = Math.min(next ?? Infinity, Date.parse(open.escalateAt));
     }
   }
   return next === undefined ? { kind: 'wait' } : { kind: 'wait', until: new Date(next).toISOString() };
-}
-
-function canEscalate(state: CaseState): boolean {
-  return state.jurisdiction !== undefined && tierAbove(state.tier) !== undefined;
 }
 
 function issue(command: CenterCommand): CaseStep {

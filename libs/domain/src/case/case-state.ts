@@ -6,8 +6,6 @@ import type {
   CaseEvent,
   ClosingReason,
   CouncilKind,
-  DeadlineKind,
-  FollowedDeadline,
   EscalationReason,
   Jurisdiction,
   ReturnReason,
@@ -15,7 +13,7 @@ import type {
   TaskOrigin,
 } from './case-events';
 import { isEncrypted } from './case-events';
-import type { Duration } from './deadline-policy';
+import type { Deadline, DeadlineKind, Duration, TaskDeadlines } from './deadlines';
 
 export const CASE_STATUSES = [
   'not_filed',
@@ -35,9 +33,6 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** Statuses in which the assignee's clocks run. */
 export const TASK_RUNNING_STATUSES: readonly CaseStatus[] = ['awaiting_sign_for', 'in_progress'];
 
-/** A deadline still to be met, and how far its follow-up has gone. */
-export type OpenDeadline = FollowedDeadline;
-
 export interface TaskState {
   taskId: string;
   assigneeOrganisationId: string;
@@ -45,7 +40,7 @@ export interface TaskState {
   origin: TaskOrigin;
   signedFor: boolean;
   /** Only the deadlines not met yet. */
-  deadlines: Partial<Record<DeadlineKind, OpenDeadline>>;
+  deadlines: Partial<TaskDeadlines>;
   extensionRequest?: { requestedBy: string; extension: Duration; reason: string };
 }
 
@@ -249,7 +244,7 @@ function withTask(state: CaseState, change: (task: TaskState) => TaskState): Cas
   return state.task ? { ...state, task: change(state.task) } : state;
 }
 
-function updateDeadline(state: CaseState, kind: DeadlineKind, change: (open: OpenDeadline) => OpenDeadline): CaseState {
+function updateDeadline(state: CaseState, kind: DeadlineKind, change: (open: Deadline) => Deadline): CaseState {
   return withTask(state, (task) => {
     const open = task.deadlines[kind];
     return open ? { ...task, deadlines: { ...task.deadlines, [kind]: change(open) } } : task;
@@ -262,7 +257,7 @@ function without(deadlines: TaskState['deadlines'], kind: DeadlineKind): TaskSta
 }
 
 /** Replaces the open deadlines that were set anew, with the follow-up the new ones carry (none: it starts over). */
-function renewed(open: TaskState['deadlines'], fresh: Partial<Record<DeadlineKind, FollowedDeadline>>): TaskState['deadlines'] {
+function renewed(open: TaskState['deadlines'], fresh: Partial<TaskDeadlines>): TaskState['deadlines'] {
   const result = { ...open };
   for (const kind of Object.keys(fresh) as DeadlineKind[]) {
     if (result[kind]) result[kind] = { ...fresh[kind]! };

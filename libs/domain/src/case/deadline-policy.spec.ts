@@ -1,6 +1,6 @@
 import { createWorkingCalendar } from '../calendar/working-calendar';
 import { CATEGORY_CODES, URGENCIES } from './category';
-import { addDuration, DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, pushBackByPause, type DeadlinePolicy } from './deadline-policy';
+import { addDuration, DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, pushBackByPause, type DeadlinePolicy } from './deadlines';
 
 // The 2026 Spring Festival as the State Council arranged it: off 02-15 … 02-23, Saturdays 02-14 and 02-28 worked.
 const calendar = createWorkingCalendar({
@@ -9,7 +9,7 @@ const calendar = createWorkingCalendar({
 });
 
 describe('DEFAULT_DEADLINE_POLICY', () => {
-  it('follows DOMAIN.md', () => {
+  it('holds the default limits', () => {
     expect(DEFAULT_DEADLINE_POLICY.tasks.elevator.normal).toEqual({ signFor: { hours: 2 }, firstReply: { workingDays: 1 }, resolve: { hours: 24 } });
     expect(DEFAULT_DEADLINE_POLICY.tasks.parking.normal.resolve).toEqual({ workingDays: 7 });
     expect(DEFAULT_DEADLINE_POLICY.tasks.maintenance_fund.normal.resolve).toEqual({ workingDays: 15 });

@@ -25,7 +25,7 @@ import {
   streetOfficer,
 } from './__fixtures__/case-fixtures';
 import type { CaseCommand, FileComplaint } from './case-commands';
-import type { CaseEvent, TaskDeadlines, TaskDispatched } from './case-events';
+import type { CaseEvent, TaskDispatched } from './case-events';
 import {
   beforeCouncil,
   closed,
@@ -57,6 +57,7 @@ import {
   withoutCommittee,
 } from './__fixtures__/elevator-case';
 import { foldCase } from './case-state';
+import type { TaskDeadlines } from './deadlines';
 import { decideCase } from './decide-case';
 
 /** given events, when a command, then exactly these events (or this refusal). */

@@ -2,8 +2,7 @@ import { createWorkingCalendar, type CalendarData } from '../../calendar/working
 import type { Actor } from '../../shared/actor';
 import type { CaseCommand, FileComplaint } from '../case-commands';
 import type { ComplaintFiled, EncryptedPersonalData, Jurisdiction } from '../case-events';
-import { DEFAULT_DEADLINE_POLICY } from '../deadline-policy';
-import type { CaseClock } from '../decide-case';
+import { DEFAULT_DEADLINE_POLICY, type CaseClock } from '../deadlines';
 
 /**
  * Shared data of the case specs: Shushan street (蜀山街道), Xiaoshan district, from the source article;
@@ -30,7 +29,7 @@ export const CALENDAR_2026_H1: CalendarData = {
 
 export const calendar = createWorkingCalendar(CALENDAR_2026_H1);
 
-/** The default policy of DOMAIN.md on the 2026 calendar. */
+/** The default policy on the 2026 calendar. */
 export const clock: CaseClock = { policy: DEFAULT_DEADLINE_POLICY, calendar };
 
 export const ids = {

@@ -10,11 +10,11 @@ import type {
   DeadlineReminderSent,
   ProgressReported,
   ReturnReason,
-  TaskDeadlines,
   TaskDispatched,
   TaskRedoOrdered,
   TaskResolved,
 } from '../case-events';
+import type { TaskDeadlines } from '../deadlines';
 import { complaintFiled, ids } from './case-fixtures';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,32 @@
+/**
+ * Where every deadline of a case is defined and computed: what a deadline is, the operators'
+ * policy that sets its limits, and the arithmetic that sets, renews, extends and pushes it back.
+ * The decider records what is computed here in events; nothing else counts time.
+ */
 import type { WorkingCalendar } from '../calendar/working-calendar';
+import type { Tier } from '../shared/actor';
 import { CATEGORY_CODES, URGENCIES, type Category, type Urgency } from './category';
+import { TASK_RUNNING_STATUSES, type CaseState, type TaskState } from './case-state';
+
+export const DEADLINE_KINDS = ['sign_for', 'first_reply', 'resolve'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+/**
+ * A deadline still to be met: when it falls due, the unit it is counted in (a pause pushes it back
+ * in that unit), when a miss is reminded; once reminded, when the case escalates if it is still not met.
+ */
+export interface Deadline {
+  due: string;
+  unit: DeadlineUnit;
+  remindAt: string;
+  remindedAt?: string;
+  escalateAt?: string;
+}
+
+export type TaskDeadlines = Record<DeadlineKind, Deadline>;
+
+/** The earlier name of Deadline, kept while the case-list projection imports it. */
+export type OpenDeadline = Deadline;
 
 /** A time limit, in elapsed hours (urgent matters) or in working days on the Chinese calendar. */
 export type Duration = { hours: number } | { workingDays: number };
@@ -18,7 +45,7 @@ export interface FollowUp {
   escalateAfter: Duration;
 }
 
-/** Operators' policy (configuration, not code); the defaults follow DOMAIN.md. */
+/** Operators' policy (configuration, not code): DEFAULT_DEADLINE_POLICY, overridden by a policy file. */
 export interface DeadlinePolicy {
   tasks: Record<Category, Record<Urgency, TaskLimits>>;
   /** Fresh limits set by the supervising tier for what is still open when a case is escalated to it. */
@@ -62,6 +89,105 @@ export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = deepFreeze({
   },
   councilDecision: workingDays(10),
 });
+
+/** What the domain needs to count time: the operators' policy and the working-day calendar. */
+export interface CaseClock {
+  policy: DeadlinePolicy;
+  calendar: WorkingCalendar;
+}
+
+/** Fresh deadlines for a task given at `at`, with the limits of the tier handling the case (or of `tier`). */
+export function freshDeadlines(state: CaseState, clock: CaseClock, at: string, tier: Tier = state.tier): TaskDeadlines {
+  const limits = limitsAt(state, clock, tier);
+  return Object.fromEntries(DEADLINE_KINDS.map((kind) => [kind, deadlineAfter(state, clock, at, limitOf(limits, kind))])) as TaskDeadlines;
+}
+
+/** A council decides when its decision is due; sign-for and first reply follow the tier's limits. */
+export function councilDecisionDeadlines(state: CaseState, clock: CaseClock, at: string, dueBy: string): TaskDeadlines {
+  return { ...freshDeadlines(state, clock, at), resolve: { due: dueBy, unit: 'hours', remindAt: remindAt(state, clock, dueBy) } };
+}
+
+/** The tier a case is escalated to sets fresh limits for whatever is still open on the task. */
+export function renewedDeadlines(state: CaseState, clock: CaseClock, tier: Tier, at: string): Partial<TaskDeadlines> {
+  const fresh = freshDeadlines(state, clock, at, tier);
+  return Object.fromEntries(openKinds(state.task!).map((kind) => [kind, fresh[kind]]));
+}
+
+/** An extension counts from the deadline it extends, not from when it is granted. */
+export function extendedDeadline(state: CaseState, clock: CaseClock, current: Deadline, extension: Duration): Deadline {
+  return deadlineAfter(state, clock, current.due, extension);
+}
+
+/**
+ * Every open deadline pushed back by the time the clock stood still, each instant counted the way
+ * it was set: the due date in its own unit, the reminder and escalation in the follow-up's.
+ */
+export function deadlinesAfterPause(state: CaseState, clock: CaseClock, pausedAt: string, resumedAt: string): Partial<TaskDeadlines> {
+  const task = state.task!;
+  const pushBack = (instant: string, unit: DeadlineUnit) => pushBackByPause(instant, unit, pausedAt, resumedAt, clock.calendar);
+  const escalationUnit = unitOf(clock.policy.followUp[state.urgency!].escalateAfter);
+  return Object.fromEntries(
+    openKinds(task).map((kind) => {
+      const { due, unit, remindedAt, escalateAt } = task.deadlines[kind]!;
+      const pushedDue = pushBack(due, unit);
+      return [
+        kind,
+        {
+          due: pushedDue,
+          unit,
+          remindAt: remindAt(state, clock, pushedDue),
+          ...(remindedAt ? { remindedAt } : {}),
+          ...(escalateAt ? { escalateAt: pushBack(escalateAt, escalationUnit) } : {}),
+        },
+      ];
+    }),
+  );
+}
+
+/** When a deadline reminded at `remindedAt` and still not met escalates the case. */
+export function escalateAtAfterReminder(state: CaseState, clock: CaseClock, remindedAt: string): string {
+  return addDuration(remindedAt, clock.policy.followUp[state.urgency!].escalateAfter, clock.calendar);
+}
+
+/** When a council referred a matter at `referredAt` must have decided it. */
+export function councilDecideBy(clock: CaseClock, referredAt: string): string {
+  return addDuration(referredAt, clock.policy.councilDecision, clock.calendar);
+}
+
+/** The earliest due date of the task's open deadlines; none while its clock is paused or not running. */
+export function nextDeadlineOf(state: CaseState): string | undefined {
+  if (!TASK_RUNNING_STATUSES.includes(state.status) || state.paused || !state.task) return undefined;
+  const dues = Object.values(state.task.deadlines).map((open) => Date.parse(open.due));
+  return dues.length === 0 ? undefined : new Date(Math.min(...dues)).toISOString();
+}
+
+function deadlineAfter(state: CaseState, clock: CaseClock, from: string, limit: Duration): Deadline {
+  const due = addDuration(from, limit, clock.calendar);
+  return { due, unit: unitOf(limit), remindAt: remindAt(state, clock, due) };
+}
+
+function remindAt(state: CaseState, clock: CaseClock, due: string): string {
+  return addDuration(due, clock.policy.followUp[state.urgency!].remindAfter, clock.calendar);
+}
+
+function limitsAt(state: CaseState, clock: CaseClock, tier: Tier): TaskLimits {
+  return tier === 'community' ? clock.policy.tasks[state.category!][state.urgency!] : clock.policy.escalatedTasks[tier];
+}
+
+function limitOf(limits: TaskLimits, kind: DeadlineKind): Duration {
+  switch (kind) {
+    case 'sign_for':
+      return limits.signFor;
+    case 'first_reply':
+      return limits.firstReply;
+    case 'resolve':
+      return limits.resolve;
+  }
+}
+
+function openKinds(task: TaskState): DeadlineKind[] {
+  return DEADLINE_KINDS.filter((kind) => task.deadlines[kind] !== undefined);
+}
 
 export function unitOf(duration: Duration): DeadlineUnit {
   return 'hours' in duration ? 'hours' : 'working_days';
