@@ -1,4 +1,4 @@
-import { HttpException, Logger, ValidationPipe, type INestApplication, type ValidationPipeOptions } from '@nestjs/common';
+import { HttpException, Logger, ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -9,14 +9,7 @@ import { serveConsole } from './console/serve-console';
 import { DomainErrorFilter } from './domain-error.filter';
 import { StoredAnswerFilter } from './idempotency/idempotency.guard';
 import { trackRequests } from './observability/request-tracking';
-
-/** How every request body and query is validated (batch filing validates each of its complaints the same way). */
-export const VALIDATION_OPTIONS: ValidationPipeOptions = {
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  stopAtFirstError: false,
-};
+import { VALIDATION_OPTIONS } from './validation';
 
 /**
  * What every process serving the API sets up, the same way: request tracking, security headers,

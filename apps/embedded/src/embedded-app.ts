@@ -3,9 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { type YixinConfig } from '@yixin/config';
 import { JsonLogger } from '@yixin/observability';
 import { PlatformModule } from '@yixin/platform';
-import { ApiModule } from '../../api/src/api.module';
-import { configureHttpApp } from '../../api/src/http-app';
-import { WorkerModule } from '../../worker/src/worker.module';
+import { ApiModule, configureHttpApp } from '@yixin/api';
+import { WorkerModule } from '@yixin/worker';
 
 /**
  * API and worker in one Nest application, in one process: what the end-to-end tests and the in-process

@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { loadConfig, type YixinConfig } from '@yixin/config';
 import { STORES, type Stores } from '@yixin/stores';
-import { createApiApp } from '../../api/src/api-app';
-import { unlessStopped } from '../../worker/src/retry';
+import { createApiApp } from '@yixin/api';
+import { unlessStopped } from '@yixin/platform';
 import { WorkerProcess } from './worker-process';
 
 /** How long the closing API waits for its open requests before it cuts their connections, and then for itself. */

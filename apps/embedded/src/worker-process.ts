@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { serveLogWrites } from '@yixin/event-store';
-import type { Stores } from '@yixin/stores';
-import { WRITES_THROUGH_PARENT_ARGUMENT } from '../../worker/src/log-writes';
+import { WRITES_THROUGH_PARENT_ARGUMENT, type Stores } from '@yixin/stores';
 import { runAsBackOffice, runAsForeground } from './back-office-priority';
 
 const RESTART_DELAY_MS = 1000;
@@ -78,7 +78,7 @@ export class WorkerProcess {
   private spawn(): Promise<void> {
     // Forked with this process's execArgv: from the TypeScript sources, the child loads them the same way.
     const args = this.logStores ? [WRITES_THROUGH_PARENT_ARGUMENT] : [];
-    const child = fork(require.resolve('../../worker/src/main'), args, { env: this.env, stdio: ['ignore', this.output, this.output, 'ipc'] });
+    const child = fork(workerMain(), args, { env: this.env, stdio: ['ignore', this.output, this.output, 'ipc'] });
     this.child = child;
     if (this.logStores) serveLogWrites(child, this.logStores.eventStore, this.logStores.checkpoints);
     child.once('exit', (code, signal) => {
@@ -94,4 +94,12 @@ export class WorkerProcess {
       child.once('error', reject);
     });
   }
+}
+
+/**
+ * The worker app's entry point (main.ts, or main.js compiled), beside its index (@yixin/worker):
+ * resolved, not imported, so that this process does not load Temporal's worker for nothing.
+ */
+function workerMain(): string {
+  return require.resolve(join(dirname(require.resolve('@yixin/worker')), 'main'));
 }

@@ -7,7 +7,7 @@ import type { CheckpointStore, EventStore, RecordedEvent } from '@yixin/event-st
 import { caseEventSignal, caseWorkflow } from '../../../workflows/src/case.workflow';
 import { toCaseEventMessage } from './case-activities';
 import { DeliveryWindow } from './delivery-window';
-import { retryUntilStopped } from './retry';
+import { retryUntilStopped } from '@yixin/platform';
 
 export const BRIDGE_CHECKPOINT = 'bridge:temporal';
 

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@yixin/config';
 import { JsonLogger } from '@yixin/observability';
 import { PlatformModule } from '@yixin/platform';
-import { parentLogWriter } from './log-writes';
+import { parentLogWriter } from '@yixin/stores';
 import { WorkerModule } from './worker.module';
 
 /** The worker process on its own, for deployments where API and workers scale apart. */

@@ -3,7 +3,7 @@ import { PROJECTIONS } from '@yixin/platform';
 import { runProjection } from '@yixin/projections';
 import { EVENT_STORE, READ_STORE, type SqlDatabase } from '@yixin/stores';
 import type { EventStore } from '@yixin/event-store';
-import { retryUntilStopped } from './retry';
+import { retryUntilStopped } from '@yixin/platform';
 
 /** Keeps every read model up to date from the log, each from its own checkpoint. */
 @Injectable()

@@ -5,7 +5,7 @@ import { temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '@yixi
 import { EVENT_STORE } from '@yixin/stores';
 import type { EventStore } from '@yixin/event-store';
 import { createCaseActivities } from './case-activities';
-import { retryUntilStopped, unlessStopped, whenAborted } from './retry';
+import { retryUntilStopped, unlessStopped, whenAborted } from '@yixin/platform';
 
 /** Runs the Temporal worker of the case workflows; waits for Temporal if it is not up yet. */
 @Injectable()

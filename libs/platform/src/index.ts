@@ -3,3 +3,4 @@ export * from './calendar-data';
 export * from './command-metering';
 export * from './projections';
 export * from './open-stores';
+export * from './retry';

@@ -9,7 +9,7 @@ import type { Actor } from '@yixin/domain';
 import { ApiAuthenticatedWrite, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, CurrentToken, Roles, TokenInQuery } from '../auth/auth.decorators';
 import { refusalBody, type ErrorBody } from '../domain-error.filter';
-import { VALIDATION_OPTIONS } from '../http-app';
+import { VALIDATION_OPTIONS } from '../validation';
 import { tokenStanding } from '../auth/token-standing';
 import { resumePosition, toServerSentEvents } from '../live/server-sent-events';
 import { caseIdPipe, toResponse } from './case-actions.controller';

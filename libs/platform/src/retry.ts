@@ -1,3 +1,4 @@
+/** Waiting and retrying that a stop cuts short: the worker's connections, and the embedded system's start of the API. */
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
 

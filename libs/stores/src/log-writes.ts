@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { IpcLogWriter, type IpcChannel, type SqliteLogWriter } from '@yixin/event-store';
 
-/** How the embedded system forks the worker: its writes to the log's SQLite file go through the API process, the file's one writer. */
+/** How the embedded system (apps/embedded) forks the worker (apps/worker): its writes to the log's SQLite file go through the API process, the file's one writer. */
 export const WRITES_THROUGH_PARENT_ARGUMENT = '--log-writes-through-parent';
 
 /**
