@@ -98,39 +98,42 @@ export function expectationHolds(expected: ExpectedRevision, actual: number): bo
   }
 }
 
+/** What the retry check needs of a stored event: a RecordedEvent, or a row read back with `toRecordedEvent`. */
+export type StoredEventFacts = Pick<RecordedEvent, 'streamId' | 'revision' | 'globalPosition' | 'type' | 'data'>;
+
 /**
- * Decides whether an append whose event ids are partly or wholly stored already is a retry.
- * `stored[i]` is the stored row with the id of `events[i]`, if any. A retry of events already
- * stored returns the revision and position of the last of them, whatever the expected revision;
- * anything short of the whole batch at consecutive revisions of this stream, with the same types
- * and data, is a conflict. Undefined when none of the ids is stored: a plain append.
+ * Decides whether an append whose event ids are partly or wholly stored already is a retry, for
+ * every backend. `stored[i]` is the stored event with the id of `events[i]`, if any. A retry of
+ * events already stored returns the revision and position of the last of them, whatever the
+ * expected revision; anything short of the whole batch at consecutive revisions of this stream,
+ * with the same types and data, is a conflict. Undefined when none of the ids is stored: a plain append.
  */
 export function idempotentRetryResult(
   streamId: string,
   events: NewEvent[],
-  stored: Array<EventRow | undefined>,
+  stored: Array<StoredEventFacts | undefined>,
 ): AppendResult | undefined {
-  const firstStoredIndex = stored.findIndex((row) => row !== undefined);
+  const firstStoredIndex = stored.findIndex((event) => event !== undefined);
   if (firstStoredIndex === -1) {
     return undefined;
   }
-  if (stored.some((row) => row === undefined)) {
+  if (stored.some((event) => event === undefined)) {
     throw new IdempotencyConflictError(streamId, events[firstStoredIndex].id);
   }
-  const rows = stored as EventRow[];
-  rows.forEach((row, index) => {
+  const storedEvents = stored as StoredEventFacts[];
+  storedEvents.forEach((storedEvent, index) => {
     const event = events[index];
     const isSameEvent =
-      row.stream_id === streamId &&
-      row.stream_revision === rows[0].stream_revision + index &&
-      row.type === event.type &&
-      canonicalJson(JSON.parse(row.data)) === canonicalJson(event.data);
+      storedEvent.streamId === streamId &&
+      storedEvent.revision === storedEvents[0].revision + index &&
+      storedEvent.type === event.type &&
+      canonicalJson(storedEvent.data) === canonicalJson(event.data);
     if (!isSameEvent) {
       throw new IdempotencyConflictError(streamId, event.id);
     }
   });
-  const last = rows[rows.length - 1];
-  return { written: false, nextExpectedRevision: last.stream_revision, lastGlobalPosition: last.global_position };
+  const last = storedEvents[storedEvents.length - 1];
+  return { written: false, nextExpectedRevision: last.revision, lastGlobalPosition: last.globalPosition };
 }
 
 /**

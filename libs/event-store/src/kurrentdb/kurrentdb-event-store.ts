@@ -20,7 +20,7 @@ import {
   type SubscribeOptions,
   WrongExpectedRevisionError,
 } from '../event-store';
-import { assertAppendable, expectationHolds } from '../stored-events';
+import { assertAppendable, expectationHolds, idempotentRetryResult } from '../stored-events';
 import { deliverUntilHandled, retryDelayMs, sleep } from '../subscription';
 import {
   actualRevisionOf,
@@ -29,7 +29,6 @@ import {
   checkpointPositionOf,
   emptyStreamHead,
   exactStreamState,
-  idempotentRetryResult,
   KurrentDbLayout,
   kurrentEventId,
   toReadPosition,
@@ -89,7 +88,7 @@ export class KurrentDbEventStore implements EventStore {
       // The whole stream: KurrentDB looks events up by revision only, and a retried batch may sit anywhere in it.
       const stream = await readStreamOrEmpty(this, streamId);
       const storedById = new Map(stream.filter((event) => ids.has(event.id)).map((event) => [event.id, event]));
-      const retried = idempotentRetryResult(streamId, events, storedById);
+      const retried = idempotentRetryResult(streamId, events, events.map((event) => storedById.get(event.id)));
       if (retried) {
         return retried;
       }

@@ -9,6 +9,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { type EventMetadata, IdempotencyConflictError, type NewEvent, type RecordedEvent } from '../event-store';
 import { GENESIS_HASH, verifyStreamChain } from '../hash-chain';
+import { idempotentRetryResult } from '../stored-events';
 import {
   actualRevisionOf,
   chainNewEvents,
@@ -17,7 +18,6 @@ import {
   emptyStreamHead,
   exactStreamState,
   fromStoredEnvelope,
-  idempotentRetryResult,
   KurrentDbLayout,
   kurrentEventId,
   toGlobalPosition,
@@ -185,7 +185,8 @@ describe('stream reads', () => {
 
 describe('idempotent retries', () => {
   const batch = [newEvent('e-2'), newEvent('e-3')];
-  const storedById = (events: RecordedEvent[]) => new Map(events.map((event) => [event.id, event]));
+  /** What an append of `batch` finds stored under its ids, in a stream of `events`. */
+  const storedById = (events: RecordedEvent[]) => batch.map((event) => events.find((storedEvent) => storedEvent.id === event.id));
 
   it('are plain appends when none of the ids is stored', () => {
     expect(idempotentRetryResult('case-1', batch, storedById(stored([newEvent('e-1')])))).toBeUndefined();

@@ -22,14 +22,12 @@ import {
   type WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import {
-  type AppendResult,
   type EventMetadata,
-  IdempotencyConflictError,
   type NewEvent,
   type ReadStreamOptions,
   type RecordedEvent,
 } from '../event-store';
-import { canonicalJson, computeEventHash, GENESIS_HASH } from '../hash-chain';
+import { computeEventHash, GENESIS_HASH } from '../hash-chain';
 
 const checkpointStreamPrefix = 'yixin-checkpoint-';
 const checkpointEventType = 'CheckpointSaved';
@@ -307,41 +305,6 @@ export function toStreamReadOptions(
     fromRevision: start,
     ...(maxCount === undefined ? {} : { maxCount }),
   };
-}
-
-/**
- * Decides whether an append whose event ids are partly or wholly in the stream already is a retry.
- * `storedById` holds the stream's events whose ids are in the batch. A retry of events already
- * stored returns the revision and position of the last of them, whatever the expected revision;
- * anything short of the whole batch at consecutive revisions, with the same types and data, is a
- * conflict. Undefined when none of the ids is stored: a plain append.
- */
-export function idempotentRetryResult(
-  streamId: string,
-  events: NewEvent[],
-  storedById: ReadonlyMap<string, RecordedEvent>,
-): AppendResult | undefined {
-  const stored = events.map((event) => storedById.get(event.id));
-  const firstStoredIndex = stored.findIndex((event) => event !== undefined);
-  if (firstStoredIndex === -1) {
-    return undefined;
-  }
-  if (stored.some((event) => event === undefined)) {
-    throw new IdempotencyConflictError(streamId, events[firstStoredIndex].id);
-  }
-  const storedEvents = stored as RecordedEvent[];
-  storedEvents.forEach((storedEvent, index) => {
-    const event = events[index];
-    const isSameEvent =
-      storedEvent.revision === storedEvents[0].revision + index &&
-      storedEvent.type === event.type &&
-      canonicalJson(storedEvent.data) === canonicalJson(event.data);
-    if (!isSameEvent) {
-      throw new IdempotencyConflictError(streamId, event.id);
-    }
-  });
-  const last = storedEvents[storedEvents.length - 1];
-  return { written: false, nextExpectedRevision: last.revision, lastGlobalPosition: last.globalPosition };
 }
 
 export function checkpointEvent(name: string, position: number): EventData {

@@ -323,7 +323,7 @@ export async function appendInOpenTransaction(
   const stored = await queryRows<EventRow>(client, `SELECT ${eventColumns} FROM events WHERE event_id = ANY($1)`, [
     events.map((event) => event.id),
   ]);
-  const storedById = new Map(stored.map((row) => [row.event_id, row]));
+  const storedById = new Map(stored.map((row) => [row.event_id, toRecordedEvent(row)]));
   const retried = idempotentRetryResult(streamId, events, events.map((event) => storedById.get(event.id)));
   if (retried) {
     return retried;

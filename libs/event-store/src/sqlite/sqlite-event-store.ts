@@ -209,7 +209,10 @@ export class SqliteEventStore implements EventStore {
     const retried = idempotentRetryResult(
       streamId,
       events,
-      events.map((event) => this.selectById.get(event.id)),
+      events.map((event) => {
+        const row = this.selectById.get(event.id);
+        return row && toRecordedEvent(row);
+      }),
     );
     if (retried) {
       return retried;
