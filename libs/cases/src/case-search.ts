@@ -1,7 +1,7 @@
 import { CATEGORIES, CATEGORY_CODES } from '@yixin/domain';
 import type { DirectoryService } from '@yixin/directory';
 import type { OrganisationKind } from '@yixin/directory';
-import { normaliseForSearch, type SearchTerm } from './case-list.projection';
+import { normaliseForSearch, type SearchTerm } from './case-list';
 
 /**
  * A search as typed (`北辰 电梯`): its words, separated by any white space, each with the compounds,

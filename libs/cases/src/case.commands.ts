@@ -17,7 +17,7 @@ import {
 import { AttachmentStore } from '@yixin/attachments';
 import { DirectoryService } from '@yixin/directory';
 import { PersonalDataService } from '@yixin/privacy';
-import { findOpenCaseAtPlace } from './case-list.projection';
+import { findOpenCaseAtPlace } from './case-list';
 import type { SqlDatabase } from '@yixin/stores';
 import type { EventStore } from '@yixin/event-store';
 import { EVENT_STORE, READ_STORE } from '@yixin/stores';

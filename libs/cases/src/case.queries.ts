@@ -14,7 +14,7 @@ import {
   type InboxPage,
   type InboxPageRequest,
   type TimeLeft,
-} from './case-list.projection';
+} from './case-list';
 import { selectTimeline, type TimelineEntry } from './case-timeline.projection';
 import type { SqlDatabase } from '@yixin/stores';
 import { EVENT_STORE, READ_STORE } from '@yixin/stores';

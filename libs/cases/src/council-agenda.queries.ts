@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { refuse, type Actor } from '@yixin/domain';
-import { selectCouncilAgenda, withTimeLeft, type CaseListPage, type PageRequest } from './case-list.projection';
+import { selectCouncilAgenda, withTimeLeft, type CaseListPage, type PageRequest } from './case-list';
 import type { SqlDatabase } from '@yixin/stores';
 import { READ_STORE } from '@yixin/stores';
 import type { TimedCaseListRow } from './case.queries';

@@ -1,4 +1,4 @@
-export * from './case-list.projection';
+export * from './case-list';
 export * from './case-search';
 export * from './case-timeline.projection';
 export * from './case.commands';

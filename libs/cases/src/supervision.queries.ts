@@ -10,7 +10,7 @@ import {
   type CaseListRow,
   type PageRequest,
   type SupervisionQueue,
-} from './case-list.projection';
+} from './case-list';
 import type { SqlDatabase } from '@yixin/stores';
 import { READ_STORE } from '@yixin/stores';
 import { jurisdictionOf } from '@yixin/directory';

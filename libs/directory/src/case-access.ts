@@ -1,6 +1,5 @@
 import { refuse, type Actor, type CaseState, type Resident } from '@yixin/domain';
 import type { DirectoryService } from './directory.service';
-import type { CaseListFilter } from '@yixin/cases';
 
 /**
  * Who may read a case. Enforced where cases are read, so every entry point (HTTP, CLI, jobs)
@@ -28,8 +27,16 @@ export function mayReadCase(viewer: Actor, state: CaseState, directory: Director
   }
 }
 
+/** The communities or compounds whose cases a viewer may list. */
+export interface CaseListScope {
+  /** Only these communities (undefined: all). */
+  communityIds?: string[];
+  /** Only these compounds (undefined: all). */
+  compoundIds?: string[];
+}
+
 /** The communities or compounds whose cases a role lists; neither means all of them. */
-export function caseListScope(viewer: Actor, directory: DirectoryService): Pick<CaseListFilter, 'communityIds' | 'compoundIds'> {
+export function caseListScope(viewer: Actor, directory: DirectoryService): CaseListScope {
   switch (viewer.role) {
     case 'community_staff':
       return { communityIds: [viewer.organisationId] };

@@ -18,7 +18,7 @@ import {
   withTimeLeft,
   type InboxPosition,
   type SearchTerm,
-} from './case-list.projection';
+} from '.';
 
 const PAGE = { limit: 50, offset: 0 };
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 1, 2, minute)).toISOString();
