@@ -1,13 +1,14 @@
 import {
   evolveCase,
   initialCaseState,
+  nextDeadlineOf,
   TASK_RUNNING_STATUSES,
   type Assignee,
   type CaseEvent,
   type CaseState,
   type CouncilKind,
   type CouncilVote,
-  type OpenDeadline,
+  type Deadline,
 } from '@yixin/domain';
 import type { RecordedEvent } from '@yixin/event-store';
 import { caseIdOfStream, toCaseEvent } from '@yixin/case-stream';
@@ -33,7 +34,7 @@ export interface CaseListRow {
   assigneeOrganisationId: string | null;
   taskId: string | null;
   /** The task's deadlines still to be met, with their reminders. */
-  deadlines: Partial<Record<'sign_for' | 'first_reply' | 'resolve', OpenDeadline>>;
+  deadlines: Partial<Record<'sign_for' | 'first_reply' | 'resolve', Deadline>>;
   /** The earliest deadline still to be met, if the clock runs. */
   nextDeadline: string | null;
   resolveBy: string | null;
@@ -203,8 +204,9 @@ function withState(row: StoredCaseRow, state: CaseState, event: RecordedEvent, c
     assignee_organisation_id: assignee,
     previous_assignee_organisation_id: handedOver ? row.assignee_organisation_id : row.previous_assignee_organisation_id,
     reassigned_position: handedOver ? event.globalPosition : row.reassigned_position,
-    next_deadline: nextDeadline(state),
-    inbox_order: TASK_RUNNING_STATUSES.includes(state.status) ? (nextDeadline(state) ?? AFTER_EVERY_DEADLINE) : null,
+    // Only running clocks have a next deadline (nextDeadlineOf, libs/domain): a paused or returned task has none to miss.
+    next_deadline: nextDeadlineOf(state) ?? null,
+    inbox_order: TASK_RUNNING_STATUSES.includes(state.status) ? (nextDeadlineOf(state) ?? AFTER_EVERY_DEADLINE) : null,
     resolve_by: state.task?.deadlines.resolve?.due ?? null,
     council_id: beforeCouncil ? state.council!.councilId : null,
     decide_by: beforeCouncil ? utc(state.council!.decideBy) : null,
@@ -249,13 +251,6 @@ async function loadRows(db: SqlDatabase, caseIds: string[]): Promise<Map<string,
     for (const row of found) rows.set(row.case_id, row);
   }
   return rows;
-}
-
-/** Only running clocks have a next deadline: a paused or returned task has none to miss. */
-function nextDeadline(state: CaseState): string | null {
-  if (!TASK_RUNNING_STATUSES.includes(state.status) || state.paused || !state.task) return null;
-  const dues = Object.values(state.task.deadlines).map((open) => Date.parse(open.due));
-  return dues.length === 0 ? null : new Date(Math.min(...dues)).toISOString();
 }
 
 /** Instants that SQL compares and orders as text are stored in UTC: a council's `dueBy` may come with an offset. */
