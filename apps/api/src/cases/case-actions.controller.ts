@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { type CaseCommandResult } from '@yixin/case-stream';
 import { ExecuteCaseCommand } from '@yixin/cases';
-import type { Actor, CaseCommand, Duration, FileComplaint, Role } from '@yixin/domain';
+import { ASSIGNEE_KINDS, HANDLING_ROLES, type Actor, type CaseCommand, type Duration, type FileComplaint, type Role } from '@yixin/domain';
 import { ApiAuthenticatedWrite, ApiError, ApiErrors, ApiSignedIn } from '../api-errors';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import {
@@ -34,9 +34,6 @@ export function toResponse(result: CaseCommandResult): CaseCommandResponse {
 type ActionCommand = Exclude<CaseCommand, FileComplaint>;
 /** A command as a controller knows it: everything but who, which case and when. */
 type Action = ActionCommand extends infer C ? (C extends ActionCommand ? Omit<C, 'caseId' | 'actor' | 'at'> : never) : never;
-
-const ASSIGNEES = ['property_company', 'owners_committee'] as const;
-const TIER_HANDLERS = ['community_staff', 'street_officer', 'district_officer'] as const;
 
 /** Who may ask for an action; the domain then checks that it is their case, their task, their tier. */
 const ActionFor = (...roles: Role[]) =>
@@ -68,7 +65,7 @@ export class CaseActionsController {
 
   @Post('task/sign-for')
   @HttpCode(200)
-  @ActionFor(...ASSIGNEES)
+  @ActionFor(...ASSIGNEE_KINDS)
   @ApiOperation({ summary: '签收: the assignee takes the task on' })
   signFor(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'SignForTask' });
@@ -76,7 +73,7 @@ export class CaseActionsController {
 
   @Post('task/progress')
   @HttpCode(200)
-  @ActionFor(...ASSIGNEES)
+  @ActionFor(...ASSIGNEE_KINDS)
   @ApiOperation({ summary: 'a progress report; the first one meets the first-reply deadline' })
   progress(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
     return this.act(actor, caseId, { type: 'ReportProgress', note: body.note, evidence: body.evidence ?? [] });
@@ -84,7 +81,7 @@ export class CaseActionsController {
 
   @Post('task/resolve')
   @HttpCode(200)
-  @ActionFor(...ASSIGNEES)
+  @ActionFor(...ASSIGNEE_KINDS)
   @ApiOperation({ summary: '办结: the assignee reports the task done, with photos as evidence if it has them' })
   resolve(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
     return this.act(actor, caseId, { type: 'ResolveTask', note: body.note, evidence: body.evidence ?? [] });
@@ -100,7 +97,7 @@ export class CaseActionsController {
 
   @Post('task/return')
   @HttpCode(200)
-  @ActionFor(...ASSIGNEES)
+  @ActionFor(...ASSIGNEE_KINDS)
   @ApiOperation({ summary: '退单: wrongly routed goes back to the community; disputed goes to the property council' })
   returnTask(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReturnTaskDto) {
     return this.act(actor, caseId, { type: 'ReturnTask', reason: body.reason, note: body.note });
@@ -108,7 +105,7 @@ export class CaseActionsController {
 
   @Post('task/extension-request')
   @HttpCode(200)
-  @ActionFor(...ASSIGNEES)
+  @ActionFor(...ASSIGNEE_KINDS)
   @ApiOperation({ summary: '延期申请: before the resolve deadline' })
   requestExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ExtensionDto) {
     return this.act(actor, caseId, { type: 'RequestExtension', extension: requireDuration(body.extension), reason: body.reason });
@@ -116,7 +113,7 @@ export class CaseActionsController {
 
   @Post('extension/grant')
   @HttpCode(200)
-  @ActionFor(...TIER_HANDLERS)
+  @ActionFor(...HANDLING_ROLES)
   @ApiOperation({ summary: 'the handling tier grants the assignee’s extension request' })
   grantExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'GrantExtension' });
@@ -124,7 +121,7 @@ export class CaseActionsController {
 
   @Post('extension/refuse')
   @HttpCode(200)
-  @ActionFor(...TIER_HANDLERS)
+  @ActionFor(...HANDLING_ROLES)
   @ApiOperation({ summary: 'the handling tier refuses the assignee’s extension request' })
   refuseExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'RefuseExtension', reason: body.reason });
@@ -132,7 +129,7 @@ export class CaseActionsController {
 
   @Post('deadline/extend')
   @HttpCode(200)
-  @ActionFor(...TIER_HANDLERS)
+  @ActionFor(...HANDLING_ROLES)
   @ApiOperation({ summary: 'the handling tier extends the resolve deadline on its own initiative' })
   extend(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ExtensionDto) {
     return this.act(actor, caseId, { type: 'ExtendDeadline', extension: requireDuration(body.extension), reason: body.reason });
@@ -140,7 +137,7 @@ export class CaseActionsController {
 
   @Post('clock/pause')
   @HttpCode(200)
-  @ActionFor('community_staff', ...ASSIGNEES)
+  @ActionFor('community_staff', ...ASSIGNEE_KINDS)
   @ApiOperation({ summary: 'stop the clock while the case waits for the resident' })
   pause(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'PauseClock', reason: body.reason });
@@ -148,7 +145,7 @@ export class CaseActionsController {
 
   @Post('clock/resume')
   @HttpCode(200)
-  @ActionFor('community_staff', ...ASSIGNEES)
+  @ActionFor('community_staff', ...ASSIGNEE_KINDS)
   @ApiOperation({ summary: 'restart the clock; open deadlines move back by the paused time' })
   resume(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'ResumeClock' });
@@ -156,7 +153,7 @@ export class CaseActionsController {
 
   @Post('return/reject')
   @HttpCode(200)
-  @ActionFor(...TIER_HANDLERS)
+  @ActionFor(...HANDLING_ROLES)
   @ApiOperation({ summary: 'an unjustified return goes back to its assignee with the original deadlines' })
   rejectReturn(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'RejectReturn', reason: body.reason });
@@ -164,7 +161,7 @@ export class CaseActionsController {
 
   @Post('redispatch')
   @HttpCode(200)
-  @ActionFor(...TIER_HANDLERS)
+  @ActionFor(...HANDLING_ROLES)
   @ApiOperation({ summary: '改派: the handling tier gives the task to another assignee' })
   redispatch(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: RedispatchDto) {
     const { organisationId, kind } = body.assignee;
@@ -173,7 +170,7 @@ export class CaseActionsController {
 
   @Post('council-referral')
   @HttpCode(200)
-  @ActionFor(...TIER_HANDLERS)
+  @ActionFor(...HANDLING_ROLES)
   @ApiOperation({ summary: 'refer the case to the property council or the owners’-committee council' })
   referToCouncil(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilReferralDto) {
     return this.act(actor, caseId, { type: 'ReferToCouncil', council: body.council, question: body.question });
