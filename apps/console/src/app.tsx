@@ -3,20 +3,19 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { createHashRouter, RouterProvider } from 'react-router';
 import { SignInPage } from './pages/sign-in-page';
 import { Guarded, Home, NotFound } from './shell/route-elements';
 import './shell/console.css';
 import { ROUTES } from './shell/routes';
+import { ConsoleLayout } from './shell/start-up';
 import { LanguageProvider, useLanguage } from './shared/i18n';
 
 /**
  * Routes live in the URL's fragment (`/#/cases`): the API serves its own routes at the same paths
  * (`GET /cases` is the API's), and the server then only ever serves the console's `/`.
  */
-const ConsoleLayout = lazy(() => import('./shell/console-layout'));
-
 const router = createHashRouter([
   { path: '/login', element: <SignInPage /> },
   {

@@ -1,20 +1,26 @@
 import { useEffect, useState } from 'react';
-import { loadOrganisations, type Organisation } from '../shared/directory';
+import { loadedOrganisations, loadOrganisations, type Organisation } from '../shared/directory';
 
 export type { Organisation } from '../shared/directory';
 
+let byId: { from: Organisation[]; map: Map<string, Organisation> } | undefined;
+
 /** The directory by id: names for ids (compounds, companies, communities) and the tree under a district. */
-function loadDirectory(): Promise<Map<string, Organisation>> {
-  return loadOrganisations().then((all) => new Map(all.map((organisation) => [organisation.id, organisation])));
+function directoryById(all: Organisation[]): Map<string, Organisation> {
+  if (byId?.from !== all) byId = { from: all, map: new Map(all.map((organisation) => [organisation.id, organisation])) };
+  return byId.map;
 }
 
-/** The organisations by id; empty until loaded (ids show meanwhile). */
+/** The organisations by id; empty until loaded (ids show meanwhile), at once if the directory came already. */
 export function useOrganisations(): Map<string, Organisation> {
-  const [organisations, setOrganisations] = useState<Map<string, Organisation>>(new Map());
+  const [organisations, setOrganisations] = useState<Map<string, Organisation>>(() => {
+    const all = loadedOrganisations();
+    return all ? directoryById(all) : new Map();
+  });
   useEffect(() => {
     let current = true;
-    loadDirectory().then(
-      (loaded) => current && setOrganisations(loaded),
+    loadOrganisations().then(
+      (all) => current && setOrganisations(directoryById(all)),
       () => undefined,
     );
     return () => {

@@ -1,10 +1,11 @@
 import { CheckCircleOutlined, CheckSquareOutlined, EditOutlined, FieldTimeOutlined, PauseCircleOutlined, PlayCircleOutlined, RollbackOutlined } from '@ant-design/icons';
-import { Button, Form, Grid, Input, InputNumber, Modal, Popconfirm, Radio, Space, Typography } from 'antd';
+import { Button, Form, Input, InputNumber, Modal, Popconfirm, Radio, Space, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { api, unwrap, type Schemas } from '../api/client';
 import { useSession } from '../api/session';
 import { RefusalAlert, useAction } from '../shared/actions';
 import { useLabel, useT } from '../shared/i18n';
+import { useScreens } from '../shared/screens';
 import { RETURN_REASON, type CaseStatus, type ReturnReason } from '../shared/labels';
 import { PhotoPicker } from './photo-picker';
 
@@ -57,7 +58,7 @@ interface ReasonForm {
 export function TaskActions({ caseId, status, task, onDone }: TaskActionsProps) {
   const t = useT();
   const user = useSession();
-  const screens = Grid.useBreakpoint();
+  const screens = useScreens();
   const [open, setOpen] = useState<'progress' | 'resolve' | 'return' | 'extension' | 'pause'>();
   const path = { caseId };
   const done = () => {

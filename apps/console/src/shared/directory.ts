@@ -4,14 +4,26 @@ import type { SignedIn } from '../api/session';
 export type Organisation = Schemas['OrganisationView'];
 
 let organisations: Promise<Organisation[]> | undefined;
+let loaded: Organisation[] | undefined;
 
 /** The directory, fetched once per page load: it changes when an operator adds organisations, not during a shift. */
 export function loadOrganisations(): Promise<Organisation[]> {
-  organisations ??= api.GET('/directory/organisations', {}).then(unwrap).catch((error: unknown) => {
-    organisations = undefined;
-    throw error;
-  });
+  organisations ??= api
+    .GET('/directory/organisations', {})
+    .then(unwrap)
+    .then(
+      (all) => (loaded = all),
+      (error: unknown) => {
+        organisations = undefined;
+        throw error;
+      },
+    );
   return organisations;
+}
+
+/** The directory if it came already: a screen's first render can then show names, not ids. */
+export function loadedOrganisations(): Organisation[] | undefined {
+  return loaded;
 }
 
 /** The compounds of a community, by name. */

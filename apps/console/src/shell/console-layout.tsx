@@ -1,11 +1,12 @@
 import { LogoutOutlined } from '@ant-design/icons';
 import { ProLayout } from '@ant-design/pro-components';
-import { Button, Grid, Space, Spin, Tag } from 'antd';
+import { Button, Space, Spin, Tag } from 'antd';
 import { Suspense } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { session, useSession, type SignedIn } from '../api/session';
 import { useLabel, useT } from '../shared/i18n';
+import { useScreens } from '../shared/screens';
 import { ROLE } from '../shared/labels';
 import { LanguageSwitch } from './language-switch';
 import { homeOf, mayOpen, ROUTES } from './routes';
@@ -20,7 +21,7 @@ export default function ConsoleLayout() {
   const navigate = useNavigate();
   const t = useT();
   const label = useLabel();
-  const screens = Grid.useBreakpoint();
+  const screens = useScreens();
   if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   const menu = ROUTES.filter((route) => route.menu && mayOpen(route, user));
   return (
@@ -65,7 +66,7 @@ function UserMenu({ user, children }: { user: SignedIn; children: React.ReactNod
     session.expire();
   };
   // A phone's header has room for the menu, the logo, the language and sign-out only.
-  const phone = !Grid.useBreakpoint().md;
+  const phone = !useScreens().md;
   return (
     <Space size="small" wrap={false}>
       {children}

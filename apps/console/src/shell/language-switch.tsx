@@ -1,10 +1,11 @@
 import { GlobalOutlined } from '@ant-design/icons';
-import { Grid, Segmented } from 'antd';
+import { Segmented } from 'antd';
 import { useLanguage } from '../shared/i18n';
+import { useScreens } from '../shared/screens';
 
 export function LanguageSwitch() {
   const { language, setLanguage } = useLanguage();
-  const phone = !Grid.useBreakpoint().md;
+  const phone = !useScreens().md;
   return (
     <Segmented
       size="small"

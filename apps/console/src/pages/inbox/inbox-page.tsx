@@ -1,20 +1,18 @@
 import { EnvironmentOutlined, ReloadOutlined, WifiOutlined } from '@ant-design/icons';
-import { Alert, Badge, Button, Card, Empty, Flex, Grid, Result, Skeleton, Space, Spin, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Badge, Button, Card, Empty, Flex, Result, Skeleton, Space, Spin, Tag, Typography } from 'antd';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api, liveStream, unwrap, type Schemas } from '../../api/client';
+import { liveStream } from '../../api/client';
 import { DeadlineCountdown } from '../../features/countdown';
 import { useOrganisations } from '../../features/organisations';
 import { TaskActions } from '../../features/task-actions';
 import { refusalTitle, RefusalAlert } from '../../shared/actions';
 import { useLabel, useT } from '../../shared/i18n';
+import { useScreens } from '../../shared/screens';
 import { CATEGORY, STATUS, URGENCY, type CaseStatus } from '../../shared/labels';
 import { formatTime } from '../../shared/time';
+import { earlyInboxAnswer, fetchInboxPage, takeEarlyInbox, type InboxAnswer, type InboxChanges, type InboxRow } from './inbox-start';
 
-type InboxRow = Schemas['CaseListRowDto'];
-
-/** Rows per request: a screenful or two; more as the clerk scrolls, never the whole inbox. */
-const PAGE_SIZE = 30;
 const RUNNING: readonly CaseStatus[] = ['awaiting_sign_for', 'in_progress'];
 
 /** The API's order: the nearest deadline first, stopped clocks after every deadline, then by filing. */
@@ -54,6 +52,20 @@ function applyChange(state: InboxState, row: InboxRow): InboxState {
   return { ...state, rows, arrived, total: had || state.nextCursor !== null ? state.total : state.total + 1 };
 }
 
+function firstPage(page: InboxAnswer): InboxState {
+  return { rows: page.items, total: page.total, nextCursor: page.nextCursor, arrived: new Set<string>() };
+}
+
+/**
+ * Cards the first frame draws: a screenful, in two columns on a wide screen (as the list lays them
+ * out) or one. The rest of the page follows in the frames after, so that the first rows do not wait
+ * for cards below the fold.
+ */
+function firstScreenful(): number {
+  const columns = window.innerWidth >= 1200 ? 2 : 1;
+  return columns * Math.max(3, Math.ceil(window.innerHeight / 140));
+}
+
 function applyRemoval(state: InboxState, caseId: string): InboxState {
   const rows = state.rows.filter((shown) => shown.caseId !== caseId);
   return rows.length === state.rows.length ? state : { ...state, rows, total: Math.max(0, state.total - 1) };
@@ -62,30 +74,30 @@ function applyRemoval(state: InboxState, caseId: string): InboxState {
 /** 待办任务: the organisation's running tasks, live, the nearest deadline first, each with its countdown and actions. */
 export default function InboxPage() {
   const t = useT();
-  const screens = Grid.useBreakpoint();
-  const [inbox, setInbox] = useState<InboxState>();
+  const screens = useScreens();
+  // The first page asked for at start-up (inbox-start.ts) may be here already: then the first render shows the rows.
+  const [startedWith] = useState(earlyInboxAnswer);
+  const [inbox, setInbox] = useState<InboxState | undefined>(() => startedWith && firstPage(startedWith));
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>();
   const [generation, setGeneration] = useState(0);
   const loadingRef = useRef(false);
+  const [drawn, setDrawn] = useState(firstScreenful);
+  const allDrawn = !inbox || drawn >= inbox.rows.length;
   const organisations = useOrganisations();
 
-  const loadPage = useCallback(async (cursor: string | null) => {
+  /** A page of the inbox: the next after `cursor`, or the first (then `asked`, if it was asked for already). */
+  const loadPage = useCallback(async (cursor: string | null, asked?: Promise<InboxAnswer>) => {
     if (loadingRef.current) return;
     loadingRef.current = true;
     setLoading(true);
     try {
-      const page = unwrap(await api.GET('/tasks/inbox', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } }));
+      const page = await (asked ?? fetchInboxPage(cursor));
       setInbox((before) => {
-        const known = cursor && before ? before.rows : [];
+        if (!cursor || !before) return firstPage(page);
         // A row that moved down meanwhile may come again with a later page: the page's copy is the newer.
         const fresh = new Set(page.items.map((row) => row.caseId));
-        return {
-          rows: [...known.filter((row) => !fresh.has(row.caseId)), ...page.items],
-          total: page.total,
-          nextCursor: page.nextCursor,
-          arrived: cursor && before ? before.arrived : new Set<string>(),
-        };
+        return { ...before, rows: [...before.rows.filter((row) => !fresh.has(row.caseId)), ...page.items], total: page.total, nextCursor: page.nextCursor };
       });
       setError(undefined);
     } catch (caught) {
@@ -97,29 +109,49 @@ export default function InboxPage() {
   }, []);
 
   useEffect(() => {
-    void loadPage(null);
-    return liveStream<InboxRow>('/tasks/inbox/stream', {
+    const changes: InboxChanges = {
       changed(row) {
         setInbox((state) => state && applyChange(state, row));
       },
       removed(caseId) {
         setInbox((state) => state && applyRemoval(state, caseId));
       },
-    });
-  }, [loadPage, generation]);
+    };
+    const early = takeEarlyInbox();
+    if (early) {
+      // Started at start-up: its page, unless the first render showed it already, then what changed since.
+      if (!startedWith || early.answer !== startedWith) void loadPage(null, early.page);
+      return early.stream.attach(changes);
+    }
+    void loadPage(null);
+    return liveStream<InboxRow>('/tasks/inbox/stream', changes);
+  }, [loadPage, generation, startedWith]);
 
-  // Infinite scroll: the next page when the end of the list comes into view.
+  // The cards below the first screenful once the first frame is painted, in a transition: rendered in slices, the page stays responsive.
+  useEffect(() => {
+    if (allDrawn) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setDrawn(Number.POSITIVE_INFINITY)));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [allDrawn]);
+
+  // Infinite scroll: the next page when the end of the list comes into view (once the loaded rows are all drawn).
   const sentinel = useRef<HTMLDivElement>(null);
   const nextCursor = inbox?.nextCursor ?? null;
   useEffect(() => {
     const element = sentinel.current;
-    if (!element || !nextCursor) return;
+    if (!element || !nextCursor || !allDrawn) return;
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((entry) => entry.isIntersecting)) void loadPage(nextCursor);
     }, { rootMargin: '400px' });
     observer.observe(element);
     return () => observer.disconnect();
-  }, [nextCursor, loadPage]);
+  }, [nextCursor, loadPage, allDrawn]);
 
   const header = (
     <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 12 }}>
@@ -161,7 +193,7 @@ export default function InboxPage() {
         </Card>
       ) : (
         <div role="list" aria-label={t('待办任务列表', 'Tasks')} style={{ display: 'grid', gap: 12, gridTemplateColumns: screens.xl ? 'repeat(2, minmax(0, 1fr))' : 'minmax(0, 1fr)' }}>
-          {inbox.rows.map((row) => (
+          {inbox.rows.slice(0, drawn).map((row) => (
             <div role="listitem" key={row.caseId} data-case-id={row.caseId}>
               <TaskCard row={row} compound={organisations.get(row.compoundId)?.name ?? row.compoundId} fresh={inbox.arrived.has(row.caseId)} />
             </div>
@@ -170,7 +202,7 @@ export default function InboxPage() {
       )}
       <div ref={sentinel} style={{ padding: 16, textAlign: 'center' }}>
         {loading ? <Spin /> : null}
-        {!loading && inbox.nextCursor ? (
+        {!loading && allDrawn && inbox.nextCursor ? (
           <Button onClick={() => void loadPage(inbox.nextCursor)} size="large">
             {t('加载更多', 'Load more')}
           </Button>
