@@ -218,7 +218,7 @@ export default function InboxPage() {
  * but then measures every paragraph for overflow, a forced layout per card (a third of the time the
  * first 30 cards took to render).
  */
-const TWO_LINES: React.CSSProperties = { margin: 0, fontSize: 15, display: '-webkit-box', WebkitBoxOrient: 'vertical', WebkitLineClamp: 2, overflow: 'hidden' };
+const TWO_LINES: React.CSSProperties = { display: '-webkit-box', WebkitBoxOrient: 'vertical', WebkitLineClamp: 2, overflow: 'hidden' };
 
 function TaskCard({ row, compound, fresh }: { row: InboxRow; compound: string; fresh: boolean }) {
   const t = useT();
@@ -239,8 +239,11 @@ function TaskCard({ row, compound, fresh }: { row: InboxRow; compound: string; f
         </Space>
         <DeadlineCountdown deadlines={row.deadlines} paused={row.clockPaused} />
       </Flex>
-      <Typography.Paragraph style={TWO_LINES}>
-        <Link to={`/cases/${row.caseId}`}>{row.description}</Link>
+      <Typography.Paragraph style={{ margin: 0, fontSize: 15 }}>
+        {/* Typography sets its own -webkit-line-clamp (none, without `ellipsis`): the clamp is a box of its own. */}
+        <div style={TWO_LINES}>
+          <Link to={`/cases/${row.caseId}`}>{row.description}</Link>
+        </div>
       </Typography.Paragraph>
       <Typography.Text type="secondary" style={{ fontSize: 13 }}>
         <EnvironmentOutlined /> {compound} · {row.building} · {t('受理', 'filed')} {formatTime(row.filedAt)}
