@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { AuditModule, ExportEventsQuery, GetCaseStateAsOfQuery, VerifyLogQuery, type LogVerification } from '@yixin/audit';
 import { CasesModule, GetCaseHistoryQuery } from '@yixin/cases';
-import { loadConfig, parseMasterKey } from '@yixin/config';
+import { loadCliSecrets, loadConfig, parseMasterKey } from '@yixin/config';
 import { createAdministrator, DirectoryModule, DirectoryService, type OrganisationKind } from '@yixin/directory';
 import { PlatformModule, PROJECTIONS } from '@yixin/platform';
 import { rotateMasterKey } from '@yixin/privacy';
@@ -21,7 +21,7 @@ import { EVENT_STORE, READ_STORE, RECORD_STORE } from '@yixin/stores';
 import type { Actor, Role } from '@yixin/domain';
 
 const USAGE = `yixin command-line tools, on the store configured by the environment (YIXIN_STORE, YIXIN_DATA_DIR,
-DATABASE_URL, …: see README):
+DATABASE_URL, …: see docs/configuration.md):
 
   history <caseId>                              every event of a case with its envelope and the chain verdict
   state <caseId> [--at ISO] [--revision N]      the case as it stood at a past moment or revision
@@ -153,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'rotate-pii-master-key': {
         if (!config.piiMasterKey) throw new Error('YIXIN_PII_MASTER_KEY must be set to the current master key');
-        const newKey = process.env.YIXIN_NEW_PII_MASTER_KEY;
+        const newKey = loadCliSecrets().newPiiMasterKey;
         if (!newKey) throw new Error('YIXIN_NEW_PII_MASTER_KEY must be set to the new master key (openssl rand -base64 32)');
         print(await rotateMasterKey(app.get(RECORD_STORE), config.piiMasterKey, parseMasterKey(newKey, 'YIXIN_NEW_PII_MASTER_KEY')));
         console.error('done: start the API with YIXIN_PII_MASTER_KEY set to the new key');
@@ -175,7 +175,7 @@ function requireArg(value: string | undefined, name: string): string {
 
 /** Never an argument: every user of the machine sees those in `ps`. */
 async function readAdministratorPassword(): Promise<string> {
-  const password = process.env.YIXIN_ADMIN_PASSWORD || (process.stdin.isTTY ? await promptWithoutEcho('password: ') : await firstLineOfStdin());
+  const password = loadCliSecrets().adminPassword || (process.stdin.isTTY ? await promptWithoutEcho('password: ') : await firstLineOfStdin());
   if (!password) throw new Error('no password: set YIXIN_ADMIN_PASSWORD, or give the password on the first line of stdin');
   return password;
 }

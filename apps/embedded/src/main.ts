@@ -1,11 +1,10 @@
 // First: resolves the packages' aliases (@yixin/…) when Node runs the compiled code.
 import '../../../libs/module-aliases/src/register';
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
-import { join, resolve } from 'node:path';
-import { logLevelFrom } from '@yixin/config';
+import { join } from 'node:path';
+import { embeddedSystemEnv, loadEmbeddedLauncherConfig, type EmbeddedLauncherConfig } from '@yixin/config';
 import { DEMO_PASSWORD } from '@yixin/directory';
 import { JsonLogger } from '@yixin/observability';
 import { readToolPaths } from '@yixin/temporal-tooling';
@@ -13,7 +12,9 @@ import { startTemporalDevServer, type TemporalDevServer } from '@yixin/temporal-
 import { runAsBackOffice, runAsForeground } from './back-office-priority';
 import { startEmbeddedSystem, type EmbeddedSystem } from './embedded-system';
 
-const logger = new JsonLogger(logLevelFrom(process.env));
+// Every variable the launcher reads, with embedded mode's defaults: libs/config (docs/configuration.md).
+const launcher = loadEmbeddedLauncherConfig(process.env);
+const logger = new JsonLogger(launcher.logLevel);
 
 /**
  * How long the Temporal dev server has to stop on SIGTERM before it is killed. It stops in about a
@@ -42,12 +43,12 @@ interface Running {
  */
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const dataDir = resolve(process.env.YIXIN_DATA_DIR ?? '.data');
+  const { dataDir } = launcher;
   mkdirSync(dataDir, { recursive: true });
 
   const running: Running = {};
   const startup = new AbortController();
-  const starting = start(dataDir, running, startup.signal);
+  const starting = start(launcher, running, startup.signal);
   let stopping = false;
   const requestStop = (reason: string, exitCode: number, exitCodeAtOnce: number) => {
     if (stopping) {
@@ -103,13 +104,14 @@ async function main(): Promise<void> {
  * Starts the dev server, then the API and the worker, listing each in `running` once it is up.
  * Once `signal` aborts, every step gives up at once (the dev server's start stops its server).
  */
-async function start(dataDir: string, running: Running, signal: AbortSignal): Promise<void> {
-  if (!process.env.TEMPORAL_ADDRESS) {
+async function start(launcher: EmbeddedLauncherConfig, running: Running, signal: AbortSignal): Promise<void> {
+  const { dataDir, temporalDevServer } = launcher;
+  if (temporalDevServer) {
     running.temporal = await startTemporalDevServer({
       cliPath: readToolPaths().temporalCli,
       dbFilename: join(dataDir, 'temporal.sqlite'),
-      port: Number(process.env.TEMPORAL_PORT ?? 7233),
-      uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+      port: temporalDevServer.port,
+      uiPort: temporalDevServer.uiPort,
       logFile: join(dataDir, 'temporal.log'),
       stopGraceMs: TEMPORAL_STOP_GRACE_MS,
       signal,
@@ -117,14 +119,7 @@ async function start(dataDir: string, running: Running, signal: AbortSignal): Pr
     runAsBackOffice(running.temporal.pid);
   }
   running.system = await startEmbeddedSystem(
-    {
-      ...process.env,
-      YIXIN_DATA_DIR: dataDir,
-      JWT_SECRET: process.env.JWT_SECRET ?? persistentSecret(join(dataDir, 'jwt-secret')),
-      YIXIN_PII_MASTER_KEY: process.env.YIXIN_PII_MASTER_KEY ?? persistentSecret(join(dataDir, 'pii-master-key'), 'base64'),
-      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? running.temporal!.address,
-      YIXIN_SEED_DEMO_DATA: process.env.YIXIN_SEED_DEMO_DATA ?? 'true',
-    },
+    embeddedSystemEnv(process.env, launcher, running.temporal?.address),
     logger,
     'inherit',
     signal,
@@ -140,12 +135,6 @@ async function stopInOrder(starting: Promise<void>, running: Running): Promise<v
   if ((await running.temporal?.stop()) === 'killed') {
     logger.warn(`the Temporal dev server had not stopped ${TEMPORAL_STOP_GRACE_MS} ms after SIGTERM: killed it`, 'Embedded');
   }
-}
-
-/** A random key kept with the data, so tokens and encrypted data survive a restart and no secret lives in the repo. */
-function persistentSecret(file: string, encoding: BufferEncoding = 'hex'): string {
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString(encoding), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
 }
 
 main().catch((error: unknown) => {

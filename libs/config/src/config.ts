@@ -1,8 +1,35 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from '@yixin/domain';
 import { LOG_LEVELS, type LogLevel } from '@yixin/observability';
 import { parseMasterKey } from './master-key';
+
+/**
+ * Every environment variable yixin's processes read, and which of them reads it: `loadConfig` (the
+ * API, the worker and the command line), the embedded launcher of `npm start`
+ * (`loadEmbeddedLauncherConfig`, `embeddedSystemEnv`), or the command line alone (`loadCliSecrets`).
+ * Nothing else in apps/, libs/ or workflows/ reads the environment. What each one means, and its
+ * default, is written once, in docs/configuration.md; config-documentation.spec.ts holds the two
+ * to each other and to the code.
+ */
+export const ENVIRONMENT_VARIABLES = {
+  loadConfig: [
+    'YIXIN_STORE', 'DATABASE_URL', 'KURRENTDB_CONNECTION_STRING', 'PG_POOL_SIZE', 'PG_STATEMENT_TIMEOUT_MS',
+    'YIXIN_DATA_DIR', 'SQLITE_FILE', 'SQLITE_READ_MODELS_FILE', 'SQLITE_SYNCHRONOUS', 'SQLITE_AUTO_CHECKPOINT',
+    'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'TEMPORAL_TLS', 'TEMPORAL_TLS_CA_FILE',
+    'TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY',
+    'PORT', 'PUBLIC_BASE_URL', 'HTTP_BODY_LIMIT_BYTES', 'HTTP_HEADERS_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS',
+    'HTTP_KEEP_ALIVE_TIMEOUT_MS', 'RATE_LIMIT_LOGINS_PER_MINUTE', 'RATE_LIMIT_LOGINS_PER_USERNAME_PER_MINUTE',
+    'RATE_LIMIT_WRITES_PER_MINUTE', 'RATE_LIMIT_PUBLIC_READS_PER_MINUTE', 'RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE',
+    'RATE_LIMIT_FILINGS_PER_API_KEY_PER_MINUTE', 'IDEMPOTENCY_KEY_TTL_HOURS', 'LOG_LEVEL', 'JWT_SECRET',
+    'JWT_EXPIRES_IN_SECONDS', 'YIXIN_PII_MASTER_KEY', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_PER_CASE',
+    'ATTACHMENT_MAX_BYTES_PER_ORGANISATION_PER_DAY', 'ATTACHMENT_UNCITED_GRACE_HOURS', 'YIXIN_DEADLINE_POLICY_FILE',
+    'YIXIN_CALENDAR_FILE', 'YIXIN_SEED_DEMO_DATA', 'RATE_WEIGHTS', 'YIXIN_CONSOLE_DIR', 'YIXIN_CENTER_ORGANISATION_ID',
+  ],
+  embeddedLauncher: ['YIXIN_DATA_DIR', 'LOG_LEVEL', 'TEMPORAL_ADDRESS', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'JWT_SECRET', 'YIXIN_PII_MASTER_KEY', 'YIXIN_SEED_DEMO_DATA'],
+  cli: ['YIXIN_NEW_PII_MASTER_KEY', 'YIXIN_ADMIN_PASSWORD'],
+} as const satisfies Record<string, readonly string[]>;
 
 /** Everything yixin reads from its environment, read once at start. */
 export const STORE_KINDS = ['sqlite', 'postgres', 'kurrentdb'] as const;
@@ -155,6 +182,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     rateWeights: parseRateWeights(env.RATE_WEIGHTS ?? '30,35,35'),
     consoleDir: resolve(env.YIXIN_CONSOLE_DIR ?? join('dist', 'console')),
   };
+}
+
+/** What `npm start`'s launcher (apps/embedded) reads before it starts anything. */
+export interface EmbeddedLauncherConfig {
+  dataDir: string;
+  logLevel: LogLevel;
+  /** The Temporal dev server to start; none when TEMPORAL_ADDRESS names a Temporal server of one's own. */
+  temporalDevServer?: { port: number; uiPort: number };
+}
+
+export function loadEmbeddedLauncherConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedLauncherConfig {
+  return {
+    dataDir: resolve(env.YIXIN_DATA_DIR ?? '.data'),
+    logLevel: logLevelFrom(env),
+    temporalDevServer: env.TEMPORAL_ADDRESS
+      ? undefined
+      : { port: Number(env.TEMPORAL_PORT ?? 7233), uiPort: Number(env.TEMPORAL_UI_PORT ?? 8233) },
+  };
+}
+
+/**
+ * The environment the embedded API and worker load their configuration from (`loadConfig`): the
+ * launcher's own, with embedded mode's defaults where it sets none: the token key and the
+ * personal-data master key, random and kept in the data directory (so tokens and encrypted data
+ * survive a restart and no secret lives in the repository); the dev server's address; the demo data.
+ */
+export function embeddedSystemEnv(env: NodeJS.ProcessEnv, launcher: EmbeddedLauncherConfig, devServerAddress: string | undefined): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    YIXIN_DATA_DIR: launcher.dataDir,
+    JWT_SECRET: env.JWT_SECRET ?? persistentSecret(join(launcher.dataDir, 'jwt-secret')),
+    YIXIN_PII_MASTER_KEY: env.YIXIN_PII_MASTER_KEY ?? persistentSecret(join(launcher.dataDir, 'pii-master-key'), 'base64'),
+    TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? devServerAddress,
+    YIXIN_SEED_DEMO_DATA: env.YIXIN_SEED_DEMO_DATA ?? 'true',
+  };
+}
+
+/** A random key kept in `file`, made the first time it is asked for. */
+function persistentSecret(file: string, encoding: BufferEncoding = 'hex'): string {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString(encoding), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The secrets the command line (apps/cli) reads for one command, never as arguments: every user of the machine sees those in `ps`. */
+export interface CliSecrets {
+  /** rotate-pii-master-key: the key to rewrap residents' data keys under. */
+  newPiiMasterKey?: string;
+  /** create-admin: the new administrator's password (else the first line of stdin). */
+  adminPassword?: string;
+}
+
+export function loadCliSecrets(env: NodeJS.ProcessEnv = process.env): CliSecrets {
+  return { newPiiMasterKey: env.YIXIN_NEW_PII_MASTER_KEY || undefined, adminPassword: env.YIXIN_ADMIN_PASSWORD || undefined };
 }
 
 /** "30,35,35": response, resolution and satisfaction; any non-negative numbers, not all zero (only their proportions count). */
