@@ -19,6 +19,6 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   // The packages' aliases, as in tsconfig.json `paths` (libs/module-aliases/src/register.ts does it for Node).
   moduleNameMapper: { '^@yixin/([^/]+)$': ['<rootDir>/libs/$1/src', '<rootDir>/apps/$1/src'] },
-  setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
+  setupFiles: ['<rootDir>/libs/testing/src/quiet-temporal.ts'],
   testTimeout: 120000,
 };

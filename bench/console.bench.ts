@@ -8,7 +8,7 @@ import { createApiApp } from '../apps/api/src/api-app';
 import { caseStreamId, openStores, PROJECTIONS, rebuildProjections, type YixinConfig } from '../libs/application/src';
 import type { EventStore } from '../libs/event-store/src';
 import { launchChromium, newConsoleContext } from '../test/support/browser';
-import { ApiClient, temporaryDirectory, testConfig } from '../test/support/harness';
+import { ApiClient, temporaryDirectory, testConfig } from '@yixin/testing';
 import { percentile, round, type Benchmark, type Figure } from './bench-kit';
 import { caseLifeEvents } from './event-data';
 import { describeLoad, measureMachineLoad } from './machine-load';

@@ -3,7 +3,7 @@ import { caseStreamId, eventIdFor } from '@yixin/case-stream';
 import { newKey, seal } from '@yixin/privacy';
 import { CASE_EVENT_SCHEMA_VERSIONS, type CaseEvent, type ComplaintFiled } from '@yixin/domain';
 import type { EventStore, NewEvent } from '@yixin/event-store';
-import { sampleComplaint } from '../test/support/harness';
+import { sampleComplaint } from '@yixin/testing';
 
 const staff = { userId: 'user-staff-xiangyuan', role: 'community_staff', organisationId: 'xiangyuan' };
 const center = { userId: 'case-workflow', role: 'system', organisationId: 'shushan-center' };

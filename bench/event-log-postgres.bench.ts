@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { caseStreamId } from '@yixin/case-stream';
 import { migratePostgresEventStore, PostgresEventStore, type NewEvent } from '@yixin/event-store';
-import { startTestPostgres } from '../test/support/postgres';
+import { startTestPostgres } from '@yixin/testing';
 import { percentile, subscriptionLags, type Benchmark, type Figure } from './bench-kit';
 import { caseLifeEvents, fillLog } from './event-data';
 

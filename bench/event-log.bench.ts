@@ -6,7 +6,7 @@ import { PROJECTIONS } from '@yixin/platform';
 import { PROJECTION_CHECKPOINTS_SCHEMA, rebuildProjections } from '@yixin/projections';
 import { SqliteSqlDatabase } from '@yixin/stores';
 import { openSqliteDatabase, SqliteEventStore, type NewEvent, type SqliteSynchronousMode } from '@yixin/event-store';
-import { temporaryDirectory } from '../test/support/harness';
+import { temporaryDirectory } from '@yixin/testing';
 import { percentile, round, subscriptionLags, type Benchmark, type Figure } from './bench-kit';
 import { caseLifeEvents, fillLog } from './event-data';
 

@@ -8,7 +8,7 @@ import { startEmbeddedSystem } from '../apps/embedded/src/embedded-system';
 import { loadConfig, logLevelFrom } from '@yixin/config';
 import { JsonLogger } from '@yixin/observability';
 import type { SqliteSynchronousMode } from '@yixin/event-store';
-import { testEnvironment } from '../test/support/harness';
+import { testEnvironment } from '@yixin/testing';
 import { createBareFilingApp } from './bare-nest/bare-filing-app';
 
 /**

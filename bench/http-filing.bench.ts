@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { runAsBackOffice } from '../apps/embedded/src/back-office-priority';
 import type { SqliteSynchronousMode } from '@yixin/event-store';
-import { ApiClient, sampleComplaint, startTestTemporal, temporaryDirectory } from '../test/support/harness';
+import { ApiClient, sampleComplaint, startTestTemporal, temporaryDirectory } from '@yixin/testing';
 import { percentile, round, type Benchmark, type Figure } from './bench-kit';
 import type { FilingServerEnvironment } from './filing-server';
 import { describeLoad, measureMachineLoad, type MachineLoad } from './machine-load';

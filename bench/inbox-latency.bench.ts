@@ -1,5 +1,5 @@
 import { createEmbeddedApp } from '../apps/embedded/src/embedded-app';
-import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig } from '../test/support/harness';
+import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig } from '@yixin/testing';
 import { percentile, round, type Benchmark } from './bench-kit';
 
 const CASES = 100;

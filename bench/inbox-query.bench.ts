@@ -9,7 +9,7 @@ import { openStores, PROJECTIONS } from '@yixin/platform';
 import { rebuildProjections } from '@yixin/projections';
 import { READ_STORE, type SqlDatabase } from '@yixin/stores';
 import { openSqliteDatabase, type EventStore } from '@yixin/event-store';
-import { ApiClient, temporaryDirectory, testConfig } from '../test/support/harness';
+import { ApiClient, temporaryDirectory, testConfig } from '@yixin/testing';
 import { callLatencies, httpLatencies, percentile, round, type Benchmark, type Figure } from './bench-kit';
 import { caseLifeEvents } from './event-data';
 import { describeLoad, measureMachineLoad } from './machine-load';

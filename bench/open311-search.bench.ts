@@ -5,7 +5,7 @@ import { type StoreKind } from '@yixin/config';
 import { SearchPublicCasesQuery, type PublicCaseSearch } from '@yixin/open311';
 import { READ_STORE, type SqlDatabase } from '@yixin/stores';
 import { CATEGORY_CODES, type Category } from '@yixin/domain';
-import { backendEnvironment, temporaryDirectory, testConfig } from '../test/support/harness';
+import { backendEnvironment, temporaryDirectory, testConfig } from '@yixin/testing';
 import { callLatencies, httpLatencies, percentile, round, type Benchmark, type Figure } from './bench-kit';
 import { describeLoad, measureMachineLoad } from './machine-load';
 

@@ -11,7 +11,7 @@ import { type YixinConfig } from '@yixin/config';
 import { EVENT_STORE } from '@yixin/stores';
 import { TASK_RUNNING_STATUSES } from '@yixin/domain';
 import type { EventStore } from '@yixin/event-store';
-import { ApiClient, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig } from '../test/support/harness';
+import { ApiClient, sampleComplaint, startTestTemporal, temporaryDirectory, testConfig } from '@yixin/testing';
 import { createBareActivities } from './bare-workflow/bare-activities';
 import { SIGNALLED_REVISIONS, WHOLE_LIFE_EVENTS } from './bare-workflow/bare-messages';
 import { bareCaseWorkflow, bareEventSignal } from './bare-workflow/bare.workflow';

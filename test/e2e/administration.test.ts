@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { E2E_BACKENDS, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { E2E_BACKENDS, type ApiClient } from '@yixin/testing';
 
 /** Administrators manage their organisation's users; tokens expire, sign out, and stop with their user. Over real HTTP, without Temporal. */
 describe.each(E2E_BACKENDS)('user administration and tokens on %s', (backend) => {

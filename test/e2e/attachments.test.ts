@@ -9,8 +9,8 @@ import { type YixinConfig } from '@yixin/config';
 import { type SqlDatabase } from '@yixin/stores';
 import { systemActor } from '@yixin/domain';
 import type { EventStore } from '@yixin/event-store';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { E2E_BACKENDS, logLength, sampleComplaint, type ApiClient, type HttpResult } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { E2E_BACKENDS, logLength, sampleComplaint, type ApiClient, type HttpResult } from '@yixin/testing';
 
 const MAX_BYTES = 4096;
 

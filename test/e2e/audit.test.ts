@@ -8,8 +8,8 @@ import { openStores, PROJECTIONS } from '@yixin/platform';
 import { rebuildProjections } from '@yixin/projections';
 import type { SqlDatabase } from '@yixin/stores';
 import { computeEventHash, type EventStore, type RecordedEvent } from '@yixin/event-store';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
 

@@ -20,9 +20,9 @@ import {
   type CaseSpec,
   type FixtureState,
   type Place,
-} from '../support/case-fixtures';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { eventually, type ApiClient } from '../support/harness';
+} from '@yixin/testing';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { eventually, type ApiClient } from '@yixin/testing';
 
 // ------------------------------------------------------------------ who asks
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type ComplaintForm } from '@yixin/cases';
 import { chinaMonthOf } from '@yixin/rates';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { E2E_BACKENDS, eventually, sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { E2E_BACKENDS, eventually, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 let buildings = 0;
 

@@ -8,8 +8,8 @@ import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService } from '@yixin/dire
 import type { Category, Deadline, DeadlineKind } from '@yixin/domain';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { caseStateQuery } from '../../workflows/src/case.workflow';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { E2E_BACKENDS, eventually, historyToJson, sampleComplaint, type ApiClient, type HttpResult } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { E2E_BACKENDS, eventually, historyToJson, sampleComplaint, type ApiClient, type HttpResult } from '@yixin/testing';
 
 /** 0.0005 h = 1.8 s, 0.001 h = 3.6 s. */
 const SECONDS_1_8 = 1_800;

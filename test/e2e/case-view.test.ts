@@ -1,5 +1,5 @@
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { CaseFixtures, XIANGYUAN } from '../support/case-fixtures';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { CaseFixtures, XIANGYUAN } from '@yixin/testing';
 
 /**
  * GET /cases/:caseId says what a screen needs to offer only the actions the case's state allows:

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickFreePort, type TemporalDevServer } from '@yixin/temporal-tooling';
-import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '../support/harness';
+import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
 

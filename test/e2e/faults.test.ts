@@ -23,7 +23,7 @@ import {
   startTestTemporal,
   temporaryDirectory,
   testConfig,
-} from '../support/harness';
+} from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
 

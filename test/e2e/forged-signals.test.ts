@@ -3,8 +3,8 @@ import { temporal } from '@temporalio/proto';
 import type { EventStore } from '@yixin/event-store';
 import type { CaseEventMessage } from '../../workflows/src/case-messages';
 import { caseEventSignal, caseStateQuery } from '../../workflows/src/case.workflow';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 const { EventType } = temporal.api.enums.v1;
 

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { YixinConfig } from '@yixin/config';
 import type { EventStore } from '@yixin/event-store';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 /** At least this many malformed or hostile requests; none may answer 5xx or append an event. */
 const MALFORMED_REQUESTS = 10_000;

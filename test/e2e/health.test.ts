@@ -1,5 +1,5 @@
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { E2E_BACKENDS, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { E2E_BACKENDS, type ApiClient } from '@yixin/testing';
 
 /** GET /health and /health/live of the API process, against a real Temporal dev server and a real store, then without them. */
 describe.each(E2E_BACKENDS)('health on %s', (backend) => {

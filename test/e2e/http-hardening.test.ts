@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { EventStore } from '@yixin/event-store';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { logLength, sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 // The API process on its own over real HTTP, on SQLite; no Temporal is needed to serve these requests.
 

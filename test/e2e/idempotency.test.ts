@@ -1,8 +1,8 @@
 import { IdempotencyStore } from '@yixin/idempotency';
 import type { EventStore } from '@yixin/event-store';
 import { requestFingerprint } from '../../apps/api/src/idempotency/idempotency.guard';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { caseEventTypes, E2E_BACKENDS, logLength, sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { caseEventTypes, E2E_BACKENDS, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 /** Idempotency-Key on writes, over real HTTP, with the keys in the record store of each backend. */
 describe.each(E2E_BACKENDS)('Idempotency-Key on %s', (backend) => {

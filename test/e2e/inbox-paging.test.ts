@@ -3,7 +3,7 @@ import { type ComplaintForm } from '@yixin/cases';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService } from '@yixin/directory';
 import type { TemporalDevServer } from '@yixin/temporal-tooling';
 import { createEmbeddedApp } from '../../apps/embedded/src/embedded-app';
-import { ApiClient, backendEnvironment, E2E_BACKENDS, eventually, startTestTemporal, temporaryDirectory, testConfig } from '../support/harness';
+import { ApiClient, backendEnvironment, E2E_BACKENDS, eventually, startTestTemporal, temporaryDirectory, testConfig } from '@yixin/testing';
 
 const TASKS_OF_FIRST = 120;
 const TASKS_OF_SECOND = 5;

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pickFreePort } from '@yixin/temporal-tooling';
-import { ApiClient, eventually, temporaryDirectory } from '../support/harness';
+import { ApiClient, eventually, temporaryDirectory } from '@yixin/testing';
 
 /**
  * `npm start` (apps/embedded/src/main.ts, from the sources) with its own Temporal dev server, stopped

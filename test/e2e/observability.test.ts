@@ -1,7 +1,7 @@
 import { readCaseStream } from '@yixin/case-stream';
 import { JsonLogger } from '@yixin/observability';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { sampleComplaint, type ApiClient } from '@yixin/testing';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -3,8 +3,8 @@ import { PROJECTIONS } from '@yixin/platform';
 import { rebuildProjections } from '@yixin/projections';
 import { type SqlDatabase } from '@yixin/stores';
 import { CATEGORY_CODES } from '@yixin/domain';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { E2E_BACKENDS, logLength } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { E2E_BACKENDS, logLength } from '@yixin/testing';
 
 const XIANGYUAN_KEY = 'open311-demo-xiangyuan';
 const HUSHAN_KEY = 'open311-demo-hushan';

@@ -2,8 +2,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { randomUUID } from 'node:crypto';
 import { CATEGORIES, CATEGORY_CODES } from '@yixin/domain';
 import type { EventStore } from '@yixin/event-store';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { eventually, logLength, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { eventually, logLength, type ApiClient } from '@yixin/testing';
 
 const FORMATS = ['json', 'xml'] as const;
 type Format = (typeof FORMATS)[number];

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import type { ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import type { ApiClient } from '@yixin/testing';
 
 interface Schema {
   $ref?: string;

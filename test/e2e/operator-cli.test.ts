@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { YixinConfig } from '@yixin/config';
 import { pickFreePort } from '@yixin/temporal-tooling';
 import { createApiApp } from '../../apps/api/src/api-app';
-import { ApiClient, backendEnvironment, E2E_BACKENDS, sampleComplaint, temporaryDirectory, testConfig } from '../support/harness';
+import { ApiClient, backendEnvironment, E2E_BACKENDS, sampleComplaint, temporaryDirectory, testConfig } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
 

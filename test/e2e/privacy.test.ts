@@ -3,8 +3,8 @@ import { caseStreamId } from '@yixin/case-stream';
 import { type ComplaintForm } from '@yixin/cases';
 import { type SqlDatabase } from '@yixin/stores';
 import type { EventStore } from '@yixin/event-store';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { caseEventTypes, E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { caseEventTypes, E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 const UNIT = '2单元1502室';
 

@@ -1,7 +1,7 @@
 import { type ComplaintForm } from '@yixin/cases';
 import { chinaMonthOf, type UnitRates } from '@yixin/rates';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { eventually, sampleComplaint, type ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { eventually, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 /** Parking complaints must be signed for within 1.8 s, so that one sign-for in this test is late. */
 const FAST_PARKING_SIGN_FOR = { tasks: { parking: { normal: { signFor: { hours: 0.0005 } } } } };

@@ -7,8 +7,8 @@ import { CHANGE_POLL_INTERVAL_MS } from '@yixin/live-updates';
 import type { Category } from '@yixin/domain';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/auth/token-standing';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import { E2E_BACKENDS, eventually, type ApiClient, type HttpResult } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import { E2E_BACKENDS, eventually, type ApiClient, type HttpResult } from '@yixin/testing';
 
 /**
  * Normal elevator tasks must be signed for within 1.8 s, are reminded 1.8 s later and escalated

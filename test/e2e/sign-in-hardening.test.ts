@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
-import { startE2eApp, type E2eApp } from '../support/e2e-app';
-import type { ApiClient } from '../support/harness';
+import { startE2eApp, type E2eApp } from '@yixin/testing';
+import type { ApiClient } from '@yixin/testing';
 
 // The API process on its own over real HTTP, on SQLite: what someone guessing passwords or forging tokens tries.
 

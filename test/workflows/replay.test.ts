@@ -2,7 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { historyFromJson } from '../support/harness';
+import { historyFromJson } from '@yixin/testing';
 
 /**
  * The histories of finished case workflows, one per path of a case's life, recorded from the real

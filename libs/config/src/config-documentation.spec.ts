@@ -67,7 +67,8 @@ function productionSources(): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules' && path !== join(root, 'apps', 'console')) walk(path);
+        // The console reads no environment; libs/testing is the tests' support, not production code.
+        if (entry.name !== 'node_modules' && path !== join(root, 'apps', 'console') && path !== join(root, 'libs', 'testing')) walk(path);
       } else if (/\.tsx?$/.test(entry.name) && !/\.(spec|test)\.tsx?$/.test(entry.name)) {
         files.push(path);
       }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { temporaryDirectory, testConfig } from '../../../test/support/harness';
+import { temporaryDirectory, testConfig } from '@yixin/testing';
 import type { NewEvent } from '@yixin/event-store';
 import type { YixinConfig } from '@yixin/config';
 import { caseListProjection, caseTimelineProjection } from '@yixin/cases';

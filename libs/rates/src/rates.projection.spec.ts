@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { startTestPostgres, testPool, type TestPostgres } from '../../../test/support/postgres';
+import { startTestPostgres, testPool, type TestPostgres } from '@yixin/testing';
 import {
   CASE_EVENT_SCHEMA_VERSIONS,
   type Actor,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { startTestPostgres, testPool, type TestPostgres } from '../../../test/support/postgres';
+import { startTestPostgres, testPool, type TestPostgres } from '@yixin/testing';
 import { openSqliteDatabase, SqliteGroupCommit } from '@yixin/event-store';
 import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlWriteOptions } from './sql-database';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Pool, PoolClient } from 'pg';
-import { startTestPostgres, testPool, type TestPostgres } from '../../../../test/support/postgres';
+import { startTestPostgres, testPool, type TestPostgres } from '@yixin/testing';
 import { alterOneByteOfJson, collect, describeEventStoreContract, event } from '../contract/event-store.contract';
 import { IdempotencyConflictError } from '../event-store';
 import {

