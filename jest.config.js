@@ -1,4 +1,12 @@
-/** One jest run: unit specs beside the code, integration and end-to-end suites under test/. */
+/**
+ * One jest run, three projects named by the tests' kind (see docs/architecture.md):
+ * - unit: `*.unit.spec.ts` beside the code, pure (no file, network, process, database or Temporal);
+ *   `npm run test:unit` runs them alone, in seconds;
+ * - int: `*.int.spec.ts`, against a real store or server (a SQLite file, PostgreSQL, a Temporal dev
+ *   server, a forked process), beside the code and under test/workflows;
+ * - e2e: `*.e2e.spec.ts` under test/, the running system over HTTP, the console's browser suites too.
+ * `npm test` (and plain `npx jest`) runs all three.
+ */
 const swc = [
   '@swc/jest',
   {
@@ -12,13 +20,21 @@ const swc = [
   },
 ];
 
-module.exports = {
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/workflows', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.ts$': swc },
   // The packages' aliases, as in tsconfig.json `paths` (libs/module-aliases/src/register.ts does it for Node).
   moduleNameMapper: { '^@yixin/([^/]+)$': ['<rootDir>/libs/$1/src', '<rootDir>/apps/$1/src'] },
   setupFiles: ['<rootDir>/libs/testing/src/quiet-temporal.ts'],
   testTimeout: 120000,
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
+    { ...shared, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
+    // test/console/*.test.ts: the console's browser suites, until they are renamed *.e2e.spec.ts.
+    { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts', '<rootDir>/test/console/*.test.ts'] },
+  ],
 };

@@ -10,7 +10,7 @@ import { parseMasterKey } from './master-key';
  * API, the worker and the command line), the embedded launcher of `npm start`
  * (`loadEmbeddedLauncherConfig`, `embeddedSystemEnv`), or the command line alone (`loadCliSecrets`).
  * Nothing else in apps/, libs/ or workflows/ reads the environment. What each one means, and its
- * default, is written once, in docs/configuration.md; config-documentation.spec.ts holds the two
+ * default, is written once, in docs/configuration.md; config-documentation.int.spec.ts holds the two
  * to each other and to the code.
  */
 export const ENVIRONMENT_VARIABLES = {

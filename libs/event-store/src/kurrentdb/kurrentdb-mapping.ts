@@ -1,6 +1,6 @@
 /**
  * How the port's streams, events, revisions and positions are written to and read from KurrentDB.
- * Nothing here talks to the server, so all of it is tested without one (kurrentdb-mapping.spec.ts).
+ * Nothing here talks to the server, so all of it is tested without one (kurrentdb-mapping.unit.spec.ts).
  */
 import { createHash } from 'node:crypto';
 import {
