@@ -33,8 +33,7 @@ const shared = {
 module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
-    // test/workflows/case-timers.test.ts until it is renamed case-timers.int.spec.ts.
-    { ...shared, displayName: 'int', testMatch: ['**/*.int.spec.ts', '<rootDir>/test/workflows/*.test.ts'] },
+    { ...shared, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
     // test/console/*.test.ts: the console's browser suites, until they are renamed *.e2e.spec.ts.
     { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts', '<rootDir>/test/console/*.test.ts'] },
   ],

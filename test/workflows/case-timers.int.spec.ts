@@ -15,7 +15,7 @@ import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { readToolPaths } from '@yixin/temporal-tooling';
 import { createCaseActivities, toCaseEventMessage } from '../../apps/worker/src/case-activities';
 import { caseEventSignal, caseWorkflow } from '../../workflows/src/case.workflow';
-import { sampleComplaint, temporaryDirectory, testConfig } from '../support/harness';
+import { sampleComplaint, temporaryDirectory, testConfig } from '@yixin/testing';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
