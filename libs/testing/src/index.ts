@@ -1,10 +1,11 @@
 /**
  * What the tests share (@yixin/testing): the harness (temporary directories, test configuration, a
  * Temporal dev server, an HTTP client), PostgreSQL for the tests, case fixtures, the application of an
- * end-to-end test, and a controller under test. Only tests import it; tsconfig.build.json leaves it out of dist.
+ * end-to-end test, and a controller under test (controller-under-test.ts). Only tests import it; tsconfig.build.json leaves it out of dist.
  * The Temporal runtime's quiet logger (quiet-temporal.ts) is a jest setup file, not exported.
  */
 export * from './harness';
 export * from './postgres';
 export * from './case-fixtures';
 export * from './e2e-app';
+export * from './controller-under-test';
