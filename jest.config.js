@@ -27,10 +27,11 @@ const shared = {
   // The packages' aliases, as in tsconfig.json `paths` (libs/module-aliases/src/register.ts does it for Node).
   moduleNameMapper: { '^@yixin/([^/]+)$': ['<rootDir>/libs/$1/src', '<rootDir>/apps/$1/src'] },
   setupFiles: ['<rootDir>/libs/testing/src/quiet-temporal.ts'],
-  testTimeout: 120000,
 };
 
 module.exports = {
+  // A global option: jest ignores it inside a project.
+  testTimeout: 120000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
     { ...shared, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
