@@ -1,2 +1,2 @@
-// The console's browser tests and test/workflows/case-timers import from here; the helpers live in libs/testing (@yixin/testing).
+// The console's browser tests (test/console) import from here; the helpers live in libs/testing (@yixin/testing).
 export * from '@yixin/testing';
