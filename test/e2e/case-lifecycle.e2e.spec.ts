@@ -26,7 +26,7 @@ const FAST_SIGN_FOR_POLICY = {
   followUp: { normal: { remindAfter: { hours: 0.0005 }, escalateAfter: { hours: 0.001 } } },
 };
 
-/** Set to a folder, the sqlite run writes the Temporal history of each finished path there (test/workflows/replay.test.ts replays them). */
+/** Set to a folder, the sqlite run writes the Temporal history of each finished path there (test/workflows/replay.int.spec.ts replays them). */
 const recordTo = process.env.RECORD_HISTORIES ? resolve(process.env.RECORD_HISTORIES) : undefined;
 
 type OpenDeadlines = Partial<Record<DeadlineKind, Deadline & { remindedAt?: string; escalateAt?: string }>>;

@@ -12,7 +12,7 @@ import { E2E_BACKENDS, eventually, type ApiClient, type HttpResult } from '@yixi
 
 /**
  * Normal elevator tasks must be signed for within 1.8 s, are reminded 1.8 s later and escalated
- * 3.6 s after the reminder (as in case-lifecycle.test.ts). Urgent sanitation tasks must be signed
+ * 3.6 s after the reminder (as in case-lifecycle.e2e.spec.ts). Urgent sanitation tasks must be signed
  * for within 1.8 s too, but urgent follow-up keeps its default (a reminder after an hour): they stay
  * overdue while the tests run. Everything else keeps the default limits.
  */

@@ -6,9 +6,9 @@ import { historyFromJson } from '@yixin/testing';
 
 /**
  * The histories of finished case workflows, one per path of a case's life, recorded from the real
- * system by test/e2e/case-lifecycle.test.ts:
+ * system by test/e2e/case-lifecycle.e2e.spec.ts:
  *
- *   RECORD_HISTORIES=test/workflows/histories npx jest test/e2e/case-lifecycle.test.ts -t sqlite
+ *   RECORD_HISTORIES=test/workflows/histories npx jest test/e2e/case-lifecycle.e2e.spec.ts -t sqlite
  *
  * The workflow code of today must replay every one of them: a case runs for weeks, so a deployment
  * meets workflows started by the code before it. No server needed.
