@@ -52,8 +52,28 @@ export async function signIn(page: Page, username: string, password = 'yixin-dem
   await page.waitForURL((url) => !url.hash.startsWith('#/login'));
 }
 
-/** Serious or critical accessibility violations of what the page shows now (axe-core), as readable lines. */
+/**
+ * Waits until nothing on the page is moving in or out: Ant Design's dialogs, drawers, dropdowns and
+ * messages zoom and fade (rc-motion's `…-appear`, `…-enter`, `…-leave` classes, then a CSS animation),
+ * and a check of colours made meanwhile reads half-transparent text. A dialog is visible to Playwright
+ * from its first frame, at opacity 0. Endless animations (spinners, skeletons) are not waited for.
+ */
+export async function motionSettled(page: Page, timeoutMs = 30_000): Promise<void> {
+  // Polled by evaluating an expression (the console's CSP forbids the eval of waitForFunction), once a frame.
+  const stillMoving = `new Promise((resolve) => requestAnimationFrame(() => {
+    const moving = /-(appear|enter|leave)(-(prepare|start|active))?$/;
+    const classed = [...document.querySelectorAll('[class*="-appear"], [class*="-enter"], [class*="-leave"]')].some((element) => [...element.classList].some((name) => moving.test(name)));
+    resolve(classed || document.getAnimations().some((animation) => animation.playState === 'running' && animation.effect?.getComputedTiming().endTime !== Infinity));
+  }))`;
+  const deadline = Date.now() + timeoutMs;
+  while ((await page.evaluate(stillMoving)) as boolean) {
+    if (Date.now() > deadline) throw new Error(`the page was still animating after ${timeoutMs} ms`);
+  }
+}
+
+/** Serious or critical accessibility violations of what the page shows once it has stopped moving (axe-core), as readable lines. */
 export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  await motionSettled(page);
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
@@ -66,6 +86,7 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
  */
 export async function saveScreenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
   await scrollToTop(page);
+  await motionSettled(page);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${viewport}.png`), fullPage: true });
 }

@@ -47,7 +47,10 @@ export interface Action<A extends unknown[], R> {
 /**
  * A write of the user's: one Idempotency-Key per intent, kept until it succeeds, so that a double
  * click or a retry after a dropped connection files nothing twice; while it runs, a second run is
- * ignored. A success may say so; a refusal is kept in `error` and, unless `quiet`, shown as a message.
+ * ignored. An intent is the arguments it runs with: run again with others (the form corrected after
+ * a refusal, another resident's phone), it is another request and takes a key of its own, so that it
+ * can never be answered with what the API kept for the first. A success may say so; a refusal is
+ * kept in `error` and, unless `quiet`, shown as a message.
  */
 export function useAction<A extends unknown[], R>(
   perform: (idempotencyKey: string, ...args: A) => Promise<R>,
@@ -55,7 +58,7 @@ export function useAction<A extends unknown[], R>(
 ): Action<A, R> {
   const { message } = App.useApp();
   const t = useT();
-  const key = useRef(newIdempotencyKey());
+  const key = useRef<{ value: string; intent?: string }>({ value: newIdempotencyKey() });
   const running = useRef(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -65,9 +68,12 @@ export function useAction<A extends unknown[], R>(
       running.current = true;
       setPending(true);
       setError(undefined);
+      const intent = intentOf(args);
+      if (key.current.intent !== undefined && key.current.intent !== intent) key.current = { value: newIdempotencyKey() };
+      key.current.intent = intent;
       try {
-        const result = await perform(key.current, ...args);
-        key.current = newIdempotencyKey();
+        const result = await perform(key.current.value, ...args);
+        key.current = { value: newIdempotencyKey() };
         if (options.success) void message.success(options.success);
         return result;
       } catch (caught) {
@@ -82,6 +88,15 @@ export function useAction<A extends unknown[], R>(
     [perform, options.success, options.quiet, message, t],
   );
   return { run, pending, error };
+}
+
+/** The arguments of a run as text, to tell a retry from another request; what JSON cannot write (a File) by its name and size. */
+function intentOf(args: unknown[]): string {
+  try {
+    return JSON.stringify(args, (_key, value: unknown) => (typeof File !== 'undefined' && value instanceof File ? `${value.name}:${value.size}:${value.lastModified}` : value));
+  } catch {
+    return ''; // not text (a cycle): taken as the same intent, the key kept as before
+  }
 }
 
 export interface Loaded<T> {
