@@ -1,4 +1,4 @@
-/** What a complaint is about; the category decides its deadlines (see deadline-policy.ts). */
+/** What a complaint is about; the category decides its deadlines (see deadlines.ts). */
 export const CATEGORIES = {
   elevator: '电梯故障',
   water_leak: '漏水渗水',
