@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { createApiApp } from '../apps/api/src/api-app';
@@ -35,6 +35,9 @@ const INBOX_PAGE_SIZE = 30;
 export const consoleFigures: Benchmark = {
   title: 'Console',
   async run() {
+    // YIXIN_BENCH_CONSOLE_DIRS=old=/tmp/a,new=/tmp/b: builds of the console side by side, their loads alternated.
+    const sideBySide = process.env.YIXIN_BENCH_CONSOLE_DIRS;
+    if (sideBySide) return sideBySideFigures(sideBySide.split(',').map((named) => named.split('=') as [string, string]));
     // The console as the tree holds it now (a no-op when dist/console is up to date).
     execFileSync(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/console/tools/build-console.ts')], { stdio: 'inherit' });
     const consoleDir = await snapshotOfConsole();
@@ -88,6 +91,11 @@ function bundleFigures(consoleDir: string): Figure[] {
     target: `≤ ${BUDGET_KIB} KiB`,
     note: `${round((total / BUDGET_KIB) * 100)} % of the budget; zlib's default level, as a server's gzip would send it`,
   });
+  // Stylesheets block the first paint too (antd's styles of the first screens, the console's own).
+  for (const [tag] of html.matchAll(/<link\b[^>]*\brel="stylesheet"[^>]*>/g)) {
+    const file = /\bhref="\/([^"]+)"/.exec(tag)?.[1];
+    if (file) figures.push({ name: `initial CSS: ${file}`, value: round(gzippedKib(consoleDir, file)), unit: 'KiB gzipped', note: `${round(readFileSync(join(consoleDir, file)).length / KIB)} KiB as built; not JavaScript, outside the budget` });
+  }
 
   const lazy = readdirSync(join(consoleDir, 'assets'))
     .map((name) => `assets/${name}`)
@@ -138,9 +146,16 @@ const PAGE_MARKS = `(() => {
 
 /** Milliseconds from navigation start to the mark and to its frame painted, each load in a fresh browser context (a first visit: nothing cached). */
 async function pageLoads(browser: Browser, baseUrl: string, path: string, mark: 'form' | 'rows', signedIn?: unknown): Promise<{ times: number[]; painted: number[] }> {
-  const times: number[] = [];
-  const painted: number[] = [];
-  for (let load = 0; load < WARM_UP_LOADS + LOADS; load++) {
+  return (await alternatedPageLoads(browser, [baseUrl], path, mark, signedIn))[0];
+}
+
+/** As pageLoads, the loads of each base URL in turn (one of each, then again), so that the machine's load weighs on each alike. */
+async function alternatedPageLoads(browser: Browser, baseUrls: string[], path: string, mark: 'form' | 'rows', signedIn?: unknown): Promise<Array<{ times: number[]; painted: number[] }>> {
+  const results = baseUrls.map(() => ({ times: [] as number[], painted: [] as number[] }));
+  for (let turn = 0; turn < (WARM_UP_LOADS + LOADS) * baseUrls.length; turn++) {
+    const load = Math.floor(turn / baseUrls.length);
+    const baseUrl = baseUrls[turn % baseUrls.length];
+    const { times, painted } = results[turn % baseUrls.length];
     const context = await newConsoleContext(browser, baseUrl);
     if (signedIn) await context.addInitScript(`localStorage.setItem('yixin.session', ${JSON.stringify(JSON.stringify(signedIn))})`);
     await context.addInitScript(PAGE_MARKS);
@@ -159,7 +174,7 @@ async function pageLoads(browser: Browser, baseUrl: string, path: string, mark: 
     }
     await context.close();
   }
-  return { times: times.sort((a, b) => a - b), painted: painted.sort((a, b) => a - b) };
+  return results.map(({ times, painted }) => ({ times: times.sort((a, b) => a - b), painted: painted.sort((a, b) => a - b) }));
 }
 
 /** GET /tasks/inbox from node, the first page as the inbox asks for it, until its JSON is parsed. */
@@ -227,5 +242,41 @@ async function browserFigures(consoleDir: string): Promise<Figure[]> {
   } finally {
     await browser.close();
     await app.close();
+  }
+}
+
+/** Sign-in and the inbox, each build served by an API process of its own over the same data, one load of each in turn. */
+async function sideBySideFigures(builds: Array<[string, string]>): Promise<Figure[]> {
+  const dataDir = temporaryDirectory('yixin-bench-console-');
+  const config: YixinConfig = testConfig(dataDir, '127.0.0.1:7233', { SQLITE_FILE: join(dataDir, 'yixin.sqlite') });
+  // One configuration (its PII master key among it), each build's directory.
+  const configOf = (consoleDir: string): YixinConfig => ({ ...config, consoleDir: resolve(consoleDir) });
+  const stores = await openStores({ ...config, sqliteSynchronous: 'OFF' });
+  await fillInbox(stores.eventStore);
+  await rebuildProjections(stores.eventStore, stores.readStore, PROJECTIONS);
+  await stores.close();
+  const apps = [];
+  for (const [, dir] of builds) apps.push(await createApiApp(configOf(dir), { logger: false }));
+  const browser = await launchChromium();
+  try {
+    const baseUrls: string[] = [];
+    for (const app of apps) {
+      await app.listen(0, '127.0.0.1');
+      baseUrls.push(await app.getUrl());
+    }
+    const signedIn = (await new ApiClient(baseUrls[0]).request('POST', '/auth/login', undefined, { username: 'pc.beichen-aoyuan', password: 'yixin-demo' })).body as { accessToken: string };
+    const idle = measureMachineLoad();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const how = `${LOADS} loads of each after ${WARM_UP_LOADS}, the builds in turn; the machine in the 5 s before: ${describeLoad(idle.stop())}`;
+    const signIn = await alternatedPageLoads(browser, baseUrls, '/#/login', 'form');
+    const inbox = await alternatedPageLoads(browser, baseUrls, '/#/inbox', 'rows', signedIn);
+    return builds.flatMap(([name], index) => [
+      ...timing(`${name}: sign-in page until its form is usable`, signIn[index].times, how),
+      ...timing(`${name}: inbox of a company with ${OPEN_TASKS.toLocaleString('en')} open tasks until its first rows show`, inbox[index].times, how),
+      ...timing(`${name}: the same, that frame painted`, inbox[index].painted, how),
+    ]);
+  } finally {
+    await browser.close();
+    for (const app of apps) await app.close();
   }
 }
