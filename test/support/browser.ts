@@ -54,20 +54,26 @@ export async function signIn(page: Page, username: string, password = 'yixin-dem
 
 /**
  * Waits until nothing on the page is moving in or out: Ant Design's dialogs, drawers, dropdowns and
- * messages zoom and fade (rc-motion's `…-appear`, `…-enter`, `…-leave` classes, then a CSS animation),
+ * messages zoom and fade (rc-motion's `…-appear`, `…-enter`, `…-leave` steps, then a CSS animation),
  * and a check of colours made meanwhile reads half-transparent text. A dialog is visible to Playwright
  * from its first frame, at opacity 0. Endless animations (spinners, skeletons) are not waited for.
  */
 export async function motionSettled(page: Page, timeoutMs = 30_000): Promise<void> {
-  // Polled by evaluating an expression (the console's CSP forbids the eval of waitForFunction), once a frame.
-  const stillMoving = `new Promise((resolve) => requestAnimationFrame(() => {
-    const moving = /-(appear|enter|leave)(-(prepare|start|active))?$/;
-    const classed = [...document.querySelectorAll('[class*="-appear"], [class*="-enter"], [class*="-leave"]')].some((element) => [...element.classList].some((name) => moving.test(name)));
-    resolve(classed || document.getAnimations().some((animation) => animation.playState === 'running' && animation.effect?.getComputedTiming().endTime !== Infinity));
+  // What moves: an element about to start its motion (rc-motion's `-prepare` and `-start` steps, a frame
+  // or two), and any finite CSS animation or transition running. A `-active` class alone is not: rc-motion
+  // leaves it on a form's message when no transition ends. Polled by evaluating an expression (the
+  // console's CSP forbids the eval of waitForFunction), once a frame; what moves is named on a timeout.
+  const moving = `new Promise((resolve) => requestAnimationFrame(() => {
+    const starting = /-(appear|enter|leave)-(prepare|start)$/;
+    const about = [...document.querySelectorAll('[class*="-prepare"], [class*="-start"]')].filter((element) => [...element.classList].some((name) => starting.test(name)));
+    const running = document.getAnimations().filter((animation) => animation.playState === 'running' && animation.effect?.getComputedTiming().endTime !== Infinity);
+    resolve([...about.map((element) => element.className), ...running.map((animation) => (animation.animationName ?? animation.transitionProperty ?? 'animation') + ' on ' + (animation.effect?.target?.className ?? ''))]);
   }))`;
   const deadline = Date.now() + timeoutMs;
-  while ((await page.evaluate(stillMoving)) as boolean) {
-    if (Date.now() > deadline) throw new Error(`the page was still animating after ${timeoutMs} ms`);
+  for (;;) {
+    const now = (await page.evaluate(moving)) as string[];
+    if (now.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`the page was still moving after ${timeoutMs} ms: ${now.join('; ')}`);
   }
 }
 
