@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../libs/application/src';
+import { loadConfig } from '@yixin/config';
 import { createApiApp } from '../../api/src/api-app';
 import { apiDocument } from '../../api/src/http-app';
 
