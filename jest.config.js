@@ -35,7 +35,6 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
     { ...shared, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },
-    // test/console/*.test.ts: the console's browser suites, until they are renamed *.e2e.spec.ts.
-    { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts', '<rootDir>/test/console/*.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'] },
   ],
 };
