@@ -103,8 +103,67 @@ export async function controllerUnderTest(options: ControllerUnderTestOptions): 
   };
 }
 
+export interface SuiteControllerUnderTestOptions extends ControllerUnderTestOptions {
+  /** Before each test, after the buses are reset: the test's default answers, the fakes' records emptied. */
+  beforeEach?: (under: ControllerUnderTest) => void;
+}
+
+/**
+ * A controller under test for the enclosing describe block: registers its hooks (started in beforeAll,
+ * closed in afterAll, its buses reset before each test, then `options.beforeEach`) and returns it at
+ * once; it may be used only inside the tests and hooks, once beforeAll has started it.
+ */
+export function setUpControllerUnderTest(options: SuiteControllerUnderTestOptions): ControllerUnderTest {
+  let started: ControllerUnderTest | undefined;
+  const current = (): ControllerUnderTest => {
+    if (!started) throw new Error('the controller under test starts in beforeAll: use it inside a test or a hook');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await controllerUnderTest(options);
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => {
+    current().reset();
+    options.beforeEach?.(current());
+  });
+  return {
+    get app() {
+      return current().app;
+    },
+    get config() {
+      return current().config;
+    },
+    get commandBus() {
+      return current().commandBus;
+    },
+    get queryBus() {
+      return current().queryBus;
+    },
+    tokenFor: (role, tokenOptions) => current().tokenFor(role, tokenOptions),
+    request: (method, path, token, body, headers) => current().request(method, path, token, body, headers),
+    reset: () => current().reset(),
+    close: () => current().close(),
+  };
+}
+
 /** The roles people sign in with (every role but the workflow's `system`). */
 export const PERSON_ROLES_UNDER_TEST = ['community_staff', 'property_company', 'owners_committee', 'council_member', 'street_officer', 'district_officer', 'auditor'] as const;
+
+export type PersonRoleUnderTest = (typeof PERSON_ROLES_UNDER_TEST)[number];
+
+/** A route's statuses by caller: without a token (`anonymous`), and with a token of each person role. */
+export type StatusByRole = Record<'anonymous' | PersonRoleUnderTest, number>;
+
+/**
+ * The table statusByRole gives for a route that `roles` may use: `status` (200 unless given) for them,
+ * 403 for the other roles, 401 without a token; `except` states what differs from that.
+ */
+export function rolesAllowed(roles: readonly PersonRoleUnderTest[], { status = 200, except = {} }: { status?: number; except?: Partial<StatusByRole> } = {}): StatusByRole {
+  const table = { anonymous: 401 } as StatusByRole;
+  for (const role of PERSON_ROLES_UNDER_TEST) table[role] = roles.includes(role) ? status : 403;
+  return { ...table, ...except };
+}
 
 /**
  * The status of one request made without a token (`anonymous`) and with a token of each person role:
@@ -116,8 +175,8 @@ export async function statusByRole(
   path: string,
   body?: unknown,
   options: TokenOptions = {},
-): Promise<Record<'anonymous' | (typeof PERSON_ROLES_UNDER_TEST)[number], number>> {
-  const statuses = { anonymous: (await under.request(method, path, undefined, body)).status } as Record<'anonymous' | (typeof PERSON_ROLES_UNDER_TEST)[number], number>;
+): Promise<StatusByRole> {
+  const statuses = { anonymous: (await under.request(method, path, undefined, body)).status } as StatusByRole;
   for (const role of PERSON_ROLES_UNDER_TEST) statuses[role] = (await under.request(method, path, await under.tokenFor(role, options), body)).status;
   return statuses;
 }

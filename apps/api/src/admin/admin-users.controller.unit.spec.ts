@@ -1,11 +1,10 @@
 import { UserAdministration } from '@yixin/directory';
-import { controllerUnderTest, statusByRole, type ControllerUnderTest } from '@yixin/testing';
+import { PERSON_ROLES_UNDER_TEST, rolesAllowed, setUpControllerUnderTest, statusByRole } from '@yixin/testing';
 import { AuthGuard } from '../auth/auth.guard';
 import { configureHttpApp } from '../http-app';
 import { AdminUsersController } from './admin-users.controller';
 
 describe('AdminUsersController in isolation (a fake UserAdministration, the APIâ€™s guards, pipes and filters)', () => {
-  let under: ControllerUnderTest;
   const calls: Array<[string, ...unknown[]]> = [];
   const users: Partial<UserAdministration> = {
     listUsers: async (...args) => (calls.push(['listUsers', ...args]), []),
@@ -13,38 +12,17 @@ describe('AdminUsersController in isolation (a fake UserAdministration, the APIâ
     updateUser: async (...args) => (calls.push(['updateUser', ...args]), { username: 'x' } as never),
     resetPassword: async (...args) => void calls.push(['resetPassword', ...args]),
   };
-  beforeAll(async () => {
-    under = await controllerUnderTest({
-      controllers: [AdminUsersController],
-      guards: [AuthGuard],
-      providers: [{ provide: UserAdministration, useValue: users }],
-      configure: configureHttpApp,
-    });
+  const under = setUpControllerUnderTest({
+    controllers: [AdminUsersController],
+    guards: [AuthGuard],
+    providers: [{ provide: UserAdministration, useValue: users }],
+    configure: configureHttpApp,
+    beforeEach: () => (calls.length = 0),
   });
-  afterAll(() => under.close());
-  beforeEach(() => (calls.length = 0));
 
   it('is for administrators of an organisation, whatever their role: others 403, no token 401', async () => {
-    expect(await statusByRole(under, 'GET', '/admin/users')).toEqual({
-      anonymous: 401,
-      community_staff: 403,
-      property_company: 403,
-      owners_committee: 403,
-      council_member: 403,
-      street_officer: 403,
-      district_officer: 403,
-      auditor: 403,
-    });
-    expect(await statusByRole(under, 'GET', '/admin/users', undefined, { administrator: true })).toEqual({
-      anonymous: 401,
-      community_staff: 200,
-      property_company: 200,
-      owners_committee: 200,
-      council_member: 200,
-      street_officer: 200,
-      district_officer: 200,
-      auditor: 200,
-    });
+    expect(await statusByRole(under, 'GET', '/admin/users')).toEqual(rolesAllowed([]));
+    expect(await statusByRole(under, 'GET', '/admin/users', undefined, { administrator: true })).toEqual(rolesAllowed(PERSON_ROLES_UNDER_TEST));
     const refused = await under.request('POST', '/admin/users/someone/password', await under.tokenFor('community_staff'), { password: 'a new one' });
     expect(refused.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'this action is for administrators of an organisation' });
     expect(calls.filter(([name]) => name !== 'listUsers')).toEqual([]);

@@ -1,6 +1,6 @@
 import { AttachmentStore } from '@yixin/attachments';
 import { randomUUID } from 'node:crypto';
-import { controllerUnderTest, type ControllerUnderTest } from '@yixin/testing';
+import { setUpControllerUnderTest } from '@yixin/testing';
 import { AuthGuard } from '../auth/auth.guard';
 import { configureHttpApp } from '../http-app';
 import { AttachmentsController, PhotoUpload } from './attachments.controller';
@@ -8,7 +8,6 @@ import { AttachmentsController, PhotoUpload } from './attachments.controller';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf00000301010018dd8db40000000049454e44ae426082', 'hex');
 
 describe('AttachmentsController in isolation: what it refuses before storing (a fake AttachmentStore)', () => {
-  let under: ControllerUnderTest;
   const stored: unknown[] = [];
   const read: unknown[] = [];
   const store: Partial<AttachmentStore> = {
@@ -16,19 +15,16 @@ describe('AttachmentsController in isolation: what it refuses before storing (a 
     store: async (...args) => (stored.push(args), { hash: 'h', contentType: 'image/png', size: PNG.length } as never),
     read: async (...args) => (read.push(args), { content: PNG, contentType: 'image/png', size: PNG.length } as never),
   };
-  beforeAll(async () => {
-    under = await controllerUnderTest({
-      controllers: [AttachmentsController],
-      guards: [AuthGuard],
-      providers: [{ provide: AttachmentStore, useValue: store }, PhotoUpload],
-      env: { ATTACHMENT_MAX_BYTES: '1024' },
-      configure: configureHttpApp,
-    });
-  });
-  afterAll(() => under.close());
-  beforeEach(() => {
-    stored.length = 0;
-    read.length = 0;
+  const under = setUpControllerUnderTest({
+    controllers: [AttachmentsController],
+    guards: [AuthGuard],
+    providers: [{ provide: AttachmentStore, useValue: store }, PhotoUpload],
+    env: { ATTACHMENT_MAX_BYTES: '1024' },
+    configure: configureHttpApp,
+    beforeEach: () => {
+      stored.length = 0;
+      read.length = 0;
+    },
   });
 
   async function upload(caseId: string, parts: Array<[string, Blob, string?]>): Promise<{ status: number; body: any }> {

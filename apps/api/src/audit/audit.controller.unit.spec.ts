@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@yixin/domain';
-import { controllerUnderTest, statusByRole, type ControllerUnderTest } from '@yixin/testing';
+import { rolesAllowed, setUpControllerUnderTest, statusByRole } from '@yixin/testing';
 import { AuthGuard } from '../auth/auth.guard';
 import { configureHttpApp } from '../http-app';
 import { AuditController } from './audit.controller';
 
-const AUDITORS_ONLY = {
-  anonymous: 401,
-  community_staff: 403,
-  property_company: 403,
-  owners_committee: 403,
-  council_member: 403,
-  street_officer: 403,
-  district_officer: 403,
-  auditor: 200,
-};
+const AUDITORS_ONLY = rolesAllowed(['auditor']);
 
 describe('AuditController in isolation (fake buses, the API’s guards, pipes and filters)', () => {
-  let under: ControllerUnderTest;
   const caseId = randomUUID();
-  beforeAll(async () => {
-    under = await controllerUnderTest({ controllers: [AuditController], guards: [AuthGuard], configure: configureHttpApp });
-  });
-  afterAll(() => under.close());
-  beforeEach(() => {
-    under.reset();
-    under.queryBus.answer = () => ({ caseId });
+  const under = setUpControllerUnderTest({
+    controllers: [AuditController],
+    guards: [AuthGuard],
+    configure: configureHttpApp,
+    beforeEach: ({ queryBus }) => (queryBus.answer = () => ({ caseId })),
   });
 
   it.each([`/audit/cases/${caseId}/history`, `/audit/cases/${caseId}/state`, `/audit/cases/${caseId}/personal-data-reads`, '/audit/verify'])(

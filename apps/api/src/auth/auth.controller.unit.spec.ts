@@ -1,26 +1,27 @@
 import { DirectoryService, hashPassword } from '@yixin/directory';
-import { controllerUnderTest, type ControllerUnderTest } from '@yixin/testing';
+import { setUpControllerUnderTest } from '@yixin/testing';
 import { configureHttpApp } from '../http-app';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 
 describe('AuthController in isolation (a fake DirectoryService, the API’s guards, pipes and filters)', () => {
-  let under: ControllerUnderTest;
   const asked: string[] = [];
-  beforeAll(async () => {
-    const passwordHash = await hashPassword('yixin-demo');
-    const directory: Partial<DirectoryService> = {
-      findUserWithPasswordHash: async (username) => {
-        asked.push(username);
-        if (username !== 'staff.xiangyuan') return undefined;
-        const user = { username, userId: 'u-staff', displayName: '网格员', role: 'community_staff', organisationId: 'xiangyuan' } as const;
-        return { user, passwordHash, disabled: false, tokenGeneration: 0 };
-      },
-    };
-    under = await controllerUnderTest({ controllers: [AuthController], guards: [AuthGuard], providers: [{ provide: DirectoryService, useValue: directory }], configure: configureHttpApp });
+  let passwordHash: Promise<string> | undefined;
+  const directory: Partial<DirectoryService> = {
+    findUserWithPasswordHash: async (username) => {
+      asked.push(username);
+      if (username !== 'staff.xiangyuan') return undefined;
+      const user = { username, userId: 'u-staff', displayName: '网格员', role: 'community_staff', organisationId: 'xiangyuan' } as const;
+      return { user, passwordHash: await (passwordHash ??= hashPassword('yixin-demo')), disabled: false, tokenGeneration: 0 };
+    },
+  };
+  const under = setUpControllerUnderTest({
+    controllers: [AuthController],
+    guards: [AuthGuard],
+    providers: [{ provide: DirectoryService, useValue: directory }],
+    configure: configureHttpApp,
+    beforeEach: () => (asked.length = 0),
   });
-  afterAll(() => under.close());
-  beforeEach(() => (asked.length = 0));
 
   it('signs in with the right password, and the token it gives is one the AuthGuard takes', async () => {
     const login = await under.request('POST', '/auth/login', undefined, { username: 'staff.xiangyuan', password: 'yixin-demo' });

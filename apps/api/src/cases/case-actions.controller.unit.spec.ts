@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ExecuteCaseCommand } from '@yixin/cases';
 import { DomainError } from '@yixin/domain';
-import { controllerUnderTest, statusByRole, type ControllerUnderTest } from '@yixin/testing';
+import { setUpControllerUnderTest, statusByRole } from '@yixin/testing';
 import { AuthGuard } from '../auth/auth.guard';
 import { configureHttpApp } from '../http-app';
 import { CaseActionsController } from './case-actions.controller';
@@ -37,15 +37,12 @@ const ACTIONS: Array<[string, string[]]> = [
 ];
 
 describe('CaseActionsController in isolation (fake buses, the API’s guards, pipes and filters)', () => {
-  let under: ControllerUnderTest;
   const caseId = randomUUID();
-  beforeAll(async () => {
-    under = await controllerUnderTest({ controllers: [CaseActionsController], guards: [AuthGuard], configure: configureHttpApp });
-  });
-  afterAll(() => under.close());
-  beforeEach(() => {
-    under.reset();
-    under.commandBus.answer = () => ({ caseId, revision: 2, state: { status: 'in_progress' }, appended: true });
+  const under = setUpControllerUnderTest({
+    controllers: [CaseActionsController],
+    guards: [AuthGuard],
+    configure: configureHttpApp,
+    beforeEach: ({ commandBus }) => (commandBus.answer = () => ({ caseId, revision: 2, state: { status: 'in_progress' }, appended: true })),
   });
 
   it.each(ACTIONS)('lets only its roles ask for %s (401 without a token, 403 for the others)', async (action, roles) => {

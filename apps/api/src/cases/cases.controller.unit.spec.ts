@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FileComplaintCommand, GetCaseQuery, ListCasesQuery, ListInboxQuery } from '@yixin/cases';
 import { DomainError } from '@yixin/domain';
-import { controllerUnderTest, sampleComplaint, statusByRole, type ControllerUnderTest } from '@yixin/testing';
+import { rolesAllowed, sampleComplaint, setUpControllerUnderTest, statusByRole } from '@yixin/testing';
 import { AuthGuard } from '../auth/auth.guard';
 import { configureHttpApp } from '../http-app';
 import { CasesController } from './cases.controller';
@@ -9,25 +9,11 @@ import { CasesController } from './cases.controller';
 const filed = (caseId: string) => ({ caseId, revision: 1, state: { status: 'dispatched' }, appended: true });
 
 describe('CasesController in isolation (fake buses, the API’s guards, pipes and filters)', () => {
-  let under: ControllerUnderTest;
-  beforeAll(async () => {
-    under = await controllerUnderTest({ controllers: [CasesController], guards: [AuthGuard], configure: configureHttpApp });
-  });
-  afterAll(() => under.close());
-  beforeEach(() => under.reset());
+  const under = setUpControllerUnderTest({ controllers: [CasesController], guards: [AuthGuard], configure: configureHttpApp });
 
   it('files a complaint for community staff only, with no token 401', async () => {
     under.commandBus.answer = () => filed(randomUUID());
-    expect(await statusByRole(under, 'POST', '/cases', sampleComplaint())).toEqual({
-      anonymous: 401,
-      community_staff: 201,
-      property_company: 403,
-      owners_committee: 403,
-      council_member: 403,
-      street_officer: 403,
-      district_officer: 403,
-      auditor: 403,
-    });
+    expect(await statusByRole(under, 'POST', '/cases', sampleComplaint())).toEqual(rolesAllowed(['community_staff'], { status: 201 }));
     expect(under.commandBus.executed).toEqual([expect.any(FileComplaintCommand)]);
   });
 
@@ -63,16 +49,7 @@ describe('CasesController in isolation (fake buses, the API’s guards, pipes an
 
   it('lists cases for staff, committees, officers and auditors; validates the filters and the page', async () => {
     under.queryBus.answer = () => ({ items: [], total: 0 });
-    expect(await statusByRole(under, 'GET', '/cases')).toEqual({
-      anonymous: 401,
-      community_staff: 200,
-      property_company: 403,
-      owners_committee: 200,
-      council_member: 403,
-      street_officer: 200,
-      district_officer: 200,
-      auditor: 200,
-    });
+    expect(await statusByRole(under, 'GET', '/cases')).toEqual(rolesAllowed(['community_staff', 'owners_committee', 'street_officer', 'district_officer', 'auditor']));
     expect(under.queryBus.executed.every((query) => query instanceof ListCasesQuery)).toBe(true);
     under.reset();
     const bad = await under.request('GET', '/cases?status=lost&limit=0', await under.tokenFor('auditor'));
@@ -98,16 +75,7 @@ describe('CasesController in isolation (fake buses, the API’s guards, pipes an
 
   it('serves the inbox to property companies and owners’ committees only, and refuses a forged cursor with 400', async () => {
     under.queryBus.answer = () => ({ items: [] });
-    expect(await statusByRole(under, 'GET', '/tasks/inbox')).toEqual({
-      anonymous: 401,
-      community_staff: 403,
-      property_company: 200,
-      owners_committee: 200,
-      council_member: 403,
-      street_officer: 403,
-      district_officer: 403,
-      auditor: 403,
-    });
+    expect(await statusByRole(under, 'GET', '/tasks/inbox')).toEqual(rolesAllowed(['property_company', 'owners_committee']));
     expect(under.queryBus.executed.every((query) => query instanceof ListInboxQuery)).toBe(true);
     under.reset();
     const forged = await under.request('GET', '/tasks/inbox?cursor=abc', await under.tokenFor('property_company'));

@@ -1,43 +1,22 @@
-import { controllerUnderTest, statusByRole, type ControllerUnderTest } from '@yixin/testing';
+import { rolesAllowed, setUpControllerUnderTest, statusByRole } from '@yixin/testing';
 import { AuthGuard } from '../auth/auth.guard';
 import { configureHttpApp } from '../http-app';
 import { SupervisionController } from './supervision.controller';
 
 describe('SupervisionController in isolation (fake buses, the API’s guards, pipes and filters)', () => {
-  let under: ControllerUnderTest;
-  beforeAll(async () => {
-    under = await controllerUnderTest({ controllers: [SupervisionController], guards: [AuthGuard], configure: configureHttpApp });
-  });
-  afterAll(() => under.close());
-  beforeEach(() => {
-    under.reset();
-    under.queryBus.answer = () => ({ items: [], total: 0 });
+  const under = setUpControllerUnderTest({
+    controllers: [SupervisionController],
+    guards: [AuthGuard],
+    configure: configureHttpApp,
+    beforeEach: ({ queryBus }) => (queryBus.answer = () => ({ items: [], total: 0 })),
   });
 
   it('serves the supervision queues to street and district officers only', async () => {
-    expect(await statusByRole(under, 'GET', '/supervision?queue=overdue')).toEqual({
-      anonymous: 401,
-      community_staff: 403,
-      property_company: 403,
-      owners_committee: 403,
-      council_member: 403,
-      street_officer: 200,
-      district_officer: 200,
-      auditor: 403,
-    });
+    expect(await statusByRole(under, 'GET', '/supervision?queue=overdue')).toEqual(rolesAllowed(['street_officer', 'district_officer']));
   });
 
   it('serves the councils’ agenda to council members only', async () => {
-    expect(await statusByRole(under, 'GET', '/councils/agenda')).toEqual({
-      anonymous: 401,
-      community_staff: 403,
-      property_company: 403,
-      owners_committee: 403,
-      council_member: 200,
-      street_officer: 403,
-      district_officer: 403,
-      auditor: 403,
-    });
+    expect(await statusByRole(under, 'GET', '/councils/agenda')).toEqual(rolesAllowed(['council_member']));
   });
 
   it('refuses an unknown queue or a page out of range with 400 and asks nothing', async () => {

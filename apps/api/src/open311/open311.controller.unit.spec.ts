@@ -1,7 +1,7 @@
 import { APP_FILTER } from '@nestjs/core';
 import { FileComplaintCommand } from '@yixin/cases';
 import { DirectoryService } from '@yixin/directory';
-import { controllerUnderTest, type ControllerUnderTest } from '@yixin/testing';
+import { setUpControllerUnderTest } from '@yixin/testing';
 import { AuthGuard } from '../auth/auth.guard';
 import { configureHttpApp } from '../http-app';
 import { Open311UnreadableBodyFilter } from './open311-errors';
@@ -20,25 +20,18 @@ const form = (apiKey: string) => ({
 });
 
 describe('Open311Controller in isolation (fake buses and directory, the API’s guards, pipes and filters)', () => {
-  let under: ControllerUnderTest;
   const keysAsked: string[] = [];
-  beforeAll(async () => {
-    const directory: Partial<DirectoryService> = {
-      findApiKey: async (apiKey: string) => (keysAsked.push(apiKey), apiKey === 'good-key' ? { keyId: 'key-1', communityId: 'xiangyuan', label: '12345 热线' } : undefined),
-      findOrganisation: () => undefined,
-      childrenOf: () => ['beichen-aoyuan'],
-    };
-    under = await controllerUnderTest({
-      controllers: [Open311Controller],
-      guards: [AuthGuard],
-      providers: [{ provide: DirectoryService, useValue: directory }, Open311RateLimits, { provide: APP_FILTER, useClass: Open311UnreadableBodyFilter }],
-      configure: configureHttpApp,
-    });
-  });
-  afterAll(() => under.close());
-  beforeEach(() => {
-    under.reset();
-    keysAsked.length = 0;
+  const directory: Partial<DirectoryService> = {
+    findApiKey: async (apiKey: string) => (keysAsked.push(apiKey), apiKey === 'good-key' ? { keyId: 'key-1', communityId: 'xiangyuan', label: '12345 热线' } : undefined),
+    findOrganisation: () => undefined,
+    childrenOf: () => ['beichen-aoyuan'],
+  };
+  const under = setUpControllerUnderTest({
+    controllers: [Open311Controller],
+    guards: [AuthGuard],
+    providers: [{ provide: DirectoryService, useValue: directory }, Open311RateLimits, { provide: APP_FILTER, useClass: Open311UnreadableBodyFilter }],
+    configure: configureHttpApp,
+    beforeEach: () => (keysAsked.length = 0),
   });
 
   it('is public: its services answer without a token', async () => {
