@@ -26,6 +26,21 @@ interface UserRow {
   token_generation: number;
 }
 
+/** The columns of a users row that make a UserAccount (UserAdministration reads them too). */
+export type UserAccountRow = Pick<UserRow, 'username' | 'user_id' | 'display_name' | 'role' | 'organisation_id' | 'is_administrator'>;
+
+/** A user as a row of the users table holds them. */
+export function userAccountOf(row: UserAccountRow): UserAccount & { isAdministrator: boolean } {
+  return {
+    username: row.username,
+    userId: row.user_id,
+    displayName: row.display_name,
+    role: row.role,
+    organisationId: row.organisation_id,
+    isAdministrator: Boolean(row.is_administrator),
+  };
+}
+
 interface ApiKeyRow {
   key_id: string;
   community_id: string;
@@ -90,14 +105,7 @@ export class DirectoryService {
   ): Promise<{ user: UserAccount; passwordHash: string; disabled: boolean; tokenGeneration: number } | undefined> {
     const [row] = await this.db.query<UserRow>('SELECT * FROM users WHERE username = ?', [username]);
     return row && {
-      user: {
-        username: row.username,
-        userId: row.user_id,
-        displayName: row.display_name,
-        role: row.role,
-        organisationId: row.organisation_id,
-        isAdministrator: Boolean(row.is_administrator),
-      },
+      user: userAccountOf(row),
       passwordHash: row.password_hash,
       disabled: Boolean(row.disabled),
       tokenGeneration: Number(row.token_generation),

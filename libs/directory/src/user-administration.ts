@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { refuse, type Actor, type Role } from '@yixin/domain';
 import type { SqlDatabase } from '@yixin/stores';
 import { RECORD_STORE } from '@yixin/stores';
-import { DirectoryService } from './directory.service';
+import { DirectoryService, userAccountOf } from './directory.service';
 import type { Organisation, OrganisationKind } from './organisation';
 import { hashPassword, PASSWORD_MAX_LENGTH, passwordWeakness } from './password';
 import { TokenRevocation } from './token-revocation';
@@ -67,15 +67,7 @@ interface UserRow {
 const USER_COLUMNS = 'username, user_id, display_name, role, organisation_id, is_administrator, disabled';
 
 function toUser(row: UserRow): AdministeredUser {
-  return {
-    username: row.username,
-    userId: row.user_id,
-    displayName: row.display_name,
-    role: row.role,
-    organisationId: row.organisation_id,
-    isAdministrator: Boolean(row.is_administrator),
-    disabled: Boolean(row.disabled),
-  };
+  return { ...userAccountOf(row), disabled: Boolean(row.disabled) };
 }
 
 /**

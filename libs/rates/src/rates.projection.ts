@@ -21,6 +21,15 @@ import { upsertRow, type Projection } from '@yixin/projections';
  * for complaints filed before the jurisdiction was recorded: the directory supplies it) and the
  * organisation that held the case's task then.
  */
+/** The columns of every fact of a case (rate_closings, rate_call_backs): where it counts (placeOf) and its month. */
+const FACT_COLUMNS = `
+      case_id TEXT NOT NULL,
+      community_id TEXT NOT NULL,
+      street_id TEXT,
+      holder_organisation_id TEXT,
+      holder_kind TEXT,
+      month TEXT NOT NULL,`;
+
 export const ratesProjection: Projection = {
   name: 'rates',
   version: 1,
@@ -50,23 +59,11 @@ export const ratesProjection: Projection = {
       revision BIGINT NOT NULL);
     CREATE INDEX IF NOT EXISTS rate_tasks_month ON rate_tasks (month);
     CREATE TABLE IF NOT EXISTS rate_closings (
-      closing_key TEXT PRIMARY KEY,
-      case_id TEXT NOT NULL,
-      community_id TEXT NOT NULL,
-      street_id TEXT,
-      holder_organisation_id TEXT,
-      holder_kind TEXT,
-      month TEXT NOT NULL,
+      closing_key TEXT PRIMARY KEY,${FACT_COLUMNS}
       resolved INTEGER NOT NULL);
     CREATE INDEX IF NOT EXISTS rate_closings_month ON rate_closings (month);
     CREATE TABLE IF NOT EXISTS rate_call_backs (
-      call_back_key TEXT PRIMARY KEY,
-      case_id TEXT NOT NULL,
-      community_id TEXT NOT NULL,
-      street_id TEXT,
-      holder_organisation_id TEXT,
-      holder_kind TEXT,
-      month TEXT NOT NULL,
+      call_back_key TEXT PRIMARY KEY,${FACT_COLUMNS}
       outcome TEXT NOT NULL);
     CREATE INDEX IF NOT EXISTS rate_call_backs_month ON rate_call_backs (month)`,
 
@@ -271,14 +268,9 @@ interface StoredRateCase {
 
 function caseRow(rateCase: RateCase): Record<string, unknown> {
   const { state, task } = rateCase;
-  const holder = holderOf(state);
   const unresolved = task !== undefined && UNRESOLVED_STATUSES.includes(state.status) && !state.paused;
   return {
-    case_id: rateCase.caseId,
-    community_id: rateCase.communityId,
-    street_id: rateCase.streetId,
-    holder_organisation_id: holder?.organisationId ?? null,
-    holder_kind: holder?.kind ?? null,
+    ...placeOf(rateCase, state),
     unresolved_due_ms: unresolved ? task.resolveDueMs : null,
     revision: rateCase.revision,
     state_json: JSON.stringify(rateCase),
