@@ -113,9 +113,7 @@ describe('a fuzz of malformed and hostile requests', () => {
 
   beforeAll(async () => {
     e2e = await startE2eApp({
-      // Keep-alive outlasts the run: fetch reusing a socket the server is closing as idle gives a reset that
-      // says nothing about the request, and a loaded machine delays the client's own idle timer into that race.
-      env: { RATE_LIMIT_WRITES_PER_MINUTE: '100000000', RATE_LIMIT_LOGINS_PER_MINUTE: '100000000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '600000' },
+      env: { RATE_LIMIT_WRITES_PER_MINUTE: '100000000', RATE_LIMIT_LOGINS_PER_MINUTE: '100000000' },
       users: ['staff.xiangyuan', 'pc.beichen-aoyuan', 'oc.beichen-aoyuan', 'council.property', 'street.officer', 'district.officer', 'auditor'],
     });
     ({ config, api, store, tokens } = e2e);
@@ -349,7 +347,9 @@ describe('a fuzz of malformed and hostile requests', () => {
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         const { method, path, why, body } = batch[index];
         const described = `${status} ${method} ${path.slice(0, 120)} (${why}) ${body?.text.slice(0, 200) ?? ''}`;
-        if (status >= 500) serverErrors.push(described);
+        // /health's 503 is its answer, not a failure: a dependency took over 3 s to answer while the fuzz loads the machine.
+        const healthAnswer = status === 503 && path.startsWith('/health');
+        if (status >= 500 && !healthAnswer) serverErrors.push(described);
         if (status < 400 && method !== 'GET') accepted.push(described);
       });
       expect({ appended: (await logLength(store)) - before, accepted }).toEqual({ appended: 0, accepted: [] });

@@ -83,7 +83,10 @@ export async function startE2eApp(options: E2eAppOptions = {}): Promise<E2eApp> 
   };
   try {
     const temporalAddress = temporal?.address ?? `127.0.0.1:${await pickFreePort()}`;
-    let config = testConfig(temporaryDirectory(), temporalAddress, { ...backendServer.env, ...options.env });
+    // Keep-alive outlasts a suite: fetch reusing a socket the server is closing as idle gets a reset that says
+    // nothing about the request, and a loaded machine delays the client's own idle timer into that race.
+    const keepAlive = { HTTP_KEEP_ALIVE_TIMEOUT_MS: '600000' };
+    let config = testConfig(temporaryDirectory(), temporalAddress, { ...keepAlive, ...backendServer.env, ...options.env });
     if (options.deadlinePolicy !== undefined) config = withDeadlinePolicy(config, options.deadlinePolicy);
     // Loaded when an app starts, so that a test importing @yixin/testing for something else does not load both apps.
     const create = processKind === 'embedded' ? (await import('@yixin/embedded')).createEmbeddedApp : (await import('@yixin/api')).createApiApp;
