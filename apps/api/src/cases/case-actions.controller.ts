@@ -35,9 +35,18 @@ type ActionCommand = Exclude<CaseCommand, FileComplaint>;
 /** A command as a controller knows it: everything but who, which case and when. */
 type Action = ActionCommand extends infer C ? (C extends ActionCommand ? Omit<C, 'caseId' | 'actor' | 'at'> : never) : never;
 
-/** Who may ask for an action; the domain then checks that it is their case, their task, their tier. */
-const ActionFor = (...roles: Role[]) =>
-  applyDecorators(Roles(...roles), ApiError(403, 'not your task, or the case is handled by another tier or organisation'));
+/**
+ * An action's route: a POST under the case answering 200, and who may ask for it (the domain then
+ * checks that it is their case, their task, their tier).
+ */
+const CaseAction = (path: string, roles: Role[], summary: string) =>
+  applyDecorators(
+    Post(path),
+    HttpCode(200),
+    Roles(...roles),
+    ApiError(403, 'not your task, or the case is handled by another tier or organisation'),
+    ApiOperation({ summary }),
+  );
 
 function requireDuration(dto: DurationDto): Duration {
   const duration = toDuration(dto);
@@ -63,131 +72,83 @@ export class CaseActionsController {
     return toResponse(await this.commandBus.execute(new ExecuteCaseCommand(command)));
   }
 
-  @Post('task/sign-for')
-  @HttpCode(200)
-  @ActionFor(...ASSIGNEE_KINDS)
-  @ApiOperation({ summary: '签收: the assignee takes the task on' })
+  @CaseAction('task/sign-for', [...ASSIGNEE_KINDS], '签收: the assignee takes the task on')
   signFor(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'SignForTask' });
   }
 
-  @Post('task/progress')
-  @HttpCode(200)
-  @ActionFor(...ASSIGNEE_KINDS)
-  @ApiOperation({ summary: 'a progress report; the first one meets the first-reply deadline' })
+  @CaseAction('task/progress', [...ASSIGNEE_KINDS], 'a progress report; the first one meets the first-reply deadline')
   progress(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
     return this.act(actor, caseId, { type: 'ReportProgress', note: body.note, evidence: body.evidence ?? [] });
   }
 
-  @Post('task/resolve')
-  @HttpCode(200)
-  @ActionFor(...ASSIGNEE_KINDS)
-  @ApiOperation({ summary: '办结: the assignee reports the task done, with photos as evidence if it has them' })
+  @CaseAction('task/resolve', [...ASSIGNEE_KINDS], '办结: the assignee reports the task done, with photos as evidence if it has them')
   resolve(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: EvidencedNoteDto) {
     return this.act(actor, caseId, { type: 'ResolveTask', note: body.note, evidence: body.evidence ?? [] });
   }
 
-  @Post('evidence')
-  @HttpCode(200)
-  @ActionFor('community_staff')
-  @ApiOperation({ summary: 'the community’s staff cite photos uploaded for the case as evidence of the complaint, at any stage until it is closed' })
+  @CaseAction('evidence', ['community_staff'], 'the community’s staff cite photos uploaded for the case as evidence of the complaint, at any stage until it is closed')
   attachEvidence(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: AttachEvidenceDto) {
     return this.act(actor, caseId, { type: 'AttachEvidence', evidence: body.evidence, ...(body.note === undefined ? {} : { note: body.note }) });
   }
 
-  @Post('task/return')
-  @HttpCode(200)
-  @ActionFor(...ASSIGNEE_KINDS)
-  @ApiOperation({ summary: '退单: wrongly routed goes back to the community; disputed goes to the property council' })
+  @CaseAction('task/return', [...ASSIGNEE_KINDS], '退单: wrongly routed goes back to the community; disputed goes to the property council')
   returnTask(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReturnTaskDto) {
     return this.act(actor, caseId, { type: 'ReturnTask', reason: body.reason, note: body.note });
   }
 
-  @Post('task/extension-request')
-  @HttpCode(200)
-  @ActionFor(...ASSIGNEE_KINDS)
-  @ApiOperation({ summary: '延期申请: before the resolve deadline' })
+  @CaseAction('task/extension-request', [...ASSIGNEE_KINDS], '延期申请: before the resolve deadline')
   requestExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ExtensionDto) {
     return this.act(actor, caseId, { type: 'RequestExtension', extension: requireDuration(body.extension), reason: body.reason });
   }
 
-  @Post('extension/grant')
-  @HttpCode(200)
-  @ActionFor(...HANDLING_ROLES)
-  @ApiOperation({ summary: 'the handling tier grants the assignee’s extension request' })
+  @CaseAction('extension/grant', [...HANDLING_ROLES], 'the handling tier grants the assignee’s extension request')
   grantExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'GrantExtension' });
   }
 
-  @Post('extension/refuse')
-  @HttpCode(200)
-  @ActionFor(...HANDLING_ROLES)
-  @ApiOperation({ summary: 'the handling tier refuses the assignee’s extension request' })
+  @CaseAction('extension/refuse', [...HANDLING_ROLES], 'the handling tier refuses the assignee’s extension request')
   refuseExtension(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'RefuseExtension', reason: body.reason });
   }
 
-  @Post('deadline/extend')
-  @HttpCode(200)
-  @ActionFor(...HANDLING_ROLES)
-  @ApiOperation({ summary: 'the handling tier extends the resolve deadline on its own initiative' })
+  @CaseAction('deadline/extend', [...HANDLING_ROLES], 'the handling tier extends the resolve deadline on its own initiative')
   extend(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ExtensionDto) {
     return this.act(actor, caseId, { type: 'ExtendDeadline', extension: requireDuration(body.extension), reason: body.reason });
   }
 
-  @Post('clock/pause')
-  @HttpCode(200)
-  @ActionFor('community_staff', ...ASSIGNEE_KINDS)
-  @ApiOperation({ summary: 'stop the clock while the case waits for the resident' })
+  @CaseAction('clock/pause', ['community_staff', ...ASSIGNEE_KINDS], 'stop the clock while the case waits for the resident')
   pause(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'PauseClock', reason: body.reason });
   }
 
-  @Post('clock/resume')
-  @HttpCode(200)
-  @ActionFor('community_staff', ...ASSIGNEE_KINDS)
-  @ApiOperation({ summary: 'restart the clock; open deadlines move back by the paused time' })
+  @CaseAction('clock/resume', ['community_staff', ...ASSIGNEE_KINDS], 'restart the clock; open deadlines move back by the paused time')
   resume(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'ResumeClock' });
   }
 
-  @Post('return/reject')
-  @HttpCode(200)
-  @ActionFor(...HANDLING_ROLES)
-  @ApiOperation({ summary: 'an unjustified return goes back to its assignee with the original deadlines' })
+  @CaseAction('return/reject', [...HANDLING_ROLES], 'an unjustified return goes back to its assignee with the original deadlines')
   rejectReturn(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'RejectReturn', reason: body.reason });
   }
 
-  @Post('redispatch')
-  @HttpCode(200)
-  @ActionFor(...HANDLING_ROLES)
-  @ApiOperation({ summary: '改派: the handling tier gives the task to another assignee' })
+  @CaseAction('redispatch', [...HANDLING_ROLES], '改派: the handling tier gives the task to another assignee')
   redispatch(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: RedispatchDto) {
     const { organisationId, kind } = body.assignee;
     return this.act(actor, caseId, { type: 'RedispatchTask', taskId: randomUUID(), assignee: { organisationId, kind }, reason: body.reason });
   }
 
-  @Post('council-referral')
-  @HttpCode(200)
-  @ActionFor(...HANDLING_ROLES)
-  @ApiOperation({ summary: 'refer the case to the property council or the owners’-committee council' })
+  @CaseAction('council-referral', [...HANDLING_ROLES], 'refer the case to the property council or the owners’-committee council')
   referToCouncil(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilReferralDto) {
     return this.act(actor, caseId, { type: 'ReferToCouncil', council: body.council, question: body.question });
   }
 
-  @Post('council/session')
-  @HttpCode(200)
-  @ActionFor('council_member')
-  @ApiOperation({ summary: 'the council’s secretariat convenes a session with the council’s members' })
+  @CaseAction('council/session', ['council_member'], 'the council’s secretariat convenes a session with the council’s members')
   convene(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilSessionDto) {
     return this.act(actor, caseId, { type: 'ConveneCouncilSession', sessionId: randomUUID(), members: [], scheduledFor: body.scheduledFor });
   }
 
-  @Post('council/decision')
-  @HttpCode(200)
-  @ActionFor('council_member')
-  @ApiOperation({ summary: 'who does what by when, by vote or consensus; then dispatched like a task' })
+  @CaseAction('council/decision', ['council_member'], 'who does what by when, by vote or consensus; then dispatched like a task')
   decide(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CouncilDecisionDto) {
     const { decision, assignee, dueBy, vote } = body;
     return this.act(actor, caseId, {
@@ -199,10 +160,7 @@ export class CaseActionsController {
     });
   }
 
-  @Post('call-back')
-  @HttpCode(200)
-  @ActionFor('community_staff')
-  @ApiOperation({ summary: '回访: satisfied closes the case, not satisfied redoes it, unreachable three times closes it' })
+  @CaseAction('call-back', ['community_staff'], '回访: satisfied closes the case, not satisfied redoes it, unreachable three times closes it')
   callBack(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: CallBackDto) {
     const { outcome, rating, note } = body;
     return this.act(actor, caseId, {
@@ -213,42 +171,27 @@ export class CaseActionsController {
     });
   }
 
-  @Post('withdraw')
-  @HttpCode(200)
-  @ActionFor('community_staff')
-  @ApiOperation({ summary: 'the resident withdraws the complaint; the case closes with that reason' })
+  @CaseAction('withdraw', ['community_staff'], 'the resident withdraws the complaint; the case closes with that reason')
   withdraw(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: NoteDto) {
     return this.act(actor, caseId, { type: 'WithdrawComplaint', note: body.note });
   }
 
-  @Post('merge')
-  @HttpCode(200)
-  @ActionFor('community_staff')
-  @ApiOperation({ summary: '并案: link this case to the open case it duplicates' })
+  @CaseAction('merge', ['community_staff'], '并案: link this case to the open case it duplicates')
   merge(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: MergeDto) {
     return this.act(actor, caseId, { type: 'MergeCase', primaryCaseId: body.primaryCaseId });
   }
 
-  @Post('unmerge')
-  @HttpCode(200)
-  @ActionFor('community_staff')
-  @ApiOperation({ summary: 'undo a merge; the case is dispatched on its own' })
+  @CaseAction('unmerge', ['community_staff'], 'undo a merge; the case is dispatched on its own')
   unmerge(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string) {
     return this.act(actor, caseId, { type: 'UnmergeCase' });
   }
 
-  @Post('ruling')
-  @HttpCode(200)
-  @ActionFor('street_officer', 'district_officer')
-  @ApiOperation({ summary: 'the supervising tier closes the case with a ruling' })
+  @CaseAction('ruling', ['street_officer', 'district_officer'], 'the supervising tier closes the case with a ruling')
   rule(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: RulingDto) {
     return this.act(actor, caseId, { type: 'CloseWithRuling', ruling: body.ruling });
   }
 
-  @Post('reopen')
-  @HttpCode(200)
-  @ActionFor('street_officer', 'district_officer')
-  @ApiOperation({ summary: 'the supervising street or district reopens a closed case' })
+  @CaseAction('reopen', ['street_officer', 'district_officer'], 'the supervising street or district reopens a closed case')
   reopen(@CurrentActor() actor: Actor, @Param('caseId', caseIdPipe) caseId: string, @Body() body: ReasonDto) {
     return this.act(actor, caseId, { type: 'ReopenCase', reason: body.reason });
   }
