@@ -1,12 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { productionSources, REPOSITORY_ROOT } from '@yixin/testing';
 import { ENVIRONMENT_VARIABLES, embeddedSystemEnv, loadCliSecrets, loadConfig, loadEmbeddedLauncherConfig } from './config';
 
 /**
  * docs/configuration.md documents every environment variable once; this holds it to the code: the
  * variables config.ts declares, the ones it reads, and no reading of the environment anywhere else.
  */
-const root = join(__dirname, '..', '..', '..');
+const root = REPOSITORY_ROOT;
 const configSource = readFileSync(join(__dirname, 'config.ts'), 'utf8');
 
 const declared = new Set<string>(Object.values(ENVIRONMENT_VARIABLES).flat());
@@ -60,24 +61,6 @@ function readAtRunTime(): Set<string> {
   return names;
 }
 
-/** TypeScript files under apps/, libs/ and workflows/ that are not tests nor the console (a browser app, built by Vite). */
-function productionSources(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        // The console reads no environment; libs/testing is the tests' support, not production code.
-        if (entry.name !== 'node_modules' && path !== join(root, 'apps', 'console') && path !== join(root, 'libs', 'testing')) walk(path);
-      } else if (/\.tsx?$/.test(entry.name) && !/\.(spec|test)\.tsx?$/.test(entry.name)) {
-        files.push(path);
-      }
-    }
-  };
-  for (const dir of ['apps', 'libs', 'workflows']) walk(join(root, dir));
-  return files;
-}
-
 describe('docs/configuration.md and the environment variables the code reads', () => {
   it('documents every variable config.ts declares, and no other', () => {
     const doc = documented();
@@ -103,7 +86,7 @@ describe('docs/configuration.md and the environment variables the code reads', (
   });
 
   it('reads the environment nowhere else in apps/, libs/ and workflows/', () => {
-    const stray = productionSources()
+    const stray = productionSources(['apps/console'])
       .filter((file) => file !== join(__dirname, 'config.ts'))
       .flatMap((file) =>
         [...readFileSync(file, 'utf8').matchAll(/process\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[)/g)].map((match) => `${relative(root, file)}: process.env${match[1] ? `.${match[1]}` : '['}`),
