@@ -25,9 +25,6 @@ export interface Deadline {
 
 export type TaskDeadlines = Record<DeadlineKind, Deadline>;
 
-/** The earlier name of Deadline, kept while the case-list projection imports it. */
-export type OpenDeadline = Deadline;
-
 /** A time limit, in elapsed hours (urgent matters) or in working days on the Chinese calendar. */
 export type Duration = { hours: number } | { workingDays: number };
 export type DeadlineUnit = 'hours' | 'working_days';
