@@ -9,6 +9,10 @@ export * from './case/case-state';
 export * from './case/decide-case';
 export * from './case/case-process';
 export * from './case/case-upcasters';
+export * from './notifications/notification';
+export * from './notifications/notification-events';
+export * from './notifications/notification-policy';
+export * from './notifications/notification-templates';
 // Of the rules the decider applies, other packages read only these; the require* checks stay inside the domain.
 export { REPEATS_BEFORE_ESCALATION, canBeEscalated, dueEscalation } from './case/escalation';
 export { handlingOrganisation, tierAbove } from './case/routing';
