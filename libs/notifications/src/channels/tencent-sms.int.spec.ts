@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_NOTIFICATION_TEMPLATES, NOTIFICATION_TEMPLATES, NOTIFICATION_TEMPLATE_VARIABLES } from '@yixin/domain';
 import { PermanentDeliveryError, type OutgoingMessage } from './channel';
 import { TencentSmsChannel, tencentTemplateParams, type TencentSmsConfig } from './tencent-sms';
 
@@ -53,7 +54,7 @@ function expectedAuthorization(request: ReceivedRequest, secretKey: string): str
 const message: OutgoingMessage = {
   deliveryKey: 'case-7f3a/3/resident_receipt/resident',
   template: 'resident_receipt',
-  // Not in the template's order on purpose: the parameters follow the template's text, not the object.
+  // Not in the text's order on purpose: the parameters follow the template's default text, not the object.
   variables: { link: 'http://127.0.0.1/r/YX20260101-0001/4821', checkCode: '4821', caseNumber: 'YX20260101-0001', category: '电梯故障' },
   text: '您反映的电梯故障问题已受理',
   subject: '案件YX20260101-0001已受理',
@@ -107,7 +108,7 @@ describe('TencentSmsChannel against a local Tencent Cloud SMS stand-in', () => {
       SmsSdkAppId: '1400006666',
       SignName: '一心',
       TemplateId: '1234567',
-      TemplateParamSet: ['电梯故障', 'YX20260101-0001', '4821', 'http://127.0.0.1/r/YX20260101-0001/4821'],
+      TemplateParamSet: tencentTemplateParams('resident_receipt', message.variables),
       SessionContext: message.deliveryKey,
     });
     expect(request.headers.authorization).toBe(expectedAuthorization(request, SECRET_KEY));
@@ -135,9 +136,16 @@ describe('TencentSmsChannel against a local Tencent Cloud SMS stand-in', () => {
     expect(received).toHaveLength(0);
   });
 
-  it('numbers a template\'s parameters in the order of its default text, whatever the variables\' order', () => {
-    const variables = { share: '50%', due: '2026-01-02 10:00', deadline: '签收', organisationId: 'org-1', category: '电梯故障', caseNumber: 'YX20260101-0001' };
+  it('numbers every template\'s parameters in the order its default text uses them, whatever the variables\' order', () => {
+    for (const template of NOTIFICATION_TEMPLATES) {
+      const text = DEFAULT_NOTIFICATION_TEMPLATES[template];
+      const variables = Object.fromEntries(NOTIFICATION_TEMPLATE_VARIABLES[template].map((name) => [name, name]).reverse());
 
-    expect(tencentTemplateParams('deadline_warning', variables)).toEqual(['YX20260101-0001', '电梯故障', '签收', '50%', '2026-01-02 10:00']);
+      const params = tencentTemplateParams(template, variables);
+
+      const positions = params.map((name) => text.indexOf(`{${name}}`));
+      expect(positions.every((position, i) => position >= 0 && (i === 0 || position > positions[i - 1]))).toBe(true);
+      expect(params).toHaveLength(new Set(text.match(/\{[^{}]*\}/g)).size);
+    }
   });
 });
