@@ -27,6 +27,7 @@ import { HealthController } from './health/health.controller';
 import { IdempotencyGuard } from './idempotency/idempotency.guard';
 import { MetricsController } from './observability/metrics.controller';
 import { Open311HttpModule } from './open311/open311.module';
+import { OutboxHttpModule } from './outbox/outbox-http.module';
 import { PrivacyHttpModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit';
 import { RatesController } from './rates/rates.controller';
@@ -64,6 +65,7 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     IdempotencyModule,
     Open311HttpModule,
     PrivacyHttpModule,
+    OutboxHttpModule,
   ],
   controllers: [
     AuthController,

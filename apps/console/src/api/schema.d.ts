@@ -6,6 +6,10 @@
 
 
 export interface paths {
+  "/admin/outbox": {
+    /** the messages in the local outbox, newest first (a district’s administrators: all; others: the WeCom messages to their organisation) */
+    get: operations["OutboxController_list"];
+  };
   "/admin/users": {
     /** the users of your organisation (or of `organisationId`, for district administrators) */
     get: operations["AdminUsersController_list"];
@@ -1048,6 +1052,34 @@ export interface components {
     };
     PersonalDataReadsDto: {
       /** Format: uuid */
+    OutboxMessageDto: {
+      /** @enum {string} */
+      channel: "sms" | "wecom";
+      /** Format: date-time */
+      createdAt: string;
+      /** @description the delivery’s idempotency key */
+      deliveryKey: string;
+      /**
+       * @description also the delivery receipt’s providerMessageId
+       * @example 42
+       */
+      id: string;
+      /**
+       * @description an SMS’s phone, masked (the whole number is never kept); a WeCom message’s organisation id
+       * @example 138****5678
+       */
+      recipient: string;
+      /** @enum {string} */
+      template: "resident_receipt" | "resident_dispatched" | "resident_resolved" | "resident_closed" | "task_dispatched" | "deadline_warning" | "deadline_reminder" | "case_escalated_assignee" | "case_escalated_officers" | "council_overdue";
+      /** @description the message as it would have been sent */
+      text: string;
+    };
+    OutboxPageDto: {
+      /** @description newest first */
+      items: components["schemas"]["OutboxMessageDto"][];
+      /** @description pass as `cursor` for the older messages; null on the last page */
+      nextCursor: string | null;
+    };
       caseId: string;
       /** @description oldest first */
       reads: components["schemas"]["PersonalDataReadDto"][];
@@ -1369,6 +1401,43 @@ export interface operations {
       /** @description the body is larger than HTTP_BODY_LIMIT_BYTES */
       413: {
         content: {
+  /** the messages in the local outbox, newest first (a district’s administrators: all; others: the WeCom messages to their organisation) */
+  OutboxController_list: {
+    parameters: {
+      query?: {
+        /** @description only SMS, or only WeCom */
+        channel?: "sms" | "wecom";
+        /** @description the `nextCursor` of the page before: the older messages */
+        cursor?: string;
+        limit?: number;
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["OutboxPageDto"];
+        };
+      };
+      /** @description invalid input: every problem is listed in `message` */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description no bearer token, or one that is invalid, expired or revoked */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description this route is for administrators of an organisation */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+    };
+  };
           "application/json": components["schemas"]["ApiErrorResponse"];
         };
       };

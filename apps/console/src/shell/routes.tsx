@@ -4,6 +4,7 @@ import {
   BarChartOutlined,
   FileAddOutlined,
   InboxOutlined,
+  MessageOutlined,
   ProfileOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
@@ -79,6 +80,7 @@ export const ROUTES: readonly ConsoleRoute[] = [
   },
   { path: '/privacy', title: { zh: '个人信息删除', en: 'Erasure' }, icon: <SafetyCertificateOutlined />, for: STAFF, menu: true, ...screen(() => import('../pages/privacy/erasure-page')) },
   { path: '/admin/users', title: { zh: '用户管理', en: 'Users' }, icon: <UsergroupAddOutlined />, for: 'administrator', menu: true, ...screen(() => import('../pages/admin/users-page')) },
+  { path: '/outbox', title: { zh: '消息发件箱', en: 'Outbox' }, icon: <MessageOutlined />, for: 'administrator', menu: true, ...screen(() => import('../pages/outbox/outbox-page')) },
 ];
 
 export function mayOpen(route: ConsoleRoute, user: SignedIn): boolean {

@@ -1,0 +1,3 @@
+export * from './channels/channel';
+export * from './outbox/local-outbox';
+export * from './outbox/notifications-outbox.module';
