@@ -13,6 +13,7 @@ import { wholeLife } from './whole-life.bench';
 import { inboxQuery } from './inbox-query.bench';
 import { consoleFigures } from './console.bench';
 import { open311SearchPostgres, open311SearchSqlite } from './open311-search.bench';
+import { notifications } from './notifications.bench';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all, or those named), prints their figures beside
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   console: consoleFigures,
   'open311-search-sqlite': open311SearchSqlite,
   'open311-search-postgres': open311SearchPostgres,
+  notifications,
 };
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import { type SqlDatabase } from '@yixin/stores';
 import { systemActor } from '@yixin/domain';
 import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { E2E_BACKENDS, logLength, sampleComplaint, type ApiClient, type HttpResult } from '@yixin/testing';
+import { E2E_BACKENDS, caseLogLength, sampleComplaint, type ApiClient, type HttpResult } from '@yixin/testing';
 
 const MAX_BYTES = 4096;
 
@@ -191,7 +191,7 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     const elsewhere = await caseWithTask({ signedFor: false });
     const photo = onePixelPng([5, 5, 250]);
     expect((await upload(company, elsewhere, photo)).status).toBe(201);
-    const before = await logLength(store);
+    const before = await caseLogLength(store);
 
     const foreignEvidence = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复', evidence: [sha256(photo)] });
     expect(foreignEvidence.status).toBe(400);
@@ -201,7 +201,7 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     const malformed = await api.request('POST', `/cases/${caseId}/task/resolve`, company, { note: '已修复', evidence: ['photo.jpg'] });
     expect(malformed.status).toBe(400);
     expect(malformed.body.message).toEqual(['each of evidence must be the lowercase hex SHA-256 of an uploaded photo']);
-    expect(await logLength(store)).toBe(before);
+    expect(await caseLogLength(store)).toBe(before);
   });
   it('lets the community’s staff cite the photos of a complaint as its evidence: then the company holding the task sees them', async () => {
     const caseId = await caseWithTask({ signedFor: false });
@@ -230,7 +230,7 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     const photo = onePixelPng([250, 5, 5]);
     const hash = sha256(photo);
     expect((await upload(staff, caseId, photo)).status).toBe(201);
-    const before = await logLength(store);
+    const before = await caseLogLength(store);
     const attach = (token: string, evidence: string[]) => api.request('POST', `/cases/${caseId}/evidence`, token, { evidence });
 
     expect((await attach(await api.login('staff.hushan'), [hash])).status).toBe(404);
@@ -241,13 +241,13 @@ describe.each(E2E_BACKENDS)('evidence photos on %s', (backend) => {
     expect((await attach(staff, [])).status).toBe(400);
     const twice = await attach(staff, [hash, hash]);
     expect([twice.status, twice.body.message]).toEqual([400, expect.stringMatching(`names photo ${hash} twice`)]);
-    expect(await logLength(store)).toBe(before);
+    expect(await caseLogLength(store)).toBe(before);
 
     expect((await api.request('POST', `/cases/${caseId}/withdraw`, staff, { note: '居民撤回' })).status).toBe(200);
-    const afterClosing = await logLength(store);
+    const afterClosing = await caseLogLength(store);
     const closed = await attach(staff, [hash]);
     expect([closed.status, closed.body.message]).toEqual([409, expect.stringMatching(/is closed/)]);
-    expect(await logLength(store)).toBe(afterClosing);
+    expect(await caseLogLength(store)).toBe(afterClosing);
   });
 
   /** Sends a multipart request's headers and the start of its body, never the rest; what the server answers within 3 s, if anything. */

@@ -9,7 +9,7 @@ import { rebuildProjections } from '@yixin/projections';
 import type { SqlDatabase } from '@yixin/stores';
 import { computeEventHash, type EventStore, type RecordedEvent } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
+import { E2E_BACKENDS, eventually, caseLogLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
 
@@ -65,7 +65,7 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
 
   it('verifies the whole log and exports it as JSON Lines and CSV with personal data masked', async () => {
     const verification = await api.request('GET', '/audit/verify', auditor);
-    expect(verification.body).toEqual({ intact: true, eventsChecked: await logLength(store), streamsChecked: 2, problems: [] });
+    expect(verification.body).toEqual({ intact: true, eventsChecked: await caseLogLength(store), streamsChecked: 2, problems: [] });
 
     const jsonl = await fetch(`${api.baseUrl}/audit/export?format=jsonl&caseId=${closedCase}`, { headers: { authorization: `Bearer ${auditor}` } });
     expect(jsonl.headers.get('content-type')).toMatch(/application\/x-ndjson/);
@@ -82,7 +82,7 @@ describe.each(E2E_BACKENDS)('auditing the log and rebuilding the read side on %s
     expect(rows[0]).toBe(
       'global_position,stream_id,revision,event_id,type,recorded_at,actor_user_id,actor_role,actor_organisation_id,tier,correlation_id,causation_id,schema_version,previous_hash,hash,data',
     );
-    expect(rows).toHaveLength(1 + (await logLength(store)));
+    expect(rows).toHaveLength(1 + (await caseLogLength(store)));
 
     const firstOnly = await fetch(
       `${api.baseUrl}/audit/export?format=jsonl&from=${encodeURIComponent(closedEvents[0].recordedAt)}&to=${encodeURIComponent(closedEvents[0].recordedAt)}`,

@@ -402,6 +402,7 @@ const MATRIX: Record<string, MatrixEntry> = {
   },
 
   'GET /admin/users': { mode: 'names', own: ['administrator'], query: ({ organisation }) => ({ organisationId: organisation }) },
+  'GET /admin/outbox': { mode: 'self', own: ['administrator'] },
   'POST /admin/users': {
     mode: 'names',
     own: ['administrator'],

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { caseEventTypes, E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
+import { caseEventTypes, E2E_BACKENDS, eventually, caseLogLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 /**
  * The whole first path over HTTP: the real API and worker (one embedded process), a real
@@ -29,7 +29,7 @@ describe.each(E2E_BACKENDS)('a case travels end to end on %s', (backend) => {
 
   afterAll(() => e2e?.stop());
 
-  const eventCount = () => logLength(store);
+  const eventCount = () => caseLogLength(store);
   const eventTypes = (caseId: string) => caseEventTypes(store, caseId);
 
   async function fileComplaint(): Promise<string> {

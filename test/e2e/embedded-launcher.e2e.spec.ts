@@ -43,9 +43,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The launcher's worker process, among its children (the mail catcher is another). */
+function workerOf(launcher: number): number[] {
+  return childrenOf(launcher).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('apps/worker/src/main'));
+}
+
 interface Launcher {
   process: ChildProcess;
   api: ApiClient;
+  /** The mail catcher's web page. */
+  mailCatcher: string;
   /** Everything it printed so far. */
   output(): string;
 }
@@ -56,17 +63,20 @@ interface Launcher {
  * server (the test's, through TEMPORAL_ADDRESS).
  */
 async function startLauncher(temporalAddress: string): Promise<Launcher> {
-  const port = await pickFreePort();
+  const [port, mailSmtpPort, mailWebPort] = [await pickFreePort(), await pickFreePort(), await pickFreePort()];
   const launched = spawn(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/embedded/src/main.ts')], {
     cwd: repoRoot,
-    env: { ...process.env, ...testEnvironment(temporaryDirectory(), temporalAddress, { PORT: String(port) }) },
+    env: {
+      ...process.env,
+      ...testEnvironment(temporaryDirectory(), temporalAddress, { PORT: String(port), MAIL_CATCHER_SMTP_PORT: String(mailSmtpPort), MAIL_CATCHER_WEB_PORT: String(mailWebPort) }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   launched.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   launched.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await eventually(() => (output.includes('yixin is running') ? true : undefined), 'the launcher to say it is running', 60_000);
-  return { process: launched, api: new ApiClient(`http://127.0.0.1:${port}`), output: () => output };
+  return { process: launched, api: new ApiClient(`http://127.0.0.1:${port}`), mailCatcher: `http://127.0.0.1:${mailWebPort}`, output: () => output };
 }
 
 describe('the embedded launcher of npm start', () => {
@@ -101,37 +111,61 @@ describe('the embedded launcher of npm start', () => {
   };
 
   it('runs the worker in a child process, below the API’s CPU priority: a filed case reaches the company inbox', async () => {
-    const [worker, ...others] = childrenOf(launcher.pid!);
+    const [worker, ...others] = workerOf(launcher.pid!);
     expect(others).toEqual([]);
+    expect(childrenOf(launcher.pid!)).toHaveLength(2);
     expect(nicenessOf(worker)).toBe(Math.min(19, nicenessOf(launcher.pid!) + 10));
     expect(new Set(policiesOf(worker))).toEqual(new Set([SCHED_IDLE]));
     expect(policiesOf(launcher.pid!)).not.toContain(SCHED_IDLE);
     await fileAndSeeInInbox();
   }, 90_000);
 
+  it('tells a resident filed by staff: a receipt in the outbox whose link opens their case; and the company by mail to the mail catcher', async () => {
+    const staff = await api.login('staff.xiangyuan');
+    const filed = await api.request('POST', '/cases', staff, sampleComplaint());
+    const caseId: string = filed.body.caseId;
+    const administrator = await api.login('admin.district');
+    const receipt = await eventually(async () => {
+      const outbox = await api.request('GET', '/admin/outbox?channel=sms&limit=100', administrator);
+      return (outbox.body.items as Array<{ deliveryKey: string; template: string; text: string }>).find((message) => message.deliveryKey.startsWith(`${caseId}/`) && message.template === 'resident_receipt');
+    }, 'the receipt in the outbox', 60_000);
+    const link = /https?:\/\/\S+\/r\/([0-9a-f]{8})\/([0-9]{6})/.exec(receipt.text)!;
+    expect(link).not.toBeNull();
+    const [, caseNumber, checkCode] = link;
+    expect((await fetch(link[0])).status).toBe(200);
+    const seen = await api.request('POST', '/resident/case', undefined, { caseNumber, checkCode });
+    expect(seen.status).toBe(200);
+    expect(launched.output()).toContain(launched.mailCatcher);
+    const mails = await eventually(async () => {
+      const caught = (await (await fetch(`${launched.mailCatcher}/email`)).json()) as Array<{ subject: string; to: Array<{ address: string }> }>;
+      return caught.find((mail) => mail.subject.startsWith('新工单') && mail.to.some((to) => to.address === 'pc-beichen-aoyuan@demo.yixin.local'));
+    }, 'the company’s mail in the mail catcher', 60_000);
+    expect(mails.subject).toContain(caseNumber);
+  }, 120_000);
+
   it('starts the worker again when it dies, and the system goes on', async () => {
-    const [worker] = childrenOf(launcher.pid!);
+    const [worker] = workerOf(launcher.pid!);
     process.kill(worker, 'SIGKILL');
-    const restarted = await eventually(() => childrenOf(launcher.pid!).find((pid) => pid !== worker), 'a new worker process', 30_000);
+    const restarted = await eventually(() => workerOf(launcher.pid!).find((pid) => pid !== worker), 'a new worker process', 30_000);
     expect(isAlive(worker)).toBe(false);
     expect(launched.output()).toMatch(/the worker process exited \(SIGKILL\)/);
     expect(isAlive(restarted)).toBe(true);
     await fileAndSeeInInbox();
   }, 120_000);
 
-  it('stops the worker and itself on Ctrl-C', async () => {
-    const [worker] = childrenOf(launcher.pid!);
+  it('stops the worker, the mail catcher and itself on Ctrl-C', async () => {
+    const children = childrenOf(launcher.pid!);
     launcher.kill('SIGINT');
     const [code] = await once(launcher, 'exit');
     expect(code).toBe(0);
-    await eventually(() => (isAlive(worker) ? undefined : true), 'the worker process to end', 30_000);
+    await eventually(() => (children.some(isAlive) ? undefined : true), 'the worker and the mail catcher to end', 30_000);
   }, 60_000);
 
   it('a worker whose API process was killed stops too: it writes the log only through that process', async () => {
     const other = await startLauncher(temporal.address);
-    const [worker] = childrenOf(other.process.pid!);
+    const children = childrenOf(other.process.pid!);
     other.process.kill('SIGKILL');
     await once(other.process, 'exit');
-    await eventually(() => (isAlive(worker) ? undefined : true), 'the orphaned worker process to end', 30_000);
+    await eventually(() => (children.some(isAlive) ? undefined : true), 'the orphaned worker and mail catcher to end', 30_000);
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import type { EventStore } from '@yixin/event-store';
 import type { CaseEventMessage } from '../../workflows/src/case-messages';
 import { caseEventSignal, caseStateQuery } from '../../workflows/src/case.workflow';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
+import { eventually, caseLogLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -45,7 +45,7 @@ describe('a case workflow signalled with a forged event', () => {
     const workflow = client.workflow.getHandle(caseId);
     const before = await workflow.query(caseStateQuery);
     expect(before.state.status).toBe('awaiting_sign_for');
-    const logBefore = await logLength(store);
+    const logBefore = await caseLogLength(store);
 
     const forged: CaseEventMessage = {
       type: 'CaseClosed',
@@ -58,7 +58,7 @@ describe('a case workflow signalled with a forged event', () => {
 
     expect((await workflow.describe()).status.name).toBe('RUNNING');
     expect(await workflow.query(caseStateQuery)).toEqual(before);
-    expect(await logLength(store)).toBe(logBefore);
+    expect(await caseLogLength(store)).toBe(logBefore);
 
     // The real next event at that revision is applied, not mistaken for one already seen.
     expect((await api.request('POST', `/cases/${caseId}/task/sign-for`, e2e.tokens.company)).status).toBe(200);

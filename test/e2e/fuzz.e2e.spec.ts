@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { YixinConfig } from '@yixin/config';
 import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
+import { eventually, caseLogLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 /** At least this many malformed or hostile requests; none may answer 5xx or append an event. */
 const MALFORMED_REQUESTS = 10_000;
@@ -312,7 +312,7 @@ describe('a fuzz of malformed and hostile requests', () => {
   it('refuses a malformed request to every operation with a 4xx that names the problem', async () => {
     const rng = random(7);
     const staff = tokens['staff.xiangyuan'];
-    const before = await logLength(store);
+    const before = await caseLogLength(store);
     const answers: string[] = [];
     for (const operation of operations) {
       const token = operation.isPublic ? undefined : staff;
@@ -329,14 +329,14 @@ describe('a fuzz of malformed and hostile requests', () => {
     // Operations that take no input at all answer a forged token with 401; public ones may answer 200.
     const wrong = answers.filter((answer) => !/^4\d\d /.test(answer) && !/^200 GET \/(health|metrics|docs|open311|auth\/demo-users)/.test(answer));
     expect(wrong).toEqual([]);
-    expect(await logLength(store)).toBe(before);
+    expect(await caseLogLength(store)).toBe(before);
   });
 
   // Ten thousand requests take about a minute on two idle cores; the limit only guards against a hang.
   it(`answers ${MALFORMED_REQUESTS} malformed or hostile requests with 4xx, never 5xx, and appends nothing`, async () => {
     expect(operations.length).toBeGreaterThan(20);
     const rng = random(20261129);
-    const before = await logLength(store);
+    const before = await caseLogLength(store);
     const serverErrors: string[] = [];
     const statuses = new Map<number, number>();
     for (let sent = 0; sent < MALFORMED_REQUESTS; sent += BATCH) {
@@ -352,7 +352,7 @@ describe('a fuzz of malformed and hostile requests', () => {
         if (status >= 500 && !healthAnswer) serverErrors.push(described);
         if (status < 400 && method !== 'GET') accepted.push(described);
       });
-      expect({ appended: (await logLength(store)) - before, accepted }).toEqual({ appended: 0, accepted: [] });
+      expect({ appended: (await caseLogLength(store)) - before, accepted }).toEqual({ appended: 0, accepted: [] });
     }
     console.log(
       `fuzz: ${MALFORMED_REQUESTS} requests over ${operations.length} operations: ` +

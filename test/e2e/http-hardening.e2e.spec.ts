@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
+import { caseLogLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 // The API process on its own over real HTTP, on SQLite; no Temporal is needed to serve these requests.
 
@@ -58,11 +58,11 @@ describe('security headers, documentation and body limits', () => {
   });
 
   it('answers a body over 1 MB with 413 in the API’s error format, and appends nothing', async () => {
-    const before = await logLength(store);
+    const before = await caseLogLength(store);
     const tooLarge = await api.request('POST', '/cases', staff, { ...sampleComplaint(), description: '漏'.repeat(400_000) });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'request entity too large' });
-    expect(await logLength(store)).toBe(before);
+    expect(await caseLogLength(store)).toBe(before);
   });
 
   it('reads a body above Express’s default 100 kB but within the limit, and validates it', async () => {
@@ -102,12 +102,12 @@ describe('rate limits', () => {
       const [staff, otherStaff] = await Promise.all(['staff.xiangyuan', 'staff.hushan'].map((user) => api.login(user)));
       expect((await api.request('POST', '/cases', staff, sampleComplaint())).status).toBe(201);
       expect((await api.request('POST', `/cases/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/call-back`, staff, { outcome: 'satisfied', rating: 5 })).status).toBe(404);
-      const before = await logLength(store);
+      const before = await caseLogLength(store);
       const refused = await api.request('POST', '/cases', staff, sampleComplaint());
       expect(refused.status).toBe(429);
       expect(refused.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await logLength(store)).toBe(before);
+      expect(await caseLogLength(store)).toBe(before);
 
       expect((await api.request('GET', '/cases', staff)).status).toBe(200);
       const hushanComplaint = { ...sampleComplaint(), location: { communityId: 'hushan', compoundId: 'hushan-huayuan', building: '1幢' } };
@@ -159,7 +159,7 @@ describe('inputs sized to hurt the server', () => {
 
   it('refuses a body nested 10,000 levels deep with 400 before anything walks it, signed in or not, and appends nothing', async () => {
     const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
-    const before = await logLength(store);
+    const before = await caseLogLength(store);
     const message = ['the body nests objects and arrays more than 32 levels deep'];
     const login = await api.request('POST', '/auth/login', undefined, deep(10_000));
     expect(login.body).toEqual({ statusCode: 400, error: 'Bad Request', message });
@@ -171,7 +171,7 @@ describe('inputs sized to hurt the server', () => {
     const shallow = await api.request('POST', '/auth/login', undefined, deep(31));
     expect(shallow.status).toBe(400);
     expect(shallow.body.message).not.toEqual(message);
-    expect(await logLength(store)).toBe(before);
+    expect(await caseLogLength(store)).toBe(before);
   });
 
   /** Sends the request line and headers, then the body a byte every 100 ms; what the server answers, and when it hung up. */

@@ -45,19 +45,29 @@ function processesOf(marker: string): MarkedProcess[] {
   return found;
 }
 
+interface LaunchPorts {
+  api: number;
+  temporal: number;
+  temporalUi: number;
+  mailSmtp: number;
+  mailWeb: number;
+}
+
 class Launch {
   readonly marker = randomUUID();
   readonly process: ChildProcess;
   readonly api: ApiClient;
   private printed = '';
 
-  constructor(dataDir: string, ports: { api: number; temporal: number; temporalUi: number }) {
+  constructor(dataDir: string, ports: LaunchPorts) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       YIXIN_DATA_DIR: dataDir,
       PORT: String(ports.api),
       TEMPORAL_PORT: String(ports.temporal),
       TEMPORAL_UI_PORT: String(ports.temporalUi),
+      MAIL_CATCHER_SMTP_PORT: String(ports.mailSmtp),
+      MAIL_CATCHER_WEB_PORT: String(ports.mailWeb),
       SQLITE_SYNCHRONOUS: 'NORMAL',
       [LAUNCH_MARKER]: this.marker,
     };
@@ -151,12 +161,12 @@ const MOMENTS: Moment[] = [
 
 describe('stopping npm start, at any moment of its start', () => {
   const dataDir = temporaryDirectory('yixin-launcher-stop-');
-  let ports: { api: number; temporal: number; temporalUi: number };
+  let ports: LaunchPorts;
   const launches: Launch[] = [];
   const report: string[] = [];
 
   beforeAll(async () => {
-    ports = { api: await pickFreePort(), temporal: await pickFreePort(), temporalUi: await pickFreePort() };
+    ports = { api: await pickFreePort(), temporal: await pickFreePort(), temporalUi: await pickFreePort(), mailSmtp: await pickFreePort(), mailWeb: await pickFreePort() };
   });
 
   afterAll(() => {

@@ -4,7 +4,7 @@ import { rebuildProjections } from '@yixin/projections';
 import { type SqlDatabase } from '@yixin/stores';
 import { CATEGORY_CODES } from '@yixin/domain';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { E2E_BACKENDS, logLength } from '@yixin/testing';
+import { E2E_BACKENDS, caseLogLength } from '@yixin/testing';
 
 const XIANGYUAN_KEY = 'open311-demo-xiangyuan';
 const HUSHAN_KEY = 'open311-demo-hushan';
@@ -160,14 +160,14 @@ describe('limits on unauthenticated clients (SQLite)', () => {
   it('refuses a client guessing api_keys, even its right guess, and files nothing', async () => {
     const e2e = await startE2eApp({ process: 'api', env: { RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE: '3' } });
     try {
-      const before = await logLength(e2e.store);
+      const before = await caseLogLength(e2e.store);
       for (let n = 0; n < 3; n++) expectOpen311Errors(await open311(e2e, 'POST', 'requests.json', filingForm(`guess-${n}`)), 403, /^api_key is missing or invalid$/);
       for (const apiKey of ['guess-3', XIANGYUAN_KEY]) {
         const refused = await open311(e2e, 'POST', 'requests.json', filingForm(apiKey));
         expectOpen311Errors(refused, 429, /^too many wrong api_keys from this address: the limit is 3 per minute; retry in \d+ s$/);
         expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       }
-      expect(await logLength(e2e.store)).toBe(before);
+      expect(await caseLogLength(e2e.store)).toBe(before);
     } finally {
       await e2e.stop();
     }
@@ -177,11 +177,11 @@ describe('limits on unauthenticated clients (SQLite)', () => {
     const e2e = await startE2eApp({ process: 'api', env: { RATE_LIMIT_FILINGS_PER_API_KEY_PER_MINUTE: '2' } });
     try {
       for (let n = 0; n < 2; n++) expect((await open311(e2e, 'POST', 'requests.json', filingForm(XIANGYUAN_KEY))).status).toBe(201);
-      const before = await logLength(e2e.store);
+      const before = await caseLogLength(e2e.store);
       const refused = await open311(e2e, 'POST', 'requests.json', filingForm(XIANGYUAN_KEY));
       expectOpen311Errors(refused, 429, /^too many requests filed with this api_key: the limit is 2 per minute; retry in \d+ s$/);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(await logLength(e2e.store)).toBe(before);
+      expect(await caseLogLength(e2e.store)).toBe(before);
       expect((await open311(e2e, 'POST', 'requests.json', filingForm(HUSHAN_KEY))).status).toBe(201);
     } finally {
       await e2e.stop();
@@ -221,10 +221,10 @@ describe('what Open311 publishes and answers (SQLite)', () => {
     ['a form', 'application/x-www-form-urlencoded', 'api_key=open311-demo-xiangyuan&constructor[prototype][polluted]=1'],
     ['a JSON body', 'application/json', '{"api_key": "open311-demo-xiangyuan", "constructor": {"prototype": {"polluted": 1}}}'],
   ])('says which key of %s it refuses, in Open311’s format', async (_what, contentType, body) => {
-    const before = await logLength(e2e.store);
+    const before = await caseLogLength(e2e.store);
     const response = await fetch(`${e2e.api.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': contentType }, body });
     expectOpen311Errors({ status: response.status, body: await response.json() }, 400, /^property constructor should not exist$/);
-    expect(await logLength(e2e.store)).toBe(before);
+    expect(await caseLogLength(e2e.store)).toBe(before);
   });
 
   it('announces the configured public address in discovery, whatever Host the client sends', async () => {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CATEGORIES, CATEGORY_CODES } from '@yixin/domain';
 import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { eventually, logLength, type ApiClient } from '@yixin/testing';
+import { eventually, caseLogLength, type ApiClient } from '@yixin/testing';
 
 const FORMATS = ['json', 'xml'] as const;
 type Format = (typeof FORMATS)[number];
@@ -343,7 +343,7 @@ describe('Open311 GeoReport v2 over HTTP (SQLite)', () => {
     });
 
     it('answers every refusal in the spec’s error shape and status, and files nothing', async () => {
-      const before = await logLength(store);
+      const before = await caseLogLength(store);
       const valid = {
         api_key: XIANGYUAN_KEY,
         service_code: 'water_leak',
@@ -406,7 +406,7 @@ describe('Open311 GeoReport v2 over HTTP (SQLite)', () => {
       expectErrors(format, await open311(format, 'GET', 'nothing-here'), 404, /no Open311 resource answers GET/);
       expectErrors(format, await open311(format, 'DELETE', 'services'), 404);
 
-      expect(await logLength(store)).toBe(before);
+      expect(await caseLogLength(store)).toBe(before);
     });
   });
 

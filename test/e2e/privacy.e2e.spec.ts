@@ -4,7 +4,7 @@ import { type ComplaintForm } from '@yixin/cases';
 import { type SqlDatabase } from '@yixin/stores';
 import type { EventStore } from '@yixin/event-store';
 import { startE2eApp, type E2eApp } from '@yixin/testing';
-import { caseEventTypes, E2E_BACKENDS, eventually, logLength, sampleComplaint, type ApiClient } from '@yixin/testing';
+import { caseEventTypes, E2E_BACKENDS, eventually, caseLogLength, sampleComplaint, type ApiClient } from '@yixin/testing';
 
 const UNIT = '2单元1502室';
 
@@ -197,11 +197,11 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
     // The open case goes on: its process never needed the resident's data.
     expect((await api.request('POST', `/cases/${openCase}/task/sign-for`, company)).status).toBe(200);
 
-    const eventsBefore = await logLength(store);
+    const eventsBefore = await caseLogLength(store);
     const again = await api.request('POST', '/privacy/erasure', staff, { subjectId });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ subjectId, casesAffected: 2, erasuresRecorded: 0 });
-    expect(await logLength(store)).toBe(eventsBefore);
+    expect(await caseLogLength(store)).toBe(eventsBefore);
 
     // The resident may come back: a new complaint gets a new key and reads in full; the erased ones stay erased.
     const comeBack = await fileAndDispatch(complaintOf('钱先生', phone));
@@ -248,7 +248,7 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
   it('refuses an erasure that matches no case of the caller’s community, from other roles, and without exactly one of phone or subjectId', async () => {
     const phone = '13911110006';
     const caseId = await fileAndDispatch(complaintOf('吴先生', phone));
-    const eventsBefore = await logLength(store);
+    const eventsBefore = await caseLogLength(store);
 
     const unknown = await api.request('POST', '/privacy/erasure', staff, { phone: '13911119999' });
     expect(unknown.status).toBe(404);
@@ -265,7 +265,7 @@ describe.each(E2E_BACKENDS)('residents’ personal data on %s', (backend) => {
     expect((await api.request('POST', '/privacy/erasure', staff, { phone: '12345' })).status).toBe(400);
     expect((await api.request('POST', '/privacy/erasure', staff, { subjectId: 'not-a-subject' })).status).toBe(400);
 
-    expect(await logLength(store)).toBe(eventsBefore);
+    expect(await caseLogLength(store)).toBe(eventsBefore);
     expect(await caseEventTypes(store, caseId)).not.toContain('PersonalDataErased');
     expect((await view(staff, caseId)).body.resident).toEqual({ name: '吴先生', phone, masked: false });
   });

@@ -6,3 +6,4 @@
  * sandbox must take nothing but the pure domain anyway.
  */
 export { caseWorkflow } from './case.workflow';
+export { notificationWorkflow } from './notification.workflow';

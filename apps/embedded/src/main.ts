@@ -10,6 +10,7 @@ import { JsonLogger } from '@yixin/observability';
 import { readToolPaths } from '@yixin/temporal-tooling';
 import { startTemporalDevServer, type TemporalDevServer } from '@yixin/temporal-tooling';
 import { runAsBackOffice, runAsForeground } from './back-office-priority';
+import { startMailCatcher, type MailCatcher } from './mail-catcher';
 import { startEmbeddedSystem, type EmbeddedSystem } from './embedded-system';
 
 // Every variable the launcher reads, with embedded mode's defaults: libs/config (docs/configuration.md).
@@ -25,13 +26,14 @@ const TEMPORAL_STOP_GRACE_MS = 3000;
 /** What is up so far: the stop stops what is there. */
 interface Running {
   temporal?: TemporalDevServer;
+  mailCatcher?: MailCatcher;
   system?: EmbeddedSystem;
 }
 
 /**
- * `npm start`: a local Temporal dev server (persistent, under the data directory), then the API
- * (in this process) and the worker (in a child process) on the embedded SQLite store, with the
- * demo organisations and users. The dev server and the worker are the back office, at a lower CPU
+ * `npm start`: a local Temporal dev server (persistent, under the data directory) and a local mail
+ * catcher, then the API (in this process) and the worker (in a child process) on the embedded
+ * SQLite store, with the demo organisations and users. The dev server and the worker are the back office, at a lower CPU
  * priority than the API. Set TEMPORAL_ADDRESS to use a Temporal server of your own instead.
  *
  * Ctrl-C (SIGINT), SIGTERM or an uncaught exception stop all of it in order, at any moment
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
       openApi: `${api}/docs`,
       temporal: config.temporal.address,
       temporalUi: running.temporal?.uiUrl,
+      mailCatcher: running.mailCatcher?.webUrl,
+      smsAndWeComOutbox: config.notifications.sms.provider === 'outbox' || config.notifications.wecom === 'outbox' ? `${api}/outbox` : undefined,
       dataDir,
       demoUsers: `staff.xiangyuan, pc.beichen-aoyuan, auditor, … (password: ${DEMO_PASSWORD}; see README)`,
     },
@@ -101,23 +105,31 @@ async function main(): Promise<void> {
 }
 
 /**
- * Starts the dev server, then the API and the worker, listing each in `running` once it is up.
+ * Starts the dev server and the mail catcher side by side, then the API and the worker, listing each in `running` once it is up.
  * Once `signal` aborts, every step gives up at once (the dev server's start stops its server).
  */
 async function start(launcher: EmbeddedLauncherConfig, running: Running, signal: AbortSignal): Promise<void> {
-  const { dataDir, temporalDevServer } = launcher;
-  if (temporalDevServer) {
-    running.temporal = await startTemporalDevServer({
-      cliPath: readToolPaths().temporalCli,
-      dbFilename: join(dataDir, 'temporal.sqlite'),
-      port: temporalDevServer.port,
-      uiPort: temporalDevServer.uiPort,
-      logFile: join(dataDir, 'temporal.log'),
-      stopGraceMs: TEMPORAL_STOP_GRACE_MS,
-      signal,
-    });
-    runAsBackOffice(running.temporal.pid);
-  }
+  const { dataDir, temporalDevServer, mailCatcher } = launcher;
+  const catching = mailCatcher
+    ? startMailCatcher({ ...mailCatcher, mailDirectory: join(dataDir, 'mail'), signal }).then((catcher) => void (running.mailCatcher = catcher))
+    : undefined;
+  const temporalStarting = temporalDevServer
+    ? startTemporalDevServer({
+        cliPath: readToolPaths().temporalCli,
+        dbFilename: join(dataDir, 'temporal.sqlite'),
+        port: temporalDevServer.port,
+        uiPort: temporalDevServer.uiPort,
+        logFile: join(dataDir, 'temporal.log'),
+        stopGraceMs: TEMPORAL_STOP_GRACE_MS,
+        signal,
+      }).then((temporal) => {
+        running.temporal = temporal;
+        runAsBackOffice(temporal.pid);
+      })
+    : undefined;
+  // Both settle before a failure of either is thrown, so that the stop finds whichever did start.
+  const failed = (await Promise.allSettled([catching, temporalStarting])).find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
   running.system = await startEmbeddedSystem(
     embeddedSystemEnv(process.env, launcher, running.temporal?.address),
     logger,
@@ -131,6 +143,7 @@ async function start(launcher: EmbeddedLauncherConfig, running: Running, signal:
 async function stopInOrder(starting: Promise<void>, running: Running): Promise<void> {
   await starting.catch(() => undefined);
   await running.system?.close();
+  await running.mailCatcher?.stop();
   if (running.temporal) runAsForeground(running.temporal.pid);
   if ((await running.temporal?.stop()) === 'killed') {
     logger.warn(`the Temporal dev server had not stopped ${TEMPORAL_STOP_GRACE_MS} ms after SIGTERM: killed it`, 'Embedded');

@@ -4,10 +4,11 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
 import { EVENT_STORE } from '@yixin/stores';
 import type { EventStore } from '@yixin/event-store';
+import { NotificationDelivery } from '@yixin/notifications';
 import { createCaseActivities } from './case-activities';
 import { retryUntilStopped, unlessStopped, whenAborted } from '@yixin/platform';
 
-/** Runs the Temporal worker of the case workflows; waits for Temporal if it is not up yet. */
+/** Runs the Temporal worker of the case and notification workflows; waits for Temporal if it is not up yet. */
 @Injectable()
 export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TemporalWorkerService.name);
@@ -18,6 +19,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDe
     @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commandBus: CommandBus,
+    private readonly notifications: NotificationDelivery,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,7 +51,7 @@ export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDe
         namespace,
         taskQueue,
         workflowsPath: require.resolve('../../../workflows/src'),
-        activities: createCaseActivities(this.commandBus, this.store, this.config),
+        activities: { ...createCaseActivities(this.commandBus, this.store, this.config), ...this.notifications.activities() },
       });
       if (!signal.aborted) this.logger.log(`worker polling task queue ${taskQueue} on ${address}`);
       await worker.runUntil(whenAborted(signal));

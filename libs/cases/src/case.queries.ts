@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { foldCase, refuse, type Actor, type CaseLocation, type CaseState, type ComplaintFiled } from '@yixin/domain';
-import { verifyStreamChain, type ChainVerification, type EventStore, type RecordedEvent } from '@yixin/event-store';
+import { readStreamOrEmpty, verifyStreamChain, type ChainVerification, type EventStore, type RecordedEvent } from '@yixin/event-store';
 import { evidenceOf } from '@yixin/attachments';
 import { DirectoryService } from '@yixin/directory';
 import {
@@ -21,7 +21,7 @@ import { EVENT_STORE, READ_STORE } from '@yixin/stores';
 import { PersonalDataService, type PersonalDataInEvent, type ResidentView } from '@yixin/privacy';
 import { caseListScope, mayReadCase } from '@yixin/directory';
 import { searchTerms } from './case-search';
-import { caseStreamId, readCaseStream, toCaseEvent } from '@yixin/case-stream';
+import { caseStreamId, notificationStreamId, readCaseStream, toCaseEvent } from '@yixin/case-stream';
 
 export interface CaseView {
   caseId: string;
@@ -71,6 +71,8 @@ export interface CaseHistory {
   streamId: string;
   events: HistoryEntry[];
   verification: ChainVerification;
+  /** What the case's people were told (sent, failed, suppressed), from the notification stream beside the case's, with its own chain. */
+  notifications: { streamId: string; events: HistoryEntry[]; verification: ChainVerification };
 }
 
 /** The case as it stands now, read from its stream (never stale). */
@@ -164,28 +166,34 @@ export class GetCaseHistoryHandler implements IQueryHandler<GetCaseHistoryQuery,
 
   async execute({ viewer, caseId }: GetCaseHistoryQuery): Promise<CaseHistory> {
     if (viewer.role !== 'auditor') refuse('forbidden', 'only auditors read the full history of a case');
-    const streamId = caseStreamId(caseId);
     const events = await readCaseStream(this.store, caseId);
     if (events.length === 0) refuse('not_found', `case ${caseId} not found`);
+    const notificationStream = notificationStreamId(caseId);
+    const notifications = await readStreamOrEmpty(this.store, notificationStream);
     return {
       caseId,
-      streamId,
+      streamId: caseStreamId(caseId),
       verification: verifyStreamChain(events),
-      events: await Promise.all(events.map(async (event) => ({
-        revision: event.revision,
-        globalPosition: event.globalPosition,
-        eventId: event.id,
-        type: event.type,
-        recordedAt: event.recordedAt,
-        actor: event.metadata.actor,
-        tier: event.metadata.tier,
-        correlationId: event.metadata.correlationId,
-        causationId: event.metadata.causationId,
-        schemaVersion: event.schemaVersion,
-        previousHash: event.previousHash,
-        hash: event.hash,
-        ...(await this.personalData.forAuditor(event)),
-      }))),
+      events: await Promise.all(events.map((event) => this.entryOf(event))),
+      notifications: { streamId: notificationStream, verification: verifyStreamChain(notifications), events: await Promise.all(notifications.map((event) => this.entryOf(event))) },
+    };
+  }
+
+  private async entryOf(event: RecordedEvent): Promise<HistoryEntry> {
+    return {
+      revision: event.revision,
+      globalPosition: event.globalPosition,
+      eventId: event.id,
+      type: event.type,
+      recordedAt: event.recordedAt,
+      actor: event.metadata.actor,
+      tier: event.metadata.tier,
+      correlationId: event.metadata.correlationId,
+      causationId: event.metadata.causationId,
+      schemaVersion: event.schemaVersion,
+      previousHash: event.previousHash,
+      hash: event.hash,
+      ...(await this.personalData.forAuditor(event)),
     };
   }
 }

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, type DeadlinePolicy } from '@yixin/domain';
+import {
+  DEFAULT_DEADLINE_POLICY,
+  DEFAULT_NOTIFICATION_SETTINGS,
+  DEFAULT_NOTIFICATION_TEMPLATES,
+  NOTIFICATION_TEMPLATES,
+  parseDeadlinePolicy,
+  parseNotificationTemplates,
+  type DeadlinePolicy,
+  type NotificationSettings,
+  type NotificationTemplate,
+} from '@yixin/domain';
 import { LOG_LEVELS, type LogLevel } from '@yixin/observability';
 import { parseMasterKey } from './master-key';
 
@@ -26,8 +36,15 @@ export const ENVIRONMENT_VARIABLES = {
     'JWT_EXPIRES_IN_SECONDS', 'YIXIN_PII_MASTER_KEY', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_PER_CASE',
     'ATTACHMENT_MAX_BYTES_PER_ORGANISATION_PER_DAY', 'ATTACHMENT_UNCITED_GRACE_HOURS', 'YIXIN_DEADLINE_POLICY_FILE',
     'YIXIN_CALENDAR_FILE', 'YIXIN_SEED_DEMO_DATA', 'RATE_WEIGHTS', 'YIXIN_CONSOLE_DIR', 'YIXIN_CENTER_ORGANISATION_ID',
+    'YIXIN_SMS_PROVIDER', 'YIXIN_SMS_ENDPOINT', 'YIXIN_SMS_SIGN_NAME', 'YIXIN_SMS_TEMPLATE_CODES', 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+    'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'YIXIN_SMS_TENCENT_REGION',
+    'YIXIN_SMS_TENCENT_SDK_APP_ID', 'YIXIN_WECOM', 'SMTP_URL', 'MAIL_FROM', 'YIXIN_NOTIFICATION_CONTACTS_FILE',
+    'YIXIN_NOTIFICATION_TEMPLATES_FILE', 'YIXIN_QUIET_HOURS', 'YIXIN_DEADLINE_WARNINGS', 'YIXIN_RESIDENT_LINK_SECRET', 'YIXIN_RESIDENT_PAGE_URL',
   ],
-  embeddedLauncher: ['YIXIN_DATA_DIR', 'LOG_LEVEL', 'TEMPORAL_ADDRESS', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'JWT_SECRET', 'YIXIN_PII_MASTER_KEY', 'YIXIN_SEED_DEMO_DATA'],
+  embeddedLauncher: [
+    'YIXIN_DATA_DIR', 'LOG_LEVEL', 'TEMPORAL_ADDRESS', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'JWT_SECRET', 'YIXIN_PII_MASTER_KEY', 'YIXIN_SEED_DEMO_DATA',
+    'SMTP_URL', 'YIXIN_WECOM', 'YIXIN_RESIDENT_LINK_SECRET', 'MAIL_CATCHER_SMTP_PORT', 'MAIL_CATCHER_WEB_PORT',
+  ],
   cli: ['YIXIN_NEW_PII_MASTER_KEY', 'YIXIN_ADMIN_PASSWORD'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -100,6 +117,52 @@ export interface YixinConfig {
   rateWeights: RateWeights;
   /** The built web console (`vite build` of apps/console), served at `/`; the API runs without it when the folder is missing. */
   consoleDir: string;
+  notifications: NotificationsConfig;
+}
+
+/** What yixin tells residents and organisations, and through which providers (docs/notifications.md). */
+export interface NotificationsConfig {
+  sms: SmsProviderConfig;
+  /** WeCom group robots: their webhooks, or the local outbox (embedded). */
+  wecom: 'webhook' | 'outbox';
+  smtp?: { url: string; from: string };
+  contacts: Record<string, OrganisationContact>;
+  templates: Record<NotificationTemplate, string>;
+  settings: NotificationSettings;
+  /** HMAC key of residents' check codes; the resident page and links are off without it. */
+  residentLinkSecret?: string;
+  /** Where SMS links point: `${residentPageUrl}/<caseNumber>/<checkCode>`. */
+  residentPageUrl: string;
+}
+
+export type SmsProviderConfig =
+  | { provider: 'outbox' }
+  | {
+      provider: 'alibaba';
+      accessKeyId: string;
+      accessKeySecret: string;
+      endpoint: string;
+      protocol: 'https' | 'http';
+      signName: string;
+      templateCodes: Partial<Record<NotificationTemplate, string>>;
+    }
+  | {
+      provider: 'tencent';
+      secretId: string;
+      secretKey: string;
+      endpoint: string;
+      protocol: 'https' | 'http';
+      region: string;
+      sdkAppId: string;
+      signName: string;
+      templateIds: Partial<Record<NotificationTemplate, string>>;
+    };
+
+/** How an organisation is reached: any of these it has. */
+export interface OrganisationContact {
+  email?: string;
+  phone?: string;
+  wecomWebhookUrl?: string;
 }
 
 export interface RateWeights {
@@ -131,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
   if (store === 'kurrentdb' && !env.KURRENTDB_CONNECTION_STRING) throw new Error('YIXIN_STORE=kurrentdb needs KURRENTDB_CONNECTION_STRING');
   const sqliteReadModelsFile = resolve(env.SQLITE_READ_MODELS_FILE ?? beside(sqliteFile, 'read-models'));
   if (sqliteReadModelsFile === sqliteFile) throw new Error('SQLITE_READ_MODELS_FILE must be another file than SQLITE_FILE');
+  const publicBaseUrl = parsePublicBaseUrl(env.PUBLIC_BASE_URL || `http://127.0.0.1:${Number(env.PORT ?? 3000)}`);
   return {
     store,
     databaseUrl: store === 'sqlite' ? undefined : env.DATABASE_URL,
@@ -152,7 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
       apiKey: env.TEMPORAL_API_KEY || undefined,
     },
     httpPort: Number(env.PORT ?? 3000),
-    publicBaseUrl: parsePublicBaseUrl(env.PUBLIC_BASE_URL || `http://127.0.0.1:${Number(env.PORT ?? 3000)}`),
+    publicBaseUrl,
     publicRateLimits: {
       readsPerMinute: positiveInteger(env, 'RATE_LIMIT_PUBLIC_READS_PER_MINUTE', 300),
       apiKeyFailuresPerMinute: positiveInteger(env, 'RATE_LIMIT_API_KEY_FAILURES_PER_MINUTE', 10),
@@ -181,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): YixinConfig {
     seedDemoData: env.YIXIN_SEED_DEMO_DATA === 'true',
     rateWeights: parseRateWeights(env.RATE_WEIGHTS ?? '30,35,35'),
     consoleDir: resolve(env.YIXIN_CONSOLE_DIR ?? join('dist', 'console')),
+    notifications: notificationsFrom(env, publicBaseUrl),
   };
 }
 
@@ -190,6 +255,8 @@ export interface EmbeddedLauncherConfig {
   logLevel: LogLevel;
   /** The Temporal dev server to start; none when TEMPORAL_ADDRESS names a Temporal server of one's own. */
   temporalDevServer?: { port: number; uiPort: number };
+  /** The local mail catcher (maildev) that receives the email; none when SMTP_URL names a mail server of one's own. */
+  mailCatcher?: { smtpPort: number; webPort: number };
 }
 
 export function loadEmbeddedLauncherConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedLauncherConfig {
@@ -199,14 +266,19 @@ export function loadEmbeddedLauncherConfig(env: NodeJS.ProcessEnv = process.env)
     temporalDevServer: env.TEMPORAL_ADDRESS
       ? undefined
       : { port: Number(env.TEMPORAL_PORT ?? 7233), uiPort: Number(env.TEMPORAL_UI_PORT ?? 8233) },
+    mailCatcher: env.SMTP_URL
+      ? undefined
+      : { smtpPort: positiveInteger(env, 'MAIL_CATCHER_SMTP_PORT', 1025), webPort: positiveInteger(env, 'MAIL_CATCHER_WEB_PORT', 1080) },
   };
 }
 
 /**
  * The environment the embedded API and worker load their configuration from (`loadConfig`): the
- * launcher's own, with embedded mode's defaults where it sets none: the token key and the
- * personal-data master key, random and kept in the data directory (so tokens and encrypted data
- * survive a restart and no secret lives in the repository); the dev server's address; the demo data.
+ * launcher's own, with embedded mode's defaults where it sets none: the token key, the
+ * personal-data master key and the key of residents' check codes, random and kept in the data
+ * directory (so tokens, encrypted data and links sent survive a restart and no secret lives in the
+ * repository); the dev server's address; the demo data; email to the mail catcher, WeCom messages
+ * to the local outbox.
  */
 export function embeddedSystemEnv(env: NodeJS.ProcessEnv, launcher: EmbeddedLauncherConfig, devServerAddress: string | undefined): NodeJS.ProcessEnv {
   return {
@@ -216,7 +288,173 @@ export function embeddedSystemEnv(env: NodeJS.ProcessEnv, launcher: EmbeddedLaun
     YIXIN_PII_MASTER_KEY: env.YIXIN_PII_MASTER_KEY ?? persistentSecret(join(launcher.dataDir, 'pii-master-key'), 'base64'),
     TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? devServerAddress,
     YIXIN_SEED_DEMO_DATA: env.YIXIN_SEED_DEMO_DATA ?? 'true',
+    YIXIN_RESIDENT_LINK_SECRET: env.YIXIN_RESIDENT_LINK_SECRET ?? persistentSecret(join(launcher.dataDir, 'resident-link-secret')),
+    ...(launcher.mailCatcher ? { SMTP_URL: `smtp://127.0.0.1:${launcher.mailCatcher.smtpPort}` } : {}),
+    YIXIN_WECOM: env.YIXIN_WECOM ?? 'outbox',
   };
+}
+
+/** The notifications' settings: providers, contacts, templates, quiet hours, warnings, the residents' links. */
+function notificationsFrom(env: NodeJS.ProcessEnv, publicBaseUrl: string): NotificationsConfig {
+  const wecom = env.YIXIN_WECOM ?? 'webhook';
+  if (wecom !== 'webhook' && wecom !== 'outbox') throw new Error(`YIXIN_WECOM must be webhook or outbox, not ${wecom}`);
+  return {
+    sms: smsProviderFrom(env),
+    wecom,
+    smtp: env.SMTP_URL ? { url: parseSmtpUrl(env.SMTP_URL), from: env.MAIL_FROM || '一心 <noreply@yixin.local>' } : undefined,
+    contacts: env.YIXIN_NOTIFICATION_CONTACTS_FILE ? readContacts(env.YIXIN_NOTIFICATION_CONTACTS_FILE) : {},
+    templates: env.YIXIN_NOTIFICATION_TEMPLATES_FILE
+      ? readJsonFile('YIXIN_NOTIFICATION_TEMPLATES_FILE', env.YIXIN_NOTIFICATION_TEMPLATES_FILE, (json) => parseNotificationTemplates(json, DEFAULT_NOTIFICATION_TEMPLATES))
+      : DEFAULT_NOTIFICATION_TEMPLATES,
+    settings: {
+      quietHours: parseQuietHours(env.YIXIN_QUIET_HOURS ?? '21:00-08:00'),
+      warningShares: parseWarningShares(env.YIXIN_DEADLINE_WARNINGS ?? DEFAULT_NOTIFICATION_SETTINGS.warningShares.join(',')),
+    },
+    residentLinkSecret: env.YIXIN_RESIDENT_LINK_SECRET || undefined,
+    residentPageUrl: env.YIXIN_RESIDENT_PAGE_URL ? parsePublicBaseUrl(env.YIXIN_RESIDENT_PAGE_URL, 'YIXIN_RESIDENT_PAGE_URL') : `${publicBaseUrl}/r`,
+  };
+}
+
+function smsProviderFrom(env: NodeJS.ProcessEnv): SmsProviderConfig {
+  const provider = env.YIXIN_SMS_PROVIDER ?? 'outbox';
+  if (provider === 'outbox') return { provider };
+  const required = (value: string | undefined, name: string): string => {
+    if (!value) throw new Error(`YIXIN_SMS_PROVIDER=${provider} needs ${name}`);
+    return value;
+  };
+  const signName = required(env.YIXIN_SMS_SIGN_NAME, 'YIXIN_SMS_SIGN_NAME');
+  const templates = parseTemplateCodes(required(env.YIXIN_SMS_TEMPLATE_CODES, 'YIXIN_SMS_TEMPLATE_CODES'));
+  if (provider === 'alibaba') {
+    const { host, protocol } = parseSmsEndpoint(env.YIXIN_SMS_ENDPOINT ?? 'https://dysmsapi.aliyuncs.com');
+    return {
+      provider,
+      accessKeyId: required(env.ALIBABA_CLOUD_ACCESS_KEY_ID, 'ALIBABA_CLOUD_ACCESS_KEY_ID'),
+      accessKeySecret: required(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
+      endpoint: host,
+      protocol,
+      signName,
+      templateCodes: templates,
+    };
+  }
+  if (provider === 'tencent') {
+    const { host, protocol } = parseSmsEndpoint(env.YIXIN_SMS_ENDPOINT ?? 'https://sms.tencentcloudapi.com');
+    return {
+      provider,
+      secretId: required(env.TENCENTCLOUD_SECRET_ID, 'TENCENTCLOUD_SECRET_ID'),
+      secretKey: required(env.TENCENTCLOUD_SECRET_KEY, 'TENCENTCLOUD_SECRET_KEY'),
+      endpoint: host,
+      protocol,
+      region: env.YIXIN_SMS_TENCENT_REGION ?? 'ap-guangzhou',
+      sdkAppId: required(env.YIXIN_SMS_TENCENT_SDK_APP_ID, 'YIXIN_SMS_TENCENT_SDK_APP_ID'),
+      signName,
+      templateIds: templates,
+    };
+  }
+  throw new Error(`YIXIN_SMS_PROVIDER must be outbox, alibaba or tencent, not ${provider}`);
+}
+
+/** `https://dysmsapi.aliyuncs.com`: the SDKs take the host and the protocol apart. */
+function parseSmsEndpoint(value: string): { host: string; protocol: 'https' | 'http' } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`YIXIN_SMS_ENDPOINT must be a URL such as https://dysmsapi.aliyuncs.com, not ${value}`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new Error(`YIXIN_SMS_ENDPOINT must be an http(s) URL of a host, without a path, not ${value}`);
+  }
+  return { host: url.host, protocol: url.protocol === 'https:' ? 'https' : 'http' };
+}
+
+/** `{"resident_receipt":"SMS_123456789", …}`: the template each message is sent as, registered with the provider. */
+function parseTemplateCodes(value: string): Partial<Record<NotificationTemplate, string>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    throw new Error('YIXIN_SMS_TEMPLATE_CODES must be a JSON object of message → the provider\'s template code, such as {"resident_receipt":"SMS_123456789"}');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('YIXIN_SMS_TEMPLATE_CODES must be a JSON object');
+  for (const [template, code] of Object.entries(json)) {
+    if (!(NOTIFICATION_TEMPLATES as readonly string[]).includes(template)) {
+      throw new Error(`YIXIN_SMS_TEMPLATE_CODES names ${template}, which is none of ${NOTIFICATION_TEMPLATES.join(', ')}`);
+    }
+    if (typeof code !== 'string' || code === '') throw new Error(`YIXIN_SMS_TEMPLATE_CODES: the code of ${template} must be a non-empty string`);
+  }
+  return json as Partial<Record<NotificationTemplate, string>>;
+}
+
+function parseSmtpUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'smtp:' || url.protocol === 'smtps:') return value;
+  } catch {
+    // answered below
+  }
+  throw new Error(`SMTP_URL must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.com:587, not ${value}`);
+}
+
+/** `21:00-08:00` (China time), or `off`. */
+function parseQuietHours(value: string): NotificationSettings['quietHours'] {
+  if (value === 'off') return undefined;
+  const match = /^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(value);
+  if (!match || value.slice(0, 5) === value.slice(6)) {
+    throw new Error(`YIXIN_QUIET_HOURS must be two different China times HH:MM-HH:MM (such as 21:00-08:00), or off, not ${value}`);
+  }
+  return { start: value.slice(0, 5), end: value.slice(6) };
+}
+
+/** `0.5,0.8`: the shares of a deadline's time after which its holder is warned; empty for none. */
+function parseWarningShares(value: string): number[] {
+  if (value.trim() === '') return [];
+  const shares = value.split(',').map((part) => Number(part.trim()));
+  if (shares.some((share) => !Number.isFinite(share) || share <= 0 || share >= 1)) {
+    throw new Error(`YIXIN_DEADLINE_WARNINGS must be shares between 0 and 1, separated by commas (such as 0.5,0.8), not ${value}`);
+  }
+  return [...new Set(shares)].sort((a, b) => a - b);
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+const PHONE = /^1[3-9][0-9]{9}$/;
+
+/** `{"pc-hushan-huayuan": {"email": "…", "phone": "…", "wecomWebhookUrl": "https://qyapi.weixin.qq.com/…"}, …}` */
+function readContacts(file: string): Record<string, OrganisationContact> {
+  return readJsonFile('YIXIN_NOTIFICATION_CONTACTS_FILE', file, (json) => {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('must hold a JSON object of organisation id → contact');
+    const contacts: Record<string, OrganisationContact> = {};
+    for (const [organisationId, contact] of Object.entries(json as Record<string, unknown>)) {
+      if (typeof contact !== 'object' || contact === null) throw new Error(`the contact of ${organisationId} must be an object`);
+      const { email, phone, wecomWebhookUrl, ...rest } = contact as Record<string, unknown>;
+      const unknownFields = Object.keys(rest);
+      if (unknownFields.length > 0) throw new Error(`the contact of ${organisationId} has unknown fields ${unknownFields.join(', ')} (email, phone, wecomWebhookUrl)`);
+      if (email !== undefined && (typeof email !== 'string' || !EMAIL.test(email))) throw new Error(`the email of ${organisationId} is not an address`);
+      if (phone !== undefined && (typeof phone !== 'string' || !PHONE.test(phone))) throw new Error(`the phone of ${organisationId} must be a mainland mobile number of 11 digits`);
+      if (wecomWebhookUrl !== undefined && (typeof wecomWebhookUrl !== 'string' || !/^https?:\/\//.test(wecomWebhookUrl))) {
+        throw new Error(`the wecomWebhookUrl of ${organisationId} must be an http(s) URL`);
+      }
+      contacts[organisationId] = {
+        ...(email === undefined ? {} : { email: email as string }),
+        ...(phone === undefined ? {} : { phone: phone as string }),
+        ...(wecomWebhookUrl === undefined ? {} : { wecomWebhookUrl: wecomWebhookUrl as string }),
+      };
+    }
+    return contacts;
+  });
+}
+
+function readJsonFile<T>(variable: string, file: string, parse: (json: unknown) => T): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${variable} ${file} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parse(json);
+  } catch (error) {
+    throw new Error(`${variable} ${file}: ${(error as Error).message}`);
+  }
 }
 
 /** A random key kept in `file`, made the first time it is asked for. */
@@ -293,15 +531,15 @@ function temporalTlsFrom(env: NodeJS.ProcessEnv): TemporalTls | undefined {
 }
 
 /** An absolute http(s) URL without query or fragment, kept without its trailing slash so that paths are appended to it. */
-export function parsePublicBaseUrl(value: string): string {
+export function parsePublicBaseUrl(value: string, variable = 'PUBLIC_BASE_URL'): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`PUBLIC_BASE_URL must be an absolute http or https URL, such as https://yixin.example.gov.cn, not ${value}`);
+    throw new Error(`${variable} must be an absolute http or https URL, such as https://yixin.example.gov.cn, not ${value}`);
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new Error(`PUBLIC_BASE_URL must be an http or https URL without credentials, query or fragment, not ${value}`);
+    throw new Error(`${variable} must be an http or https URL without credentials, query or fragment, not ${value}`);
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -314,17 +552,7 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
 }
 
 function readDeadlinePolicy(file: string): DeadlinePolicy {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file} cannot be read as JSON: ${(error as Error).message}`);
-  }
-  try {
-    return parseDeadlinePolicy(json, DEFAULT_DEADLINE_POLICY);
-  } catch (error) {
-    throw new Error(`YIXIN_DEADLINE_POLICY_FILE ${file}: ${(error as Error).message}`);
-  }
+  return readJsonFile('YIXIN_DEADLINE_POLICY_FILE', file, (json) => parseDeadlinePolicy(json, DEFAULT_DEADLINE_POLICY));
 }
 
 function parseAutoCheckpoint(value: string): number {

@@ -73,6 +73,23 @@ export class PersonalDataService {
   }
 
   /**
+   * The resident's phone, decrypted for one message at the moment it is sent (the read recorded
+   * like any other, by `deliverer`); `erased` once their key is deleted.
+   */
+  async phoneForDelivery(deliverer: Actor, caseId: string, state: CaseState, recorded: RecordedPersonalData): Promise<{ phone: string } | 'erased'> {
+    if (!isEncrypted(recorded)) {
+      await this.reads.record(caseId, { readAt: new Date().toISOString(), reader: deliverer, subjectId: null });
+      return { phone: recorded.clear.phone };
+    }
+    if (state.residentKey?.erasedAt !== undefined) return 'erased';
+    const dataKey = await this.keys.dataKey(recorded.keyId);
+    if ('erasedAt' in dataKey) return 'erased';
+    const personalData = JSON.parse(open(recorded, dataKey.key, dataContext(caseId, recorded.subjectId, recorded.keyId)).toString('utf8')) as PersonalData;
+    await this.reads.record(caseId, { readAt: new Date().toISOString(), reader: deliverer, subjectId: recorded.subjectId });
+    return { phone: personalData.phone };
+  }
+
+  /**
    * A stored event as auditors see it. Encrypted personal data is shown as stored: it tells nothing
    * without its key, and the event's hash still recomputes from what is shown. Data filed in clear is masked.
    */

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
-import { readCaseStream } from '@yixin/case-stream';
+import { CASE_STREAM_PREFIX, readCaseStream } from '@yixin/case-stream';
 import { type ComplaintForm } from '@yixin/cases';
 import { loadConfig, type StoreKind, type YixinConfig } from '@yixin/config';
 import type { EventStore } from '@yixin/event-store';
@@ -69,14 +69,17 @@ export async function caseEventTypes(store: EventStore, caseId: string): Promise
   return (await readCaseStream(store, caseId)).map((event) => event.type);
 }
 
-/** How many events the whole log holds. */
-export async function logLength(store: EventStore): Promise<number> {
+/**
+ * How many events the cases' streams hold: what commands append. The outcomes of notifications go
+ * to streams of their own, appended by the worker whenever a message goes out.
+ */
+export async function caseLogLength(store: EventStore): Promise<number> {
   let count = 0;
   let after = 0;
   for (;;) {
     const batch = await store.readAll(after, 10_000);
     if (batch.length === 0) return count;
-    count += batch.length;
+    count += batch.filter((event) => event.streamId.startsWith(CASE_STREAM_PREFIX)).length;
     after = batch[batch.length - 1].globalPosition;
   }
 }

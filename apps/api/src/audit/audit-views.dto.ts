@@ -67,11 +67,18 @@ export class ChainVerificationDto {
   @ApiProperty({ type: [ChainProblemDto] }) problems!: ChainProblemDto[];
 }
 
+export class NotificationHistoryDto {
+  @ApiProperty({ example: 'notification-0b6c7e0e-1f4e-4a57-9a53-7f0c2b1d8a10' }) streamId!: string;
+  @ApiProperty({ type: [HistoryEntryDto], description: 'NotificationSent, NotificationFailed, NotificationSuppressed, in revision order' }) events!: HistoryEntryDto[];
+  @ApiProperty({ type: ChainVerificationDto }) verification!: ChainVerificationDto;
+}
+
 export class CaseHistoryDto {
   @ApiProperty({ format: 'uuid' }) caseId!: string;
   @ApiProperty({ example: 'case-0b6c7e0e-1f4e-4a57-9a53-7f0c2b1d8a10' }) streamId!: string;
   @ApiProperty({ type: [HistoryEntryDto], description: 'in revision order' }) events!: HistoryEntryDto[];
   @ApiProperty({ type: ChainVerificationDto }) verification!: ChainVerificationDto;
+  @ApiProperty({ type: NotificationHistoryDto, description: 'what the case’s people were told, from the stream beside the case’s' }) notifications!: NotificationHistoryDto;
 }
 
 export class LogProblemDto {

@@ -36,9 +36,8 @@ const ESCALATION_REASON_LABELS: Record<EscalationReason, string> = {
 export function planNotifications(before: CaseState, event: CaseEvent, revision: number, context: NotificationContext): PlannedNotification[] {
   const after = evolveCase(before, event);
   const plan = planner(after, revision, context);
-  const residentMay = !before.residentKey?.erasedAt;
-  const toResident = (template: NotificationTemplate, at: string, variables: Record<string, string> = {}) =>
-    residentMay ? [plan.toResident(template, at, variables)] : [];
+  // Planned even once the resident's data is erased: delivery records each as suppressed (whyNotSend), for the auditor.
+  const toResident = (template: NotificationTemplate, at: string, variables: Record<string, string> = {}) => [plan.toResident(template, at, variables)];
 
   switch (event.type) {
     case 'ComplaintFiled':
@@ -180,6 +179,7 @@ function holderRole(state: CaseState, organisationId: string): AssigneeKind {
   return organisationId === state.ownersCommitteeId ? 'owners_committee' : 'property_company';
 }
 
+const MS_PER_SECOND = 1_000;
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -187,15 +187,15 @@ const CHINA_OFFSET_MS = 8 * 3_600_000;
 /**
  * The instant `share` of the deadline's time from `start` to its due date has passed, counted in
  * its unit: elapsed time for hours, working time on the calendar for working days (whole
- * non-working days do not count), rounded up to the minute. Undefined when that instant would not come strictly before it is due.
+ * non-working days do not count), rounded up to the second. Undefined when that instant would not come strictly before it is due.
  */
 export function shareOfDeadline(start: string, deadline: Pick<Deadline, 'due' | 'unit'>, share: number, calendar: WorkingCalendar): string | undefined {
   const startMs = instantMs(start);
   const dueMs = instantMs(deadline.due);
   if (dueMs <= startMs) return undefined;
   const exactMs = deadline.unit === 'hours' ? startMs + share * (dueMs - startMs) : afterWorkingTime(startMs, dueMs, share, calendar);
-  // On the minute: a warning needs no finer time, and whole minutes read well in the log.
-  const sendAtMs = Math.ceil(exactMs / MS_PER_MINUTE) * MS_PER_MINUTE;
+  // On the second: a warning needs no finer time. Not coarser: deadlines of seconds (in tests) get their warnings too.
+  const sendAtMs = Math.ceil(exactMs / MS_PER_SECOND) * MS_PER_SECOND;
   return sendAtMs < dueMs ? new Date(sendAtMs).toISOString() : undefined;
 }
 

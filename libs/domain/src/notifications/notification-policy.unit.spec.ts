@@ -268,10 +268,12 @@ describe('planNotifications', () => {
   });
 
   describe('once the resident’s data is erased', () => {
-    it('plans no message to the resident, and still the organisations’', () => {
-      expect(planAfter([filed, erased], dispatched).map((notification) => notification.recipient.kind)).toEqual(Array(7).fill('organisation'));
-      expect(planAfter([filed, erased, dispatched, signedFor], resolved)).toEqual([]);
-      expect(planAfter([filed, erased, dispatched, signedFor, resolved], closed())).toEqual([]);
+    it('still plans the messages to the resident, which delivery suppresses, and the organisations’', () => {
+      const afterErasure = [filed, erased, dispatched, signedFor, resolved];
+      expect(planAfter([filed, erased], dispatched).map((notification) => notification.recipient.kind)).toEqual(['resident', ...Array(7).fill('organisation')]);
+      const toResident = [...planAfter([filed, erased, dispatched, signedFor], resolved), ...planAfter(afterErasure, closed())];
+      expect(toResident.map((notification) => notification.template)).toEqual(['resident_resolved', 'resident_closed']);
+      for (const notification of toResident) expect(whyNotSend(notification, foldCase([...afterErasure, closed()]))).toBe('personal_data_erased');
     });
   });
 
@@ -355,10 +357,10 @@ describe('shareOfDeadline', () => {
     expect(shareOfDeadline(fridayAfternoon, dueIn48Hours, 0.5, springFestival)).toBe('2026-02-14T07:00:00.000Z');
   });
 
-  it('warns at whole minutes, and not at all unless strictly before the due time', () => {
-    const dueInSeconds: Deadline = { due: '2026-03-02T01:00:30.000Z', unit: 'hours', remindAt: '2026-03-02T02:00:00.000Z' };
+  it('warns at whole seconds, and not at all unless strictly before the due time', () => {
+    const dueInSeconds: Deadline = { due: '2026-03-02T01:00:01.000Z', unit: 'hours', remindAt: '2026-03-02T02:00:00.000Z' };
     expect(shareOfDeadline('2026-03-02T01:00:00.000Z', dueInSeconds, 0.5, calendar)).toBeUndefined();
-    expect(shareOfDeadline('2026-03-02T01:00:00.000Z', { ...dueInSeconds, due: '2026-03-02T01:03:00.000Z' }, 0.5, calendar)).toBe('2026-03-02T01:02:00.000Z');
+    expect(shareOfDeadline('2026-03-02T01:00:00.000Z', { ...dueInSeconds, due: '2026-03-02T01:00:03.000Z' }, 0.5, calendar)).toBe('2026-03-02T01:00:02.000Z');
     expect(shareOfDeadline('2026-03-02T01:00:00.000Z', { ...dueInSeconds, due: '2026-03-02T00:59:00.000Z' }, 0.5, calendar)).toBeUndefined();
   });
 });
@@ -463,22 +465,25 @@ function accepted(command: CaseCommand, state: CaseState): CaseEvent[] | undefin
 
 interface Planned {
   event: CaseEvent;
-  erasedBefore: boolean;
   notifications: PlannedNotification[];
 }
 
-function live(start: number, category: (typeof CATEGORY_CODES)[number], urgency: (typeof URGENCIES)[number], steps: Step[], policy: NotificationSettings): Planned[] {
+function live(
+  start: number,
+  category: (typeof CATEGORY_CODES)[number],
+  urgency: (typeof URGENCIES)[number],
+  steps: Step[],
+  policy: NotificationSettings,
+): { planned: Planned[]; final: CaseState } {
   let now = start;
   let state = initialCaseState;
   let revision = 0;
-  let erasedInHistory = false;
   let tasks = 0;
   const planned: Planned[] = [];
   const append = (events: CaseEvent[]) => {
     for (const event of events) {
       revision += 1;
-      planned.push({ event, erasedBefore: erasedInHistory, notifications: planNotifications(state, event, revision, { settings: policy, calendar }) });
-      erasedInHistory ||= event.type === 'PersonalDataErased';
+      planned.push({ event, notifications: planNotifications(state, event, revision, { settings: policy, calendar }) });
       state = evolveCase(state, event);
     }
   };
@@ -503,7 +508,7 @@ function live(start: number, category: (typeof CATEGORY_CODES)[number], urgency:
       if (choices.length > 0) append(choices[pick % choices.length]);
     }
   }
-  return planned;
+  return { planned, final: state };
 }
 
 const eventTimeOf = (event: CaseEvent) => Object.entries(event.data).find(([field]) => /At$/.test(field))![1] as string;
@@ -517,14 +522,18 @@ describe('in random lives of a case', () => {
     settings,
   });
 
-  it('no message to the resident is planned after their data is erased, every warning comes before its deadline is due, every key is unique and every message renders', () => {
+  it('no message goes to the resident once their data is erased, every warning comes before its deadline is due, every key is unique and every message renders', () => {
     fc.assert(
       fc.property(lives, ({ start, category, urgency, steps, settings: policy }) => {
-        const planned = live(start, category, urgency, steps, policy);
+        const { planned, final } = live(start, category, urgency, steps, policy);
+        const erased = planned.some(({ event }) => event.type === 'PersonalDataErased');
         const keys = new Set<string>();
-        for (const { event, erasedBefore, notifications } of planned) {
+        for (const { event, notifications } of planned) {
           for (const notification of notifications) {
-            if (erasedBefore && notification.recipient.kind === 'resident') throw new Error(`${notification.key} planned after the erasure`);
+            // Whenever it was planned, a message still to be delivered after the erasure is suppressed.
+            if (erased && notification.recipient.kind === 'resident' && whyNotSend(notification, final) !== 'personal_data_erased') {
+              throw new Error(`${notification.key} would be sent after the erasure`);
+            }
             if (notification.unlessMet) {
               const sendAt = Date.parse(notification.sendAt);
               if (!(sendAt < Date.parse(notification.unlessMet.due))) throw new Error(`${notification.key} at ${notification.sendAt}, due ${notification.unlessMet.due}`);
@@ -545,7 +554,7 @@ describe('in random lives of a case', () => {
     const seen = new Set<string>();
     fc.assert(
       fc.property(lives, ({ start, category, urgency, steps, settings: policy }) => {
-        for (const { notifications } of live(start, category, urgency, steps, policy)) notifications.forEach((notification) => seen.add(notification.template));
+        for (const { notifications } of live(start, category, urgency, steps, policy).planned) notifications.forEach((notification) => seen.add(notification.template));
       }),
       { numRuns: 300, seed: 17 },
     );

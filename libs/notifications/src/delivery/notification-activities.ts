@@ -1,0 +1,196 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import {
+  evolveCase,
+  initialCaseState,
+  renderNotification,
+  systemActor,
+  whyNotSend,
+  NOTIFICATION_SUBJECTS,
+  type CaseState,
+  type ComplaintFiled,
+  type NotificationChannel,
+  type NotificationEvent,
+  type PlannedNotification,
+  type SuppressionReason,
+  SUPPRESSION_REASONS,
+} from '@yixin/domain';
+import { deliveryKeyOf, notificationStreamId, outcomeEventId, readCaseStream, toCaseEvent } from '@yixin/case-stream';
+import type { NotificationsConfig, OrganisationContact } from '@yixin/config';
+import { DEMO_ORGANISATIONS } from '@yixin/directory';
+import { IdempotencyConflictError, type EventStore } from '@yixin/event-store';
+import type { PersonalDataService } from '@yixin/privacy';
+import { residentLinkOf, checkCodeOf } from '@yixin/resident-access';
+import type { NotificationActivities, NotificationDelivery } from '../../../../workflows/src/notification-messages';
+import { PermanentDeliveryError, type MessageChannel, type OutgoingMessage } from '../channels/channel';
+
+export interface NotificationDeliveryDeps {
+  store: EventStore;
+  personalData: PersonalDataService;
+  config: NotificationsConfig;
+  /** The channels configured, by kind; an organisation's WeCom goes to the outbox when `config.wecom` says so. */
+  channels: Partial<Record<NotificationChannel, MessageChannel>>;
+  centerOrganisationId: string;
+}
+
+/** The notification workflow's hands: it reads the case, decrypts the phone at the last moment, sends, and records. */
+export function createNotificationActivities(deps: NotificationDeliveryDeps): NotificationActivities {
+  const { store, config, channels } = deps;
+  const deliverer = { ...systemActor(deps.centerOrganisationId), userId: 'notifications' };
+
+  // The demo organisations (npm start's) have no contacts of their own: they are mailed at the demo domain, which the mail catcher takes.
+  const contactOf = (organisationId: string): OrganisationContact =>
+    config.contacts[organisationId] ?? (DEMO_ORGANISATION_IDS.has(organisationId) ? { email: `${organisationId}@demo.yixin.local` } : {});
+
+  const readCase = async (caseId: string): Promise<{ state: CaseState; filed?: ComplaintFiled }> => {
+    let state = initialCaseState;
+    let filed: ComplaintFiled | undefined;
+    for (const recorded of await readCaseStream(store, caseId)) {
+      const event = toCaseEvent(recorded);
+      if (event.type === 'ComplaintFiled') filed = event;
+      state = evolveCase(state, event);
+    }
+    return { state, filed };
+  };
+
+  const record = async (notification: PlannedNotification, deliveryKey: string, event: NotificationEvent): Promise<void> => {
+    try {
+      await store.append(
+        notificationStreamId(notification.caseId),
+        [
+          {
+            id: outcomeEventId(deliveryKey),
+            type: event.type,
+            data: event.data as unknown as Record<string, unknown>,
+            metadata: { actor: deliverer, tier: 'community', correlationId: notification.key, causationId: `${notification.caseId}@${notification.revision}` },
+          },
+        ],
+        'any',
+      );
+    } catch (error) {
+      // Another attempt recorded its outcome first: the log keeps that one.
+      if (!(error instanceof IdempotencyConflictError)) throw error;
+    }
+  };
+
+  const viaOf = (channel: NotificationChannel): string =>
+    channel === 'sms' ? config.sms.provider : channel === 'email' ? 'smtp' : config.wecom === 'outbox' ? 'outbox' : 'wecom';
+
+  const facts = (notification: PlannedNotification, deliveryKey: string) => ({
+    deliveryKey,
+    caseId: notification.caseId,
+    template: notification.template,
+    recipient: notification.recipient,
+  });
+
+  const suppress = (notification: PlannedNotification, reason: SuppressionReason, channel?: NotificationChannel) => {
+    const deliveryKey = deliveryKeyOf(notification.key, channel ?? 'none');
+    return record(notification, deliveryKey, {
+      type: 'NotificationSuppressed',
+      data: { ...facts(notification, deliveryKey), ...(channel ? { channel } : {}), reason, suppressedAt: new Date().toISOString() },
+    });
+  };
+
+  /** Where the message goes on this channel: the resident's phone (decrypted now), or the organisation's contact. */
+  const addressOf = async (delivery: NotificationDelivery, state: CaseState, filed: ComplaintFiled | undefined): Promise<string | SuppressionReason> => {
+    const { notification, channel } = delivery;
+    const { recipient } = notification;
+    if (recipient.kind === 'resident') {
+      if (!filed) return 'no_contact';
+      const phone = await deps.personalData.phoneForDelivery(deliverer, notification.caseId, state, filed.data.personalData);
+      return phone === 'erased' ? 'personal_data_erased' : phone.phone;
+    }
+    const contact = contactOf(recipient.organisationId);
+    if (channel === 'email') return contact.email ?? 'no_contact';
+    if (channel === 'sms') return contact.phone ?? 'no_contact';
+    return config.wecom === 'outbox' ? recipient.organisationId : (contact.wecomWebhookUrl ?? 'no_contact');
+  };
+
+  const messageOf = (notification: PlannedNotification, deliveryKey: string): OutgoingMessage => {
+    const variables = { ...notification.variables };
+    if (notification.recipient.kind === 'resident' && config.residentLinkSecret) {
+      variables.checkCode = checkCodeOf(config.residentLinkSecret, notification.caseId);
+      variables.link = residentLinkOf(config.residentPageUrl, config.residentLinkSecret, notification.caseId);
+    }
+    return {
+      deliveryKey,
+      template: notification.template,
+      variables,
+      text: renderNotification(config.templates[notification.template], variables),
+      subject: renderNotification(NOTIFICATION_SUBJECTS[notification.template], variables),
+    };
+  };
+
+  return {
+    async channelsOf(notification) {
+      const { state } = await readCase(notification.caseId);
+      const reason = whyNotSend(notification, state);
+      if (reason) {
+        await suppress(notification, reason);
+        return [];
+      }
+      const { recipient } = notification;
+      const wanted: NotificationChannel[] =
+        recipient.kind === 'resident'
+          ? ['sms']
+          : (['email', 'wecom', 'sms'] as const).filter((channel) => {
+              const contact = contactOf(recipient.organisationId);
+              if (channel === 'email') return contact.email !== undefined && channels.email !== undefined;
+              if (channel === 'wecom') return config.wecom === 'outbox' || contact.wecomWebhookUrl !== undefined;
+              return contact.phone !== undefined;
+            });
+      const reachable = wanted.filter((channel) => channels[channel] !== undefined);
+      if (reachable.length === 0) await suppress(notification, 'no_contact');
+      return reachable;
+    },
+
+    async deliver(delivery) {
+      const { notification, channel } = delivery;
+      const deliveryKey = deliveryKeyOf(notification.key, channel);
+      if (await store.findEvent(outcomeEventId(deliveryKey))) return;
+      const { state, filed } = await readCase(notification.caseId);
+      const reason = whyNotSend(notification, state);
+      const address = reason ?? (await addressOf(delivery, state, filed));
+      if (isSuppression(address)) {
+        await suppress(notification, address, channel);
+        return;
+      }
+      let receipt;
+      try {
+        receipt = await channels[channel]!.send(address, messageOf(notification, deliveryKey));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // The attempt goes with the failure, so the workflow records how many were made.
+        throw ApplicationFailure.create({
+          message,
+          type: error instanceof Error ? error.name : 'Error',
+          nonRetryable: error instanceof PermanentDeliveryError,
+          details: [Context.current().info.attempt],
+        });
+      }
+      await record(notification, deliveryKey, {
+        type: 'NotificationSent',
+        data: {
+          ...facts(notification, deliveryKey),
+          channel,
+          via: receipt.via,
+          ...(receipt.providerMessageId === undefined ? {} : { providerMessageId: receipt.providerMessageId }),
+          sentAt: new Date().toISOString(),
+        },
+      });
+    },
+
+    async recordFailure({ notification, channel, attempts, error }) {
+      const deliveryKey = deliveryKeyOf(notification.key, channel);
+      await record(notification, deliveryKey, {
+        type: 'NotificationFailed',
+        data: { ...facts(notification, deliveryKey), channel, via: viaOf(channel), attempts, error, failedAt: new Date().toISOString() },
+      });
+    },
+  };
+}
+
+const DEMO_ORGANISATION_IDS: ReadonlySet<string> = new Set(DEMO_ORGANISATIONS.map((organisation) => organisation.id));
+
+function isSuppression(value: string): value is SuppressionReason {
+  return (SUPPRESSION_REASONS as readonly string[]).includes(value);
+}

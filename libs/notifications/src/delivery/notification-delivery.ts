@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { NotificationChannel } from '@yixin/domain';
+import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import type { EventStore } from '@yixin/event-store';
+import { PersonalDataService } from '@yixin/privacy';
+import { EVENT_STORE } from '@yixin/stores';
+import type { NotificationActivities } from '../../../../workflows/src/notification-messages';
+import { AlibabaSmsChannel } from '../channels/alibaba-sms';
+import type { MessageChannel } from '../channels/channel';
+import { SmtpEmailChannel } from '../channels/smtp-email';
+import { TencentSmsChannel } from '../channels/tencent-sms';
+import { WecomWebhookChannel } from '../channels/wecom-webhook';
+import { LocalOutbox, OutboxChannel } from '../outbox/local-outbox';
+import { createNotificationActivities } from './notification-activities';
+
+/** The channels configuration names, and the notification workflow's activities over them. */
+@Injectable()
+export class NotificationDelivery {
+  readonly channels: Partial<Record<NotificationChannel, MessageChannel>>;
+
+  constructor(
+    @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly personalData: PersonalDataService,
+    outbox: LocalOutbox,
+  ) {
+    const { sms, wecom, smtp } = config.notifications;
+    this.channels = {
+      sms: sms.provider === 'alibaba' ? new AlibabaSmsChannel(sms) : sms.provider === 'tencent' ? new TencentSmsChannel(sms) : new OutboxChannel('sms', outbox),
+      wecom: wecom === 'outbox' ? new OutboxChannel('wecom', outbox) : new WecomWebhookChannel(),
+      ...(smtp ? { email: new SmtpEmailChannel(smtp) } : {}),
+    };
+  }
+
+  activities(): NotificationActivities {
+    return createNotificationActivities({
+      store: this.store,
+      personalData: this.personalData,
+      config: this.config.notifications,
+      channels: this.channels,
+      centerOrganisationId: this.config.centerOrganisationId,
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import type { PlannedNotification } from '../../libs/domain/src';
+import type { NotificationActivities } from './notification-messages';
+
+/** Attempts of one delivery before it is recorded as failed: about an hour and a half with this backoff. */
+export const DELIVERY_ATTEMPTS = 10;
+
+const { channelsOf, recordFailure } = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const { deliver } = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '15 minutes', maximumAttempts: DELIVERY_ATTEMPTS },
+});
+
+/**
+ * Delivers one planned notification (workflow id = its key): waits until it may be sent (the end of
+ * the quiet hours, a warning's moment), then sends it on each of its recipient's channels, each
+ * retried with backoff. A worker that dies meanwhile leaves the timer and the retries to another.
+ * What was sent, suppressed or given up on is recorded in the log by the activities.
+ */
+export async function notificationWorkflow(notification: PlannedNotification): Promise<void> {
+  const wait = Date.parse(notification.sendAt) - Date.now();
+  if (wait > 0) await sleep(wait);
+  const channels = await channelsOf(notification);
+  await Promise.all(
+    channels.map(async (channel) => {
+      try {
+        await deliver({ notification, channel });
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        const cause = error.cause;
+        // The activity names the attempt that failed; a timeout has no details: it was the last one.
+        const failedAttempt = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
+        const attempts = typeof failedAttempt === 'number' ? failedAttempt : DELIVERY_ATTEMPTS;
+        await recordFailure({ notification, channel, attempts, error: cause?.message ?? error.message });
+      }
+    }),
+  );
+}
