@@ -31,6 +31,7 @@ import { OutboxHttpModule } from './outbox/outbox-http.module';
 import { PrivacyHttpModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit';
 import { RatesController } from './rates/rates.controller';
+import { ResidentHttpModule } from './resident/resident.module';
 
 /**
  * A key object, not the string: given a string, jsonwebtoken first tries to read it as a PEM public
@@ -66,6 +67,7 @@ function requireJwtSecret(config: YixinConfig): KeyObject {
     Open311HttpModule,
     PrivacyHttpModule,
     OutboxHttpModule,
+    ResidentHttpModule,
   ],
   controllers: [
     AuthController,

@@ -3,7 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 import { createHashRouter, RouterProvider } from 'react-router';
 import { SignInPage } from './pages/sign-in-page';
 import { Guarded, Home, NotFound } from './shell/route-elements';
@@ -12,12 +12,16 @@ import { ROUTES } from './shell/routes';
 import { ConsoleLayout } from './shell/start-up';
 import { LanguageProvider, useLanguage } from './shared/i18n';
 
+/** Residents' own page (`/#/r`, where the SMS link `/r/…` leads), outside the signed-in layout: a resident has no account. */
+const ResidentPage = lazy(() => import('./pages/resident/resident-page'));
+
 /**
  * Routes live in the URL's fragment (`/#/cases`): the API serves its own routes at the same paths
  * (`GET /cases` is the API's), and the server then only ever serves the console's `/`.
  */
 const router = createHashRouter([
   { path: '/login', element: <SignInPage /> },
+  ...['/r', '/r/:caseNumber/:checkCode'].map((path) => ({ path, element: <Suspense><ResidentPage /></Suspense> })),
   {
     path: '/',
     element: (

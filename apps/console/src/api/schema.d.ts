@@ -216,6 +216,10 @@ export interface paths {
     /** erase a resident’s name, phone and unit from the cases of the caller’s community, at their request */
     post: operations["PrivacyController_erase"];
   };
+  "/r/{caseNumber}/{checkCode}": {
+    /** the link of the resident’s SMS: a page that opens the console’s resident page, which looks the case up */
+    get: operations["ResidentLinkController_link"];
+  };
   "/rates": {
     /** the month’s three rates (三率) of each unit of a level that you may see, with score and rank */
     get: operations["RatesController_rates"];
@@ -227,6 +231,14 @@ export interface paths {
   "/rates/ranking": {
     /** the month’s red and black lists (红黑榜) among the units you supervise */
     get: operations["RatesController_ranking"];
+  };
+  "/resident/case": {
+    /** a resident looks up their case: where it stands, in plain Chinese, with no one’s personal data */
+    post: operations["ResidentController_find"];
+  };
+  "/resident/case/rating": {
+    /** a resident rates their resolved case: recorded as their call-back (satisfied closes it, not satisfied has it redone) */
+    post: operations["ResidentController_rate"];
   };
   "/supervision": {
     /** supervision queues of your jurisdiction: overdue, escalated, disputed */
@@ -410,6 +422,8 @@ export interface components {
       caseId: string;
       /** @description in revision order */
       events: components["schemas"]["HistoryEntryDto"][];
+      /** @description what the case’s people were told, from the stream beside the case’s */
+      notifications: components["schemas"]["NotificationHistoryDto"];
       /** @example case-0b6c7e0e-1f4e-4a57-9a53-7f0c2b1d8a10 */
       streamId: string;
       verification: components["schemas"]["ChainVerificationDto"];
@@ -839,6 +853,13 @@ export interface components {
       /** @example 已联系维保单位，明日上午更换部件 */
       note: string;
     };
+    NotificationHistoryDto: {
+      /** @description NotificationSent, NotificationFailed, NotificationSuppressed, in revision order */
+      events: components["schemas"]["HistoryEntryDto"][];
+      /** @example notification-0b6c7e0e-1f4e-4a57-9a53-7f0c2b1d8a10 */
+      streamId: string;
+      verification: components["schemas"]["ChainVerificationDto"];
+    };
     Open311AttributeDto: {
       /** @example building */
       code: string;
@@ -1027,31 +1048,6 @@ export interface components {
       /** @description for a compound: the property project serving it */
       propertyCompanyId?: string;
     };
-    PasswordDto: {
-      /**
-       * @description at least 10 characters, two of letters, digits and others, not containing the username
-       * @example Xiangyuan-2026
-       */
-      password: string;
-    };
-    PersonalDataInEventDto: {
-      encrypted: boolean;
-      erased?: boolean;
-      keyId?: string;
-      /** @description the data is shown masked, so this event’s hash does not recompute from what is shown */
-      masked?: boolean;
-      /** @description the resident’s pseudonym, the same on all their cases */
-      subjectId?: string;
-    };
-    PersonalDataReadDto: {
-      /** Format: date-time */
-      readAt: string;
-      reader: components["schemas"]["ActorDto"];
-      /** @description null for a complaint filed in clear, before residents had pseudonyms */
-      subjectId: string | null;
-    };
-    PersonalDataReadsDto: {
-      /** Format: uuid */
     OutboxMessageDto: {
       /** @enum {string} */
       channel: "sms" | "wecom";
@@ -1080,6 +1076,31 @@ export interface components {
       /** @description pass as `cursor` for the older messages; null on the last page */
       nextCursor: string | null;
     };
+    PasswordDto: {
+      /**
+       * @description at least 10 characters, two of letters, digits and others, not containing the username
+       * @example Xiangyuan-2026
+       */
+      password: string;
+    };
+    PersonalDataInEventDto: {
+      encrypted: boolean;
+      erased?: boolean;
+      keyId?: string;
+      /** @description the data is shown masked, so this event’s hash does not recompute from what is shown */
+      masked?: boolean;
+      /** @description the resident’s pseudonym, the same on all their cases */
+      subjectId?: string;
+    };
+    PersonalDataReadDto: {
+      /** Format: date-time */
+      readAt: string;
+      reader: components["schemas"]["ActorDto"];
+      /** @description null for a complaint filed in clear, before residents had pseudonyms */
+      subjectId: string | null;
+    };
+    PersonalDataReadsDto: {
+      /** Format: uuid */
       caseId: string;
       /** @description oldest first */
       reads: components["schemas"]["PersonalDataReadDto"][];
@@ -1129,6 +1150,60 @@ export interface components {
       /** @example 居民出差，约定下周一入户 */
       reason: string;
     };
+    ResidentCaseDto: {
+      /** @description resolved, and waiting for the resident’s rating */
+      canRate: boolean;
+      /** @description as the resident typed it, in lowercase */
+      caseNumber: string;
+      /** @enum {string} */
+      category: "elevator" | "water_leak" | "power_water_gas" | "stairwell_clutter" | "sanitation" | "parking" | "fee_dispute" | "maintenance_fund" | "property_contract" | "other";
+      /** @example 电梯故障 */
+      categoryText: string;
+      /** Format: date-time */
+      closedAt?: string;
+      /** @enum {string} */
+      closedReason?: "resident_satisfied" | "resident_unreachable" | "withdrawn" | "ruling";
+      /**
+       * @description the community that took the complaint
+       * @example 湘源社区
+       */
+      communityName: string;
+      /**
+       * Format: date-time
+       * @description the last time the case was given to an organisation
+       */
+      dispatchedAt?: string;
+      /** Format: date-time */
+      filedAt: string;
+      /**
+       * @description the organisation holding the task, once dispatched
+       * @example 北辰奥园物业服务中心
+       */
+      handledBy?: string;
+      /** @description what the organisation reported on resolving it, personal numbers masked */
+      resolutionNote?: string;
+      /** Format: date-time */
+      resolvedAt?: string;
+      /** @enum {string} */
+      status: "not_filed" | "filed" | "duplicate" | "awaiting_sign_for" | "in_progress" | "resolved" | "awaiting_redo" | "returned" | "before_council" | "council_decided" | "closed";
+      /**
+       * @description the status in plain Chinese
+       * @example 承办单位正在处理
+       */
+      statusText: string;
+    };
+    ResidentCaseRequestDto: {
+      /**
+       * @description the case number of the resident’s SMS: 8 letters and digits, in either case
+       * @example 5f0c2b1d
+       */
+      caseNumber: string;
+      /**
+       * @description the check code of the resident’s SMS: 6 digits
+       * @example 042917
+       */
+      checkCode: string;
+    };
     ResidentDto: {
       /** @example 王阿姨 */
       name: string;
@@ -1140,6 +1215,23 @@ export interface components {
       erasedAt?: string;
       keyId: string;
       subjectId: string;
+    };
+    ResidentRatingDto: {
+      /**
+       * @description the case number of the resident’s SMS: 8 letters and digits, in either case
+       * @example 5f0c2b1d
+       */
+      caseNumber: string;
+      /**
+       * @description the check code of the resident’s SMS: 6 digits
+       * @example 042917
+       */
+      checkCode: string;
+      /** @example 维修很及时 */
+      note?: string;
+      rating: number;
+      /** @description satisfied closes the case; not satisfied has it redone */
+      satisfied: boolean;
     };
     ResidentViewDto: {
       /** @description held encrypted and not decrypted for you */
@@ -1305,6 +1397,43 @@ export type external = Record<string, never>;
 
 export interface operations {
 
+  /** the messages in the local outbox, newest first (a district’s administrators: all; others: the WeCom messages to their organisation) */
+  OutboxController_list: {
+    parameters: {
+      query?: {
+        /** @description only SMS, or only WeCom */
+        channel?: "sms" | "wecom";
+        /** @description the `nextCursor` of the page before: the older messages */
+        cursor?: string;
+        limit?: number;
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["OutboxPageDto"];
+        };
+      };
+      /** @description invalid input: every problem is listed in `message` */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description no bearer token, or one that is invalid, expired or revoked */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description this route is for administrators of an organisation */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+    };
+  };
   /** the users of your organisation (or of `organisationId`, for district administrators) */
   AdminUsersController_list: {
     parameters: {
@@ -1401,43 +1530,6 @@ export interface operations {
       /** @description the body is larger than HTTP_BODY_LIMIT_BYTES */
       413: {
         content: {
-  /** the messages in the local outbox, newest first (a district’s administrators: all; others: the WeCom messages to their organisation) */
-  OutboxController_list: {
-    parameters: {
-      query?: {
-        /** @description only SMS, or only WeCom */
-        channel?: "sms" | "wecom";
-        /** @description the `nextCursor` of the page before: the older messages */
-        cursor?: string;
-        limit?: number;
-      };
-    };
-    responses: {
-      200: {
-        content: {
-          "application/json": components["schemas"]["OutboxPageDto"];
-        };
-      };
-      /** @description invalid input: every problem is listed in `message` */
-      400: {
-        content: {
-          "application/json": components["schemas"]["ApiErrorResponse"];
-        };
-      };
-      /** @description no bearer token, or one that is invalid, expired or revoked */
-      401: {
-        content: {
-          "application/json": components["schemas"]["ApiErrorResponse"];
-        };
-      };
-      /** @description this route is for administrators of an organisation */
-      403: {
-        content: {
-          "application/json": components["schemas"]["ApiErrorResponse"];
-        };
-      };
-    };
-  };
           "application/json": components["schemas"]["ApiErrorResponse"];
         };
       };
@@ -4624,6 +4716,29 @@ export interface operations {
       };
     };
   };
+  /** the link of the resident’s SMS: a page that opens the console’s resident page, which looks the case up */
+  ResidentLinkController_link: {
+    parameters: {
+      path: {
+        caseNumber: string;
+        checkCode: string;
+      };
+    };
+    responses: {
+      /** @description goes on to the console’s resident page at once, the case number and check code in the fragment */
+      200: {
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description not a case number and check code: the link was cut short or mistyped */
+      400: {
+        content: {
+          "text/html": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+    };
+  };
   /** the month’s three rates (三率) of each unit of a level that you may see, with score and rank */
   RatesController_rates: {
     parameters: {
@@ -4732,6 +4847,91 @@ export interface operations {
       };
       /** @description this route is for street_officer, district_officer, auditor */
       403: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+    };
+  };
+  /** a resident looks up their case: where it stands, in plain Chinese, with no one’s personal data */
+  ResidentController_find: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ResidentCaseRequestDto"];
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["ResidentCaseDto"];
+        };
+      };
+      /** @description invalid input: every problem is listed in `message` */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description no case has this case number and check code (the same answer whatever was wrong), or the resident page is off (no YIXIN_RESIDENT_LINK_SECRET) */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description the body is larger than HTTP_BODY_LIMIT_BYTES */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description too many failed look-ups from this address, or of this case number, this minute: retry after the seconds in `Retry-After` */
+      429: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+    };
+  };
+  /** a resident rates their resolved case: recorded as their call-back (satisfied closes it, not satisfied has it redone) */
+  ResidentController_rate: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ResidentRatingDto"];
+      };
+    };
+    responses: {
+      /** @description the case as it stands after the rating */
+      200: {
+        content: {
+          "application/json": components["schemas"]["ResidentCaseDto"];
+        };
+      };
+      /** @description invalid input: every problem is listed in `message` */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description no case has this case number and check code (the same answer whatever was wrong), or the resident page is off (no YIXIN_RESIDENT_LINK_SECRET) */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description the case is not waiting for a rating (not resolved yet, or rated already), or another command changed it meanwhile */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description the body is larger than HTTP_BODY_LIMIT_BYTES */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ApiErrorResponse"];
+        };
+      };
+      /** @description too many failed look-ups from this address, or of this case number, this minute: retry after the seconds in `Retry-After` */
+      429: {
         content: {
           "application/json": components["schemas"]["ApiErrorResponse"];
         };

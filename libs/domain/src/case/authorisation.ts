@@ -2,7 +2,7 @@
  * Who may do what to a case. Each check refuses with `forbidden` (or `conflict` when the case has
  * no one in that place yet); the API's role guards only keep others from reaching the command.
  */
-import { TIERS, type Actor, type Role, type Tier } from '../shared/actor';
+import { RESIDENT_ROLE, TIERS, type Actor, type Role, type Tier } from '../shared/actor';
 import { refuse } from '../shared/domain-error';
 import type { CaseState, CouncilState, TaskState } from './case-state';
 import { handlingOrganisation } from './routing';
@@ -55,6 +55,11 @@ export function requireCommunityStaff(
   refusal = `only staff of community ${communityId} may do this`,
 ): void {
   if (actor.role !== 'community_staff' || actor.organisationId !== communityId) refuse('forbidden', refusal);
+}
+
+/** The resident of the case, acting through the resident page with its check code; the resident of no other case. */
+export function isResidentOf(actor: Actor, state: CaseState): boolean {
+  return actor.role === RESIDENT_ROLE && actor.organisationId === state.caseId;
 }
 
 export function requireCommunityOrAssignee(actor: Actor, state: CaseState): void {

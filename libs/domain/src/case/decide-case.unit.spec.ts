@@ -1,4 +1,4 @@
-import type { Actor } from '../shared/actor';
+import { residentActor, type Actor } from '../shared/actor';
 import { DomainError, type DomainErrorKind } from '../shared/domain-error';
 import {
   CASE_ID,
@@ -1038,6 +1038,28 @@ describe('RecordCallBack', () => {
   it('refuses a call-back without a rating', () =>
     given(...history).when({ ...command, outcome: 'not_satisfied', rating: undefined }).thenRefused('invalid', /rating must be a whole number from 1 to 5/));
   it.each([0, 6, 3.5])('refuses a rating of %p', (rating) => given(...history).when({ ...command, rating }).thenRefused('invalid', /rating must be a whole number from 1 to 5/));
+
+  describe('by the resident, on their own page', () => {
+    const resident = residentActor(CASE_ID);
+    const rated: Command<'RecordCallBack'> = { ...command, actor: resident };
+
+    it('closes the case when they are satisfied, as staff’s call-back does', () =>
+      given(...history)
+        .when(rated)
+        .then([
+          { type: 'CallBackRecorded', data: { outcome: 'satisfied', rating: 5, calledBackAt: CALLED_BACK_AT } },
+          { type: 'CaseClosed', data: { reason: 'resident_satisfied', closedAt: CALLED_BACK_AT } },
+        ]));
+    it('leaves the case open for a redo when they are not satisfied', () =>
+      given(...history).when({ ...rated, outcome: 'not_satisfied', rating: 2, note: '电梯仍有异响' }).then([notSatisfied]));
+    it('refuses the resident of another case', () =>
+      given(...history).when({ ...rated, actor: residentActor('another-case') }).thenRefused('forbidden', /only staff of community xiangyuan or the case’s resident/));
+    it('refuses a resident calling themself unreachable', () =>
+      given(...history).when({ ...rated, outcome: 'unreachable', rating: undefined }).thenRefused('invalid', /a resident answering on their own page is not unreachable/));
+    it('refuses before the task is resolved', () => given(filed, dispatched, signedFor).when(rated).thenRefused('conflict', /cannot be called back while in progress/));
+    it('refuses a second rating once the case is closed', () =>
+      given(...history, { type: 'CaseClosed', data: { reason: 'resident_satisfied', closedAt: CALLED_BACK_AT } }).when(rated).thenRefused('conflict', /is closed/));
+  });
 });
 
 describe('OrderRedo', () => {
@@ -1178,6 +1200,10 @@ describe('ErasePersonalData', () => {
 });
 
 describe('actors outside the case', () => {
+  it.each<[string, CaseCommand]>([
+    ['withdraw it', { type: 'WithdrawComplaint', ...by(residentActor(CASE_ID), DISPATCHED_AT), note: '不需要了' }],
+    ['dispatch it', { type: 'DispatchTask', ...by(residentActor(CASE_ID), DISPATCHED_AT), taskId: 'task-1' }],
+  ])('lets the resident of a case do nothing but rate it: not %s', (_what, command) => expect(() => decideCase(command, foldCase([filed]), clock)).toThrow(DomainError));
   it('lets no auditor act on a case', () =>
     given(filed).when({ type: 'DispatchTask', ...by({ userId: 'u-audit', role: 'auditor', organisationId: ids.community }, DISPATCHED_AT), taskId: 'task-1' }).thenRefused('forbidden', /handled at the community tier/));
   it('lets a neighbouring company act on the task once it holds it', () =>

@@ -1,9 +1,10 @@
 /**
- * A resolved case called back and closed, or redone when the resident is not satisfied; a case
- * withdrawn, merged into another, closed with a ruling by a supervising tier, and reopened.
+ * A resolved case called back (by the community's staff, or rated by the resident on their own page)
+ * and closed, or redone when the resident is not satisfied; a case withdrawn, merged into another,
+ * closed with a ruling by a supervising tier, and reopened.
  */
 import { refuse } from '../../shared/domain-error';
-import { requireCommunityStaff, requireHandlingTier, requireSupervisingOfficer } from '../authorisation';
+import { isResidentOf, requireCommunityStaff, requireHandlingTier, requireSupervisingOfficer } from '../authorisation';
 import type { CloseWithRuling, MergeCase, OrderRedo, RecordCallBack, ReopenCase, UnmergeCase, WithdrawComplaint } from '../case-commands';
 import type { CaseEvent } from '../case-events';
 import type { CaseState } from '../case-state';
@@ -14,9 +15,11 @@ import { requireStatus, requireText } from './preconditions';
 export const UNREACHABLE_CALL_BACKS_BEFORE_CLOSING = 3;
 
 export function recordCallBack(command: RecordCallBack, state: CaseState): CaseEvent[] {
-  requireCommunityStaff(command.actor, state.communityId);
+  const byResident = isResidentOf(command.actor, state);
+  if (!byResident) requireCommunityStaff(command.actor, state.communityId, `only staff of community ${state.communityId} or the case’s resident may record its call-back`);
   requireStatus(state, ['resolved'], 'called back');
   const { outcome, rating, note, at } = command;
+  if (byResident && outcome === 'unreachable') refuse('invalid', 'a resident answering on their own page is not unreachable');
   if (outcome === 'unreachable') {
     if (rating !== undefined) refuse('invalid', 'an unreachable resident gives no rating');
   } else if (rating === undefined || !Number.isInteger(rating) || rating < 1 || rating > 5) {
