@@ -25,7 +25,14 @@ describe('the console: the auditor', () => {
   beforeAll(async () => {
     [system, browser] = await Promise.all([startE2eApp({ users: [STAFF, COMPANY, 'auditor'] }), launchChromium()]);
     caseId = await caseThroughFewSteps(system);
-    events = (await system.api.request('GET', `/audit/cases/${caseId}/history`, system.tokens.auditor)).body.events;
+    const history = () => system.api.request('GET', `/audit/cases/${caseId}/history`, system.tokens.auditor);
+    events = (await history()).body.events;
+    // The resident's receipt goes out on the worker's time: the page shows the history as it stands when it opens.
+    await eventually(
+      async () => ((await history()).body.notifications.events as Array<{ type: string; data: { template: string } }>).find((event) => event.type === 'NotificationSent' && event.data.template === 'resident_receipt'),
+      'the receipt sent',
+      60_000,
+    );
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -77,11 +84,21 @@ describe('the console: the auditor', () => {
     await expectVisible(page.getByTestId('as-of').getByText(/截至 #1 派单/));
     await expectVisible(state.getByText('待签收', { exact: true }).first());
 
+    // What the resident and the company were told: the receipt went to the resident's phone (the local outbox).
+    const told = page.locator('.ant-card').filter({ hasText: '通知记录' });
+    await expectVisible(told.getByText('链完整'));
+    const receipt = told.locator('.ant-table-row').filter({ hasText: '受理回执' });
+    await expectVisible(receipt.getByText('已发送'));
+    await expectVisible(receipt.getByText('居民'));
+    await expectVisible(receipt.getByText('短信 · 本地发件箱'));
+
+    // Who saw the resident: staff, the company, and the notifications as each SMS went out.
     const reads = page.locator('.ant-card').filter({ hasText: '居民个人信息查看记录' });
     await expectVisible(reads.getByText('user-staff-xiangyuan'));
     await expectVisible(reads.getByText('湘源社区'));
     await expectVisible(reads.getByText('user-pc-beichen-aoyuan'));
-    expect(await reads.locator('.ant-table-row').count()).toBe(2);
+    await expectVisible(reads.getByText('notifications').first());
+    expect(await reads.locator('.ant-table-row').filter({ hasNotText: 'notifications' }).count()).toBe(2);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'case-audit', 'desk');
     await context.close();

@@ -24,6 +24,8 @@ export function mayReadCase(viewer: Actor, state: CaseState, directory: Director
       return true;
     case 'council_member':
       return state.council !== undefined && state.council.councilId === viewer.organisationId;
+    case 'resident':
+      return viewer.organisationId === state.caseId;
   }
 }
 

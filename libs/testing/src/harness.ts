@@ -32,6 +32,9 @@ export function testEnvironment(dataDir: string, temporalAddress: string, overri
     YIXIN_DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(16).toString('hex'),
     YIXIN_PII_MASTER_KEY: randomBytes(32).toString('base64'),
+    YIXIN_RESIDENT_LINK_SECRET: randomBytes(16).toString('hex'),
+    // Residents are told at once whatever the hour of the run; the quiet hours have their own test.
+    YIXIN_QUIET_HOURS: 'off',
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `yixin-test-${randomBytes(4).toString('hex')}`,
     YIXIN_SEED_DEMO_DATA: 'true',

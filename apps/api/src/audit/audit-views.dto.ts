@@ -4,14 +4,14 @@ import {
   CATEGORY_CODES,
   CLOSING_REASONS,
   ESCALATION_REASONS,
-  ROLES,
+  ACTOR_ROLES,
   TIERS,
   URGENCIES,
   type CaseStatus,
   type Category,
   type ClosingReason,
   type EscalationReason,
-  type Role,
+  type ActorRole,
   type Tier,
   type Urgency,
 } from '@yixin/domain';
@@ -20,7 +20,7 @@ import { ClockPauseDto, CouncilStateDto, LastReturnDto, TaskDto } from '../cases
 
 export class ActorDto {
   @ApiProperty() userId!: string;
-  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty({ enum: ACTOR_ROLES, description: 'the role acting; `resident`: the resident, through their own page' }) role!: ActorRole;
   @ApiProperty() organisationId!: string;
 }
 

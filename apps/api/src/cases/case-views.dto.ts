@@ -8,7 +8,7 @@ import {
   COUNCIL_KINDS,
   ESCALATION_REASONS,
   RETURN_REASONS,
-  ROLES,
+  ACTOR_ROLES,
   TIERS,
   URGENCIES,
   type AssigneeKind,
@@ -20,7 +20,7 @@ import {
   type EscalationReason,
   type ReturnReason,
   type DeadlineUnit,
-  type Role,
+  type ActorRole,
   type TaskOrigin,
   type Tier,
   type Urgency,
@@ -214,7 +214,7 @@ export class TimelineEntryDto {
   @ApiProperty({ example: 'TaskSignedFor' }) type!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty() actorUserId!: string;
-  @ApiProperty({ enum: ROLES }) actorRole!: Role;
+  @ApiProperty({ enum: ACTOR_ROLES, description: '`resident`: the resident, through their own page' }) actorRole!: ActorRole;
   @ApiProperty() actorOrganisationId!: string;
   @ApiProperty({ enum: TIERS, description: 'the tier handling the case when it happened' }) tier!: Tier;
   @ApiProperty({ example: '签收' }) summary!: string;

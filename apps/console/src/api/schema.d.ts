@@ -264,8 +264,11 @@ export interface components {
   schemas: {
     ActorDto: {
       organisationId: string;
-      /** @enum {string} */
-      role: "community_staff" | "property_company" | "owners_committee" | "council_member" | "street_officer" | "district_officer" | "auditor" | "system";
+      /**
+       * @description the role acting; `resident`: the resident, through their own page
+       * @enum {string}
+       */
+      role: "community_staff" | "property_company" | "owners_committee" | "council_member" | "street_officer" | "district_officer" | "auditor" | "system" | "resident";
       userId: string;
     };
     AdministeredUserDto: {
@@ -1336,8 +1339,11 @@ export interface components {
     };
     TimelineEntryDto: {
       actorOrganisationId: string;
-      /** @enum {string} */
-      actorRole: "community_staff" | "property_company" | "owners_committee" | "council_member" | "street_officer" | "district_officer" | "auditor" | "system";
+      /**
+       * @description `resident`: the resident, through their own page
+       * @enum {string}
+       */
+      actorRole: "community_staff" | "property_company" | "owners_committee" | "council_member" | "street_officer" | "district_officer" | "auditor" | "system" | "resident";
       actorUserId: string;
       /** Format: date-time */
       at: string;

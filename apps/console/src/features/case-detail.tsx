@@ -409,7 +409,11 @@ function CaseTimeline({ entries, tier, organisations }: { entries: TimelineEntry
                       <Typography.Text strong>{label(EVENT_TYPE[entry.type], entry.type)}</Typography.Text>
                       <Typography.Text type="secondary">{formatTime(entry.at)}</Typography.Text>
                       <Typography.Text type="secondary">
-                        {entry.actorRole === 'system' ? t('系统', 'System') : `${label(ROLE[entry.actorRole])} · ${nameOf(organisations, entry.actorOrganisationId)}`}
+                        {entry.actorRole === 'system'
+                          ? t('系统', 'System')
+                          : entry.actorRole === 'resident'
+                            ? t('居民本人', 'The resident')
+                            : `${label(ROLE[entry.actorRole])} · ${nameOf(organisations, entry.actorOrganisationId)}`}
                       </Typography.Text>
                     </Space>
                     <div style={{ wordBreak: 'break-word' }}>{readable(entry.summary, organisations, language)}</div>

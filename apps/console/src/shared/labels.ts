@@ -14,6 +14,7 @@ export type ReturnReason = NonNullable<State['lastReturn']>['reason'];
 export type EscalationReason = State['escalatedFor'][number];
 export type ClosingReason = NonNullable<State['closedReason']>;
 export type OrganisationKind = Schemas['OrganisationView']['kind'];
+export type NotificationTemplate = Schemas['OutboxMessageDto']['template'];
 
 /** The API's enums, each with its name on screen: a value the API adds and the console lacks fails the type-check. */
 export const CATEGORY: Record<Category, Label> = {
@@ -131,4 +132,45 @@ export const EVENT_TYPE: Record<string, Label> = {
   CaseReopened: { zh: '重新开启', en: 'Reopened' },
   CaseClosed: { zh: '办结', en: 'Closed' },
   PersonalDataErased: { zh: '删除个人信息', en: 'Personal data erased' },
+  NotificationSent: { zh: '已发送', en: 'Sent' },
+  NotificationFailed: { zh: '发送失败', en: 'Failed' },
+  NotificationSuppressed: { zh: '未发送', en: 'Not sent' },
+};
+
+/** The messages yixin sends, as the outbox and the audit name them. */
+export const NOTIFICATION_TEMPLATE: Record<NotificationTemplate, Label> = {
+  resident_receipt: { zh: '受理回执', en: 'Receipt' },
+  resident_dispatched: { zh: '派单告知', en: 'Dispatched' },
+  resident_resolved: { zh: '办结与评价邀请', en: 'Resolved, rate it' },
+  resident_closed: { zh: '结案告知', en: 'Closed' },
+  task_dispatched: { zh: '新任务派单', en: 'New task' },
+  deadline_warning: { zh: '时限预警', en: 'Deadline warning' },
+  deadline_reminder: { zh: '超时催办', en: 'Reminder' },
+  case_escalated_assignee: { zh: '案件升级（承办单位）', en: 'Escalated (assignee)' },
+  case_escalated_officers: { zh: '案件升级督办', en: 'Escalated (officers)' },
+  council_overdue: { zh: '联席会逾期', en: 'Council overdue' },
+};
+
+/** Why a message was not sent (NotificationSuppressed). */
+export const SUPPRESSION_REASON: Record<string, Label> = {
+  personal_data_erased: { zh: '居民个人信息已删除', en: 'resident’s data erased' },
+  no_contact: { zh: '无联系方式', en: 'no contact' },
+  deadline_met: { zh: '时限已满足或已变更', en: 'deadline met or moved' },
+  case_closed: { zh: '案件已办结', en: 'case closed' },
+};
+
+/** Who took a message: a provider, or the local stand-ins of the embedded default. */
+export const NOTIFICATION_PROVIDER: Record<string, Label> = {
+  outbox: { zh: '本地发件箱', en: 'local outbox' },
+  smtp: { zh: '邮件服务器', en: 'mail server' },
+  alibaba: { zh: '阿里云短信', en: 'Alibaba Cloud SMS' },
+  tencent: { zh: '腾讯云短信', en: 'Tencent Cloud SMS' },
+  wecom: { zh: '企业微信群机器人', en: 'WeCom group robot' },
+};
+
+/** How a message went out. */
+export const NOTIFICATION_CHANNEL: Record<string, Label> = {
+  sms: { zh: '短信', en: 'SMS' },
+  email: { zh: '邮件', en: 'Email' },
+  wecom: { zh: '企业微信', en: 'WeCom' },
 };

@@ -21,6 +21,8 @@ export type Tier = (typeof TIERS)[number];
  */
 export const RESIDENT_ROLE = 'resident';
 export type ActorRole = Role | typeof RESIDENT_ROLE;
+/** Every role an event's actor may have: the users' roles, and the resident's. */
+export const ACTOR_ROLES: readonly ActorRole[] = [...ROLES, RESIDENT_ROLE];
 
 export interface Actor {
   userId: string;

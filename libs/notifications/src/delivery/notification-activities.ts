@@ -107,7 +107,8 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
 
   const messageOf = (notification: PlannedNotification, deliveryKey: string): OutgoingMessage => {
     const variables = { ...notification.variables };
-    if (notification.recipient.kind === 'resident' && config.residentLinkSecret) {
+    if (notification.recipient.kind === 'resident') {
+      if (!config.residentLinkSecret) throw new PermanentDeliveryError('YIXIN_RESIDENT_LINK_SECRET is not set: a resident’s message carries their check code and link, made with it');
       variables.checkCode = checkCodeOf(config.residentLinkSecret, notification.caseId);
       variables.link = residentLinkOf(config.residentPageUrl, config.residentLinkSecret, notification.caseId);
     }

@@ -15,11 +15,12 @@ export function useOrganisationNames(): (id: string | undefined | null) => strin
 }
 
 const SYSTEM: Label = { zh: '系统（案件流程）', en: 'System (case workflow)' };
+const RESIDENT: Label = { zh: '居民（本人评价）', en: 'Resident (own rating)' };
 
 /** The role of an actor of the log, which may be the case workflow itself. */
-export function useActorRole(): (role: Role | 'system') => string {
+export function useActorRole(): (role: Role | 'system' | 'resident') => string {
   const label = useLabel();
-  return (role) => label(role === 'system' ? SYSTEM : ROLE[role], role);
+  return (role) => label(role === 'system' ? SYSTEM : role === 'resident' ? RESIDENT : ROLE[role], role);
 }
 
 

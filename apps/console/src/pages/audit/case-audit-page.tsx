@@ -5,7 +5,21 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap, type Schemas } from '../../api/client';
 import { RefusalAlert, useAction, useLoad } from '../../shared/actions';
 import { useLabel, useT } from '../../shared/i18n';
-import { CATEGORY, CLOSING_REASON, ESCALATION_REASON, EVENT_TYPE, RETURN_REASON, STATUS, TIER, URGENCY } from '../../shared/labels';
+import {
+  CATEGORY,
+  CLOSING_REASON,
+  ESCALATION_REASON,
+  EVENT_TYPE,
+  NOTIFICATION_CHANNEL,
+  NOTIFICATION_PROVIDER,
+  NOTIFICATION_TEMPLATE,
+  RETURN_REASON,
+  STATUS,
+  SUPPRESSION_REASON,
+  TIER,
+  URGENCY,
+  type NotificationTemplate,
+} from '../../shared/labels';
 import { downloadExport, HashText, problemMeaning, useActorRole, useOrganisationNames, type ExportFormat } from './audit-tools';
 import { formatTime } from '../../shared/time';
 
@@ -34,7 +48,7 @@ export default function CaseAuditPage() {
     );
   }
   if (!history.data) return <Skeleton active paragraph={{ rows: 8 }} />;
-  const { events, verification } = history.data;
+  const { events, verification, notifications } = history.data;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       {back}
@@ -46,6 +60,7 @@ export default function CaseAuditPage() {
       </Typography.Title>
       <ChainVerdict verification={verification} />
       <EventHistory caseId={caseId} events={events} problems={verification.problems} />
+      <NotificationHistory notifications={notifications} />
       {events.length > 0 ? <StateAsOf caseId={caseId} events={events} /> : null}
       <PersonalDataReads caseId={caseId} />
     </Space>
@@ -186,6 +201,81 @@ function EventHistory({ caseId, events, problems }: { caseId: string; events: Hi
           expandRowByClick: false,
         }}
       />
+    </Card>
+  );
+}
+
+interface NotificationData {
+  template: NotificationTemplate;
+  recipient: { kind: 'resident' } | { kind: 'organisation'; organisationId: string };
+  channel?: string;
+  via?: string;
+  reason?: string;
+  error?: string;
+  attempts?: number;
+}
+
+const OUTCOME_COLOUR: Record<string, string> = { NotificationSent: 'success', NotificationFailed: 'error', NotificationSuppressed: 'default' };
+
+/** 通知记录: what the case's people were told, when, and how (from the stream beside the case's, with its own chain). */
+function NotificationHistory({ notifications }: { notifications: Schemas['NotificationHistoryDto'] }) {
+  const t = useT();
+  const label = useLabel();
+  const organisation = useOrganisationNames();
+  const { events, verification } = notifications;
+  const columns: TableColumnsType<HistoryEntry> = [
+    { title: t('时间', 'When'), dataIndex: 'recordedAt', width: 160, render: (at: string) => <Instant iso={at} /> },
+    {
+      title: t('结果', 'Outcome'),
+      dataIndex: 'type',
+      width: 110,
+      render: (type: string) => <Tag color={OUTCOME_COLOUR[type]}>{label(EVENT_TYPE[type], type)}</Tag>,
+    },
+    { title: t('消息', 'Message'), key: 'template', width: 150, render: (_, event) => label(NOTIFICATION_TEMPLATE[(event.data as unknown as NotificationData).template]) },
+    {
+      title: t('对象', 'To'),
+      key: 'recipient',
+      width: 170,
+      render: (_, event) => {
+        const { recipient } = event.data as unknown as NotificationData;
+        return recipient.kind === 'resident' ? t('居民', 'The resident') : organisation(recipient.organisationId);
+      },
+    },
+    {
+      title: t('渠道与说明', 'Channel and notes'),
+      key: 'channel',
+      render: (_, event) => {
+        const data = event.data as unknown as NotificationData;
+        const reason = label(SUPPRESSION_REASON[data.reason ?? ''], data.reason);
+        if (!data.channel) return reason;
+        const channel = label(NOTIFICATION_CHANNEL[data.channel], data.channel);
+        const via = label(NOTIFICATION_PROVIDER[data.via ?? ''], data.via);
+        if (event.type === 'NotificationSuppressed') return `${channel} · ${reason}`;
+        if (event.type === 'NotificationFailed') return t(`${channel} · ${via} · 尝试 ${data.attempts} 次后失败：${data.error}`, `${channel} · ${via} · failed after ${data.attempts} attempts: ${data.error}`);
+        return `${channel} · ${via}`;
+      },
+    },
+  ];
+  return (
+    <Card
+      title={t(`通知记录（${events.length}）`, `Notifications (${events.length})`)}
+      extra={
+        verification.intact ? (
+          <Tag color="success" icon={<CheckCircleFilled />}>
+            {t('链完整', 'Chain intact')}
+          </Tag>
+        ) : (
+          <Tag color="error" icon={<CloseCircleFilled />}>
+            {t('链已断裂', 'Chain broken')}
+          </Tag>
+        )
+      }
+    >
+      {events.length === 0 ? (
+        <Empty description={t('本案尚未发出任何通知', 'No notification sent about this case yet')} />
+      ) : (
+        <Table rowKey="eventId" size="small" columns={columns} dataSource={events} pagination={false} scroll={{ x: 760 }} />
+      )}
     </Card>
   );
 }

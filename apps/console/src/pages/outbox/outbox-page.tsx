@@ -6,11 +6,11 @@ import { useSession } from '../../api/session';
 import { useOrganisations } from '../../features/organisations';
 import { RefusalAlert, useLoad } from '../../shared/actions';
 import { useLabel, useT, type Label } from '../../shared/i18n';
+import { NOTIFICATION_TEMPLATE } from '../../shared/labels';
 import { formatTime } from '../../shared/time';
 
 type Message = Schemas['OutboxMessageDto'];
 type Channel = Message['channel'];
-type Template = Message['template'];
 type OutboxPage = Schemas['OutboxPageDto'];
 
 const CHANNEL: Record<Channel, Label & { colour: string }> = {
@@ -18,18 +18,6 @@ const CHANNEL: Record<Channel, Label & { colour: string }> = {
   wecom: { zh: '企业微信', en: 'WeCom', colour: 'green' },
 };
 
-const TEMPLATE: Record<Template, Label> = {
-  resident_receipt: { zh: '受理回执', en: 'Receipt' },
-  resident_dispatched: { zh: '派单告知', en: 'Dispatched' },
-  resident_resolved: { zh: '办结与评价邀请', en: 'Resolved, rate it' },
-  resident_closed: { zh: '结案告知', en: 'Closed' },
-  task_dispatched: { zh: '新任务派单', en: 'New task' },
-  deadline_warning: { zh: '时限预警', en: 'Deadline warning' },
-  deadline_reminder: { zh: '超时催办', en: 'Reminder' },
-  case_escalated_assignee: { zh: '案件升级（承办单位）', en: 'Escalated (assignee)' },
-  case_escalated_officers: { zh: '案件升级督办', en: 'Escalated (officers)' },
-  council_overdue: { zh: '联席会逾期', en: 'Council overdue' },
-};
 
 const PAGE_SIZE = 20;
 
@@ -78,7 +66,7 @@ export default function OutboxPage() {
     );
   const channelTag = (message: Message) => <Tag color={CHANNEL[message.channel].colour}>{label(CHANNEL[message.channel])}</Tag>;
   const openButton = (message: Message, size: 'small' | 'middle' | 'large') => (
-    <Button size={size} onClick={() => setOpened(message)} aria-label={t(`查看全文：${label(TEMPLATE[message.template])} ${formatTime(message.createdAt, 'second')}`, `Read all: ${label(TEMPLATE[message.template])} ${formatTime(message.createdAt, 'second')}`)}>
+    <Button size={size} onClick={() => setOpened(message)} aria-label={t(`查看全文：${label(NOTIFICATION_TEMPLATE[message.template])} ${formatTime(message.createdAt, 'second')}`, `Read all: ${label(NOTIFICATION_TEMPLATE[message.template])} ${formatTime(message.createdAt, 'second')}`)}>
       {t('查看全文', 'Read all')}
     </Button>
   );
@@ -87,7 +75,7 @@ export default function OutboxPage() {
     { title: t('时间', 'Time'), key: 'createdAt', width: 170, render: (_value, message) => formatTime(message.createdAt, 'second') },
     { title: t('渠道', 'Channel'), key: 'channel', width: 100, render: (_value, message) => channelTag(message) },
     { title: t('收件人', 'Recipient'), key: 'recipient', width: 200, render: (_value, message) => recipientOf(message) },
-    { title: t('消息类型', 'Message'), key: 'template', width: 170, render: (_value, message) => label(TEMPLATE[message.template]) },
+    { title: t('消息类型', 'Message'), key: 'template', width: 170, render: (_value, message) => label(NOTIFICATION_TEMPLATE[message.template]) },
     {
       title: t('内容', 'Text'),
       key: 'text',
@@ -163,7 +151,7 @@ export default function OutboxPage() {
                   <Flex justify="space-between" align="center" gap={8} wrap>
                     <Space size={4} wrap>
                       {channelTag(message)}
-                      <Typography.Text strong>{label(TEMPLATE[message.template])}</Typography.Text>
+                      <Typography.Text strong>{label(NOTIFICATION_TEMPLATE[message.template])}</Typography.Text>
                     </Space>
                     <Typography.Text type="secondary">{formatTime(message.createdAt, 'second')}</Typography.Text>
                   </Flex>
@@ -193,7 +181,7 @@ export default function OutboxPage() {
         open={opened !== undefined}
         onClose={() => setOpened(undefined)}
         width={screens.md ? 520 : '100%'}
-        title={opened ? label(TEMPLATE[opened.template]) : undefined}
+        title={opened ? label(NOTIFICATION_TEMPLATE[opened.template]) : undefined}
         aria-label={t('消息全文', 'The whole message')}
       >
         {opened ? (
