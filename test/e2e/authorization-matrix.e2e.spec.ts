@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TOKEN_RECHECK_INTERVAL_MS } from '../../apps/api/src/auth/token-standing';
 import { caseStreamId } from '@yixin/case-stream';
+import { caseNumberOf, checkCodeOf } from '@yixin/resident-access';
 import { DEMO_PASSWORD, DirectoryService, type UserAccount } from '@yixin/directory';
 import { PROJECTIONS } from '@yixin/platform';
 import { loadProjectionCheckpoint } from '@yixin/projections';
@@ -448,7 +449,26 @@ const MATRIX: Record<string, MatrixEntry> = {
     shows: (target) => target.case!.caseId,
   },
   'GET /open311/v2/requests/{serviceRequestId}.{format}': { mode: 'addresses', own: ['anyone'], foreign: ['anyone'], case: () => ({ state: 'running' }) },
+  // The resident's page: the case number and its check code are the whole of the resident's access.
+  'POST /resident/case': { mode: 'addresses', own: ['anyone'], foreign: ['anyone'], case: () => ({ state: 'running' }), body: residentCredentials },
+  'POST /resident/case/rating': {
+    mode: 'addresses',
+    own: ['anyone'],
+    foreign: ['anyone'],
+    case: () => ({ state: 'resolved' }),
+    consumes: true,
+    body: (target) => ({ ...residentCredentials(target), satisfied: false, rating: 2, note: '电梯仍有异响' }),
+  },
+  'GET /r/{caseNumber}/{checkCode}': { mode: 'self', own: ['anyone'] },
 };
+
+/** What the resident's SMS gives them: their case's number and check code. */
+function residentCredentials(target: Target): { caseNumber: string; checkCode: string } {
+  const { caseId } = target.case!;
+  return { caseNumber: caseNumberOf(caseId), checkCode: checkCodeOf(RESIDENT_LINK_SECRET, caseId) };
+}
+
+const RESIDENT_LINK_SECRET = 'authorization-matrix-resident-links';
 
 /** An organisation serving a compound other than the place's: what an attacker names as assignee. */
 const strangerTo = (place: Place) => (place === XIANGYUAN ? HUSHAN : XIANGYUAN).companyId;
@@ -533,7 +553,12 @@ describe('the authorization matrix', () => {
 
   beforeAll(async () => {
     e2e = await startE2eApp({
-      env: { RATE_LIMIT_WRITES_PER_MINUTE: '100000', RATE_LIMIT_LOGINS_PER_MINUTE: '100000' },
+      env: {
+        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
+        RATE_LIMIT_LOGINS_PER_MINUTE: '100000',
+        RATE_LIMIT_LOGINS_PER_USERNAME_PER_MINUTE: '100000',
+        YIXIN_RESIDENT_LINK_SECRET: RESIDENT_LINK_SECRET,
+      },
       deadlinePolicy: FAST_ESCALATION_POLICY,
     });
     ({ api, store } = e2e);
@@ -758,6 +783,10 @@ function pathValue(name: string, target: Target): string {
       return 'json';
     case 'serviceCode':
       return 'elevator';
+    case 'caseNumber':
+      return '0123abcd';
+    case 'checkCode':
+      return '123456';
     default:
       throw new Error(`the matrix has no value for the path parameter ${name}`);
   }

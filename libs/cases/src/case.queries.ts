@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { foldCase, refuse, type Actor, type CaseLocation, type CaseState, type ComplaintFiled } from '@yixin/domain';
+import { caseNumberOf, foldCase, refuse, type Actor, type CaseLocation, type CaseState, type ComplaintFiled } from '@yixin/domain';
 import { readStreamOrEmpty, verifyStreamChain, type ChainVerification, type EventStore, type RecordedEvent } from '@yixin/event-store';
 import { evidenceOf } from '@yixin/attachments';
 import { DirectoryService } from '@yixin/directory';
@@ -25,6 +25,8 @@ import { caseStreamId, notificationStreamId, readCaseStream, toCaseEvent } from 
 
 export interface CaseView {
   caseId: string;
+  /** What the resident is told and types on their page (the last 8 characters of the id). */
+  caseNumber: string;
   status: CaseState['status'];
   tier: CaseState['tier'];
   category: ComplaintFiled['data']['category'];
@@ -137,6 +139,7 @@ export class GetCaseHandler implements IQueryHandler<GetCaseQuery, CaseView> {
     const { resident, unit } = await this.personalData.disclose(viewer, caseId, state, filed.data.personalData);
     return {
       caseId,
+      caseNumber: caseNumberOf(caseId),
       status: state.status,
       tier: state.tier,
       category: filed.data.category,

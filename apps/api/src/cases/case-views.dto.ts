@@ -113,6 +113,7 @@ export class ResidentViewDto {
 /** The case as it stands now, read from its stream. */
 export class CaseViewDto {
   @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ example: '9ab50b9e', description: 'what the resident is told in their SMS and types on their page: the last 8 characters of the id' }) caseNumber!: string;
   @ApiProperty({ enum: CASE_STATUSES }) status!: CaseStatus;
   @ApiProperty({ enum: TIERS, description: 'who handles it: the community, or the street or district it was escalated to' }) tier!: Tier;
   @ApiProperty({ enum: CATEGORY_CODES }) category!: Category;

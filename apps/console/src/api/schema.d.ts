@@ -545,6 +545,11 @@ export interface components {
     CaseViewDto: {
       /** Format: uuid */
       caseId: string;
+      /**
+       * @description what the resident is told in their SMS and types on their page: the last 8 characters of the id
+       * @example 9ab50b9e
+       */
+      caseNumber: string;
       /** @enum {string} */
       category: "elevator" | "water_leak" | "power_water_gas" | "stairwell_clutter" | "sanitation" | "parking" | "fee_dispute" | "maintenance_fund" | "property_contract" | "other";
       /** @enum {string} */

@@ -111,7 +111,10 @@ function CaseHeader({ view, organisations }: { view: CaseView; organisations: re
           {view.task ? `${nameOf(organisations, view.task.assigneeOrganisationId)}（${label(ORGANISATION_KIND[view.task.assigneeKind])}）` : t('尚未派单', 'Not dispatched')}
         </Descriptions.Item>
         <Descriptions.Item label={t('案件编号', 'Case number')}>
-          <Typography.Text copyable style={{ fontSize: 12, wordBreak: 'break-all' }}>
+          <Typography.Text strong copyable>
+            {view.caseNumber}
+          </Typography.Text>
+          <Typography.Text type="secondary" copyable style={{ display: 'block', fontSize: 12, wordBreak: 'break-all' }}>
             {view.caseId}
           </Typography.Text>
         </Descriptions.Item>
@@ -354,7 +357,7 @@ const CONNECTIVES: Array<[RegExp, string]> = [
 
 /** The timeline's summary, its instants in China time, organisations by name, and (in Chinese) its codes and words too. */
 function readable(summary: string, organisations: readonly Organisation[], language: 'zh' | 'en'): string {
-  let text = summary.replace(ISO_INSTANT, (instant) => formatTime(instant)).replace(CASE_ID, (caseId) => caseId.slice(0, 8));
+  let text = summary.replace(ISO_INSTANT, (instant) => formatTime(instant)).replace(CASE_ID, (caseId) => caseId.slice(-8));
   // Longest first: a company's id holds its compound's (pc-beichen-aoyuan, beichen-aoyuan).
   for (const organisation of [...organisations].sort((a, b) => b.id.length - a.id.length)) {
     if (text.includes(organisation.id)) text = text.replace(new RegExp(`(?<![\\w-])${organisation.id.replace(/[-]/g, '\\-')}(?![\\w-])`, 'g'), organisation.name);
