@@ -4,6 +4,7 @@ import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseNumberOf, checkCodeOf, residentLinkOf } from '@yixin/resident-access';
 import { LocalOutbox, type OutboxMessage } from '@yixin/notifications';
+import { notificationWorkflowId } from '../../workflows/src/notification-messages';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { notificationStreamId, readCaseStream } from '@yixin/case-stream';
 import { readStreamOrEmpty } from '@yixin/event-store';
@@ -180,8 +181,8 @@ describe('notifications in the quiet hours', () => {
     const caseId: string = filed.body.caseId;
     await eventually(async () => ((await outboxOf(e2e, caseId)).some((message) => message.template === 'task_dispatched') ? true : undefined), 'the company told at once', 60_000);
     const client = await e2e.temporalClient();
-    const receipt = client.workflow.getHandle(`notification/${caseId}/0/resident_receipt/resident`);
-    const description = await receipt.describe();
+    const filing = client.workflow.getHandle(notificationWorkflowId(caseId, 0));
+    const description = await filing.describe();
     expect(description.status.name).toBe('RUNNING');
     expect((await outboxOf(e2e, caseId)).filter((message) => message.channel === 'sms')).toEqual([]);
     expect(await notificationEvents(e2e.store, caseId).then((events) => events.filter((event) => (event.data as { template: string }).template === 'resident_receipt'))).toEqual([]);

@@ -1,5 +1,18 @@
 import type { NotificationChannel, PlannedNotification } from '../../libs/domain/src';
 
+/** A planned notification and the channels its recipient is reached on (none: it cannot be reached). */
+export interface NotificationToSend {
+  notification: PlannedNotification;
+  channels: NotificationChannel[];
+}
+
+/** The messages one case event calls for. */
+export interface NotificationWorkflowInput {
+  caseId: string;
+  revision: number;
+  messages: NotificationToSend[];
+}
+
 /** One planned notification on one of its recipient's channels. */
 export interface NotificationDelivery {
   notification: PlannedNotification;
@@ -9,17 +22,18 @@ export interface NotificationDelivery {
 /** The activities the notification workflow calls; implemented in libs/notifications. */
 export interface NotificationActivities {
   /**
-   * The channels to deliver on, decided when it is time to send: none (and the reason recorded in
-   * the log) when the message is no longer due or its recipient cannot be reached.
+   * Sends it, once: a delivery already recorded in the log is not sent again, and one no longer due
+   * (a warning whose deadline was met, a resident whose data was erased) is recorded as suppressed.
+   * Records the outcome.
    */
-  channelsOf(notification: PlannedNotification): Promise<NotificationChannel[]>;
-  /** Sends it, once: a delivery already recorded in the log is not sent again. Records the outcome. */
   deliver(delivery: NotificationDelivery): Promise<void>;
   /** Records that the delivery failed for good, after its retries. */
   recordFailure(delivery: NotificationDelivery & { attempts: number; error: string }): Promise<void>;
+  /** Records that the message's recipient has no way to be reached. */
+  recordUnreachable(notification: PlannedNotification): Promise<void>;
 }
 
-/** Workflow id of a planned notification: Temporal starts one workflow per id, so a notification planned twice runs once. */
-export function notificationWorkflowId(notification: Pick<PlannedNotification, 'key'>): string {
-  return `notification/${notification.key}`;
+/** Workflow id of a case event's messages: Temporal starts one workflow per id, so an event planned twice is delivered once. */
+export function notificationWorkflowId(caseId: string, revision: number): string {
+  return `notifications/${caseId}/${revision}`;
 }

@@ -1,11 +1,11 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
-import type { PlannedNotification } from '../../libs/domain/src';
-import type { NotificationActivities } from './notification-messages';
+import type { PlannedNotification, NotificationChannel } from '../../libs/domain/src';
+import type { NotificationActivities, NotificationWorkflowInput } from './notification-messages';
 
 /** Attempts of one delivery before it is recorded as failed: about an hour and a half with this backoff. */
 export const DELIVERY_ATTEMPTS = 10;
 
-const { channelsOf, recordFailure } = proxyActivities<NotificationActivities>({
+const { recordFailure, recordUnreachable } = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -16,27 +16,31 @@ const { deliver } = proxyActivities<NotificationActivities>({
 });
 
 /**
- * Delivers one planned notification (workflow id = its key): waits until it may be sent (the end of
- * the quiet hours, a warning's moment), then sends it on each of its recipient's channels, each
- * retried with backoff. A worker that dies meanwhile leaves the timer and the retries to another.
- * What was sent, suppressed or given up on is recorded in the log by the activities.
+ * Delivers the messages one case event calls for (workflow id = the event's): each waits until it
+ * may be sent (the end of the quiet hours, a warning's moment), then goes out on each of its
+ * recipient's channels, each retried with backoff. A worker that dies meanwhile leaves the timers and
+ * the retries to another. What was sent, suppressed or given up on is recorded in the log by the activities.
  */
-export async function notificationWorkflow(notification: PlannedNotification): Promise<void> {
-  const wait = Date.parse(notification.sendAt) - Date.now();
-  if (wait > 0) await sleep(wait);
-  const channels = await channelsOf(notification);
+export async function notificationWorkflow({ messages }: NotificationWorkflowInput): Promise<void> {
   await Promise.all(
-    channels.map(async (channel) => {
-      try {
-        await deliver({ notification, channel });
-      } catch (error) {
-        if (!(error instanceof ActivityFailure)) throw error;
-        const cause = error.cause;
-        // The activity names the attempt that failed; a timeout has no details: it was the last one.
-        const failedAttempt = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
-        const attempts = typeof failedAttempt === 'number' ? failedAttempt : DELIVERY_ATTEMPTS;
-        await recordFailure({ notification, channel, attempts, error: cause?.message ?? error.message });
-      }
+    messages.map(async ({ notification, channels }) => {
+      const wait = Date.parse(notification.sendAt) - Date.now();
+      if (wait > 0) await sleep(wait);
+      if (channels.length === 0) await recordUnreachable(notification);
+      else await Promise.all(channels.map((channel) => deliverOrRecordFailure(notification, channel)));
     }),
   );
+}
+
+async function deliverOrRecordFailure(notification: PlannedNotification, channel: NotificationChannel): Promise<void> {
+  try {
+    await deliver({ notification, channel });
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    const cause = error.cause;
+    // The activity names the attempt that failed; a timeout has no details: it was the last one.
+    const failedAttempt = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
+    const attempts = typeof failedAttempt === 'number' ? failedAttempt : DELIVERY_ATTEMPTS;
+    await recordFailure({ notification, channel, attempts, error: cause?.message ?? error.message });
+  }
 }

@@ -1,7 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
-  evolveCase,
-  initialCaseState,
+  foldCase,
   renderNotification,
   systemActor,
   whyNotSend,
@@ -15,13 +14,13 @@ import {
   SUPPRESSION_REASONS,
 } from '@yixin/domain';
 import { deliveryKeyOf, notificationStreamId, outcomeEventId, readCaseStream, toCaseEvent } from '@yixin/case-stream';
-import type { NotificationsConfig, OrganisationContact } from '@yixin/config';
-import { DEMO_ORGANISATIONS } from '@yixin/directory';
+import type { NotificationsConfig } from '@yixin/config';
 import { IdempotencyConflictError, type EventStore } from '@yixin/event-store';
 import type { PersonalDataService } from '@yixin/privacy';
 import { residentLinkOf, checkCodeOf } from '@yixin/resident-access';
 import type { NotificationActivities, NotificationDelivery } from '../../../../workflows/src/notification-messages';
 import { PermanentDeliveryError, type MessageChannel, type OutgoingMessage } from '../channels/channel';
+import type { Recipients } from './recipients';
 
 export interface NotificationDeliveryDeps {
   store: EventStore;
@@ -29,6 +28,7 @@ export interface NotificationDeliveryDeps {
   config: NotificationsConfig;
   /** The channels configured, by kind; an organisation's WeCom goes to the outbox when `config.wecom` says so. */
   channels: Partial<Record<NotificationChannel, MessageChannel>>;
+  recipients: Recipients;
   centerOrganisationId: string;
 }
 
@@ -37,19 +37,9 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
   const { store, config, channels } = deps;
   const deliverer = { ...systemActor(deps.centerOrganisationId), userId: 'notifications' };
 
-  // The demo organisations (npm start's) have no contacts of their own: they are mailed at the demo domain, which the mail catcher takes.
-  const contactOf = (organisationId: string): OrganisationContact =>
-    config.contacts[organisationId] ?? (DEMO_ORGANISATION_IDS.has(organisationId) ? { email: `${organisationId}@demo.yixin.local` } : {});
-
   const readCase = async (caseId: string): Promise<{ state: CaseState; filed?: ComplaintFiled }> => {
-    let state = initialCaseState;
-    let filed: ComplaintFiled | undefined;
-    for (const recorded of await readCaseStream(store, caseId)) {
-      const event = toCaseEvent(recorded);
-      if (event.type === 'ComplaintFiled') filed = event;
-      state = evolveCase(state, event);
-    }
-    return { state, filed };
+    const events = (await readCaseStream(store, caseId)).map(toCaseEvent);
+    return { state: foldCase(events), filed: events.find((event): event is ComplaintFiled => event.type === 'ComplaintFiled') };
   };
 
   const record = async (notification: PlannedNotification, deliveryKey: string, event: NotificationEvent): Promise<void> => {
@@ -99,10 +89,7 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
       const phone = await deps.personalData.phoneForDelivery(deliverer, notification.caseId, state, filed.data.personalData);
       return phone === 'erased' ? 'personal_data_erased' : phone.phone;
     }
-    const contact = contactOf(recipient.organisationId);
-    if (channel === 'email') return contact.email ?? 'no_contact';
-    if (channel === 'sms') return contact.phone ?? 'no_contact';
-    return config.wecom === 'outbox' ? recipient.organisationId : (contact.wecomWebhookUrl ?? 'no_contact');
+    return deps.recipients.organisationAddress(recipient.organisationId, channel) ?? 'no_contact';
   };
 
   const messageOf = (notification: PlannedNotification, deliveryKey: string): OutgoingMessage => {
@@ -122,26 +109,8 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
   };
 
   return {
-    async channelsOf(notification) {
-      const { state } = await readCase(notification.caseId);
-      const reason = whyNotSend(notification, state);
-      if (reason) {
-        await suppress(notification, reason);
-        return [];
-      }
-      const { recipient } = notification;
-      const wanted: NotificationChannel[] =
-        recipient.kind === 'resident'
-          ? ['sms']
-          : (['email', 'wecom', 'sms'] as const).filter((channel) => {
-              const contact = contactOf(recipient.organisationId);
-              if (channel === 'email') return contact.email !== undefined && channels.email !== undefined;
-              if (channel === 'wecom') return config.wecom === 'outbox' || contact.wecomWebhookUrl !== undefined;
-              return contact.phone !== undefined;
-            });
-      const reachable = wanted.filter((channel) => channels[channel] !== undefined);
-      if (reachable.length === 0) await suppress(notification, 'no_contact');
-      return reachable;
+    async recordUnreachable(notification) {
+      await suppress(notification, 'no_contact');
     },
 
     async deliver(delivery) {
@@ -189,8 +158,6 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
     },
   };
 }
-
-const DEMO_ORGANISATION_IDS: ReadonlySet<string> = new Set(DEMO_ORGANISATIONS.map((organisation) => organisation.id));
 
 function isSuppression(value: string): value is SuppressionReason {
   return (SUPPRESSION_REASONS as readonly string[]).includes(value);

@@ -12,11 +12,13 @@ import { TencentSmsChannel } from '../channels/tencent-sms';
 import { WecomWebhookChannel } from '../channels/wecom-webhook';
 import { LocalOutbox, OutboxChannel } from '../outbox/local-outbox';
 import { createNotificationActivities } from './notification-activities';
+import { Recipients } from './recipients';
 
-/** The channels configuration names, and the notification workflow's activities over them. */
+/** The channels configuration names, who is reached on which, and the notification workflow's activities over them. */
 @Injectable()
 export class NotificationDelivery {
   readonly channels: Partial<Record<NotificationChannel, MessageChannel>>;
+  readonly recipients: Recipients;
 
   constructor(
     @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
@@ -30,6 +32,7 @@ export class NotificationDelivery {
       wecom: wecom === 'outbox' ? new OutboxChannel('wecom', outbox) : new WecomWebhookChannel(),
       ...(smtp ? { email: new SmtpEmailChannel(smtp) } : {}),
     };
+    this.recipients = new Recipients(config.notifications, this.channels);
   }
 
   activities(): NotificationActivities {
@@ -38,6 +41,7 @@ export class NotificationDelivery {
       personalData: this.personalData,
       config: this.config.notifications,
       channels: this.channels,
+      recipients: this.recipients,
       centerOrganisationId: this.config.centerOrganisationId,
     });
   }

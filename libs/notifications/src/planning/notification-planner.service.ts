@@ -7,7 +7,8 @@ import type { CheckpointStore, EventStore, RecordedEvent } from '@yixin/event-st
 import { retryUntilStopped } from '@yixin/platform';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
 import { notificationWorkflow } from '../../../../workflows/src/notification.workflow';
-import { notificationWorkflowId } from '../../../../workflows/src/notification-messages';
+import { notificationWorkflowId, type NotificationWorkflowInput } from '../../../../workflows/src/notification-messages';
+import { NotificationDelivery } from '../delivery/notification-delivery';
 
 export const NOTIFICATION_PLANNER_CHECKPOINT = 'notifications:planner';
 
@@ -16,9 +17,10 @@ const CASES_KEPT = 10_000;
 
 /**
  * Reads every case event from the log, asks the domain's notification policy what to tell whom,
- * and starts one notification workflow per message (workflow id = the message's key), at least
- * once: the checkpoint moves after Temporal has taken every start of a batch, and a start of a
- * workflow that already ran or runs is refused by Temporal, so a message planned twice is sent once.
+ * and starts one notification workflow per event that calls for messages (workflow id = the
+ * event's), with each message's channels, at least once: the checkpoint moves after Temporal has
+ * taken every start of a batch, and a start of a workflow that already ran or runs is refused by
+ * Temporal, so an event planned twice is delivered once.
  */
 @Injectable()
 export class NotificationPlannerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,6 +35,7 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     @Inject(CASE_CLOCK) private readonly clock: CaseClock,
+    private readonly delivery: NotificationDelivery,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,7 +60,7 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
           signal,
           handler: async (events) => {
             const planned = (await this.planAll(events)).flat();
-            await Promise.all(planned.map((notification) => this.start(client, notification)));
+            await Promise.all(planned.map((event) => this.start(client, event)));
             await this.checkpoints.save(NOTIFICATION_PLANNER_CHECKPOINT, events[events.length - 1].globalPosition);
           },
           onError: (error) => this.logger.warn(`cannot plan notifications yet: ${String(error)}`),
@@ -68,7 +71,7 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
   }
 
   /** Each case's events in order, the cases side by side. */
-  private async planAll(events: RecordedEvent[]): Promise<PlannedNotification[][]> {
+  private async planAll(events: RecordedEvent[]): Promise<NotificationWorkflowInput[][]> {
     const byCase = new Map<string, RecordedEvent[]>();
     for (const event of events) {
       const caseId = caseIdOfStream(event.streamId);
@@ -76,9 +79,14 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
     }
     const planned = await Promise.all(
       [...byCase].map(async ([caseId, caseEvents]) => {
-        const messages: PlannedNotification[] = [];
-        for (const event of caseEvents) messages.push(...(await this.plan(caseId, event)));
-        return messages;
+        const planned: NotificationWorkflowInput[] = [];
+        for (const event of caseEvents) {
+          const messages = await this.plan(caseId, event);
+          if (messages.length > 0) {
+            planned.push({ caseId, revision: event.revision, messages: messages.map((notification) => ({ notification, channels: this.delivery.recipients.channelsOf(notification) })) });
+          }
+        }
+        return planned;
       }),
     );
     return planned;
@@ -109,12 +117,12 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
     if (this.cases.size > CASES_KEPT) this.cases.delete(this.cases.keys().next().value!);
   }
 
-  private async start(client: Client, notification: PlannedNotification): Promise<void> {
+  private async start(client: Client, input: NotificationWorkflowInput): Promise<void> {
     try {
       await client.workflow.start(notificationWorkflow, {
-        workflowId: notificationWorkflowId(notification),
+        workflowId: notificationWorkflowId(input.caseId, input.revision),
         taskQueue: this.config.temporal.taskQueue,
-        args: [notification],
+        args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
     } catch (error) {
