@@ -1,16 +1,22 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { PlannedNotification, NotificationChannel } from '../../libs/domain/src';
 import type { NotificationActivities, NotificationWorkflowInput } from './notification-messages';
 
 /** Attempts of one delivery before it is recorded as failed: about an hour and a half with this backoff. */
 export const DELIVERY_ATTEMPTS = 10;
 
-const { recordFailure, recordUnreachable } = proxyActivities<NotificationActivities>({
+/**
+ * Local activities: run by the worker that runs the workflow, with no round trip through the
+ * Temporal server to schedule and start each; their outcome goes into the history with the
+ * workflow's next task. A worker that dies during one leaves its workflow task to time out, and the
+ * worker that takes it over runs the activity again, which finds a delivery already recorded in the log.
+ */
+const { recordFailure, recordUnreachable } = proxyLocalActivities<NotificationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const { deliver } = proxyActivities<NotificationActivities>({
+const { deliver } = proxyLocalActivities<NotificationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '15 minutes', maximumAttempts: DELIVERY_ATTEMPTS },
 });
