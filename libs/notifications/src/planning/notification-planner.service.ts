@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { evolveCase, initialCaseState, planNotifications, type CaseClock, type CaseState, type PlannedNotification } from '@yixin/domain';
+import { evolveCase, foldCase, planNotifications, type CaseClock, type CaseState, type PlannedNotification } from '@yixin/domain';
 import { CASE_STREAM_PREFIX, caseIdOfStream, readCaseStream, toCaseEvent } from '@yixin/case-stream';
 import { temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
 import type { CheckpointStore, EventStore, RecordedEvent } from '@yixin/event-store';
@@ -103,12 +103,8 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
   private async stateBefore(caseId: string, revision: number): Promise<CaseState> {
     const kept = this.cases.get(caseId);
     if (kept?.revision === revision - 1) return kept.state;
-    let state = initialCaseState;
-    for (const recorded of await readCaseStream(this.store, caseId)) {
-      if (recorded.revision >= revision) break;
-      state = evolveCase(state, toCaseEvent(recorded));
-    }
-    return state;
+    const earlier = (await readCaseStream(this.store, caseId)).filter((recorded) => recorded.revision < revision);
+    return foldCase(earlier.map(toCaseEvent));
   }
 
   private remember(caseId: string, state: CaseState, revision: number): void {
