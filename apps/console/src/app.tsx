@@ -8,8 +8,8 @@ import { createHashRouter, RouterProvider } from 'react-router';
 import { SignInPage } from './pages/sign-in-page';
 import { Guarded, Home, NotFound } from './shell/route-elements';
 import './shell/console.css';
+import ConsoleLayout from './shell/console-layout';
 import { ROUTES } from './shell/routes';
-import { ConsoleLayout } from './shell/start-up';
 import { LanguageProvider, useLanguage } from './shared/i18n';
 
 /** Residents' own page (`/#/r`, where the SMS link `/r/…` leads), outside the signed-in layout: a resident has no account. */
@@ -24,11 +24,7 @@ const router = createHashRouter([
   ...['/r', '/r/:caseNumber/:checkCode'].map((path) => ({ path, element: <Suspense><ResidentPage /></Suspense> })),
   {
     path: '/',
-    element: (
-      <Suspense>
-        <ConsoleLayout />
-      </Suspense>
-    ),
+    element: <ConsoleLayout />,
     children: [{ index: true, element: <Home /> }, ...ROUTES.map((route) => ({ path: route.path, element: <Guarded route={route} /> })), { path: '*', element: <NotFound /> }],
   },
 ]);
