@@ -44,6 +44,10 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
       );
     },
   });
+  // A client that goes in the middle of a message (a worker killed, in a test) resets its connection: that is no fault of the server's.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET') throw error;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
