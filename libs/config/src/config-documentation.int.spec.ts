@@ -56,7 +56,7 @@ function readAtRunTime(): Set<string> {
   loadConfig(recording({ YIXIN_STORE: 'kurrentdb', DATABASE_URL: 'postgres://x', KURRENTDB_CONNECTION_STRING: 'kurrentdb://x', YIXIN_PII_MASTER_KEY: Buffer.alloc(32).toString('base64') }));
   const launcher = loadEmbeddedLauncherConfig(recording({}));
   loadEmbeddedLauncherConfig(recording({ TEMPORAL_ADDRESS: 'somewhere:7233' }));
-  embeddedSystemEnv(recording({ JWT_SECRET: 's', YIXIN_PII_MASTER_KEY: 'k' }), launcher, '127.0.0.1:7233');
+  embeddedSystemEnv(recording({ JWT_SECRET: 's', YIXIN_PII_MASTER_KEY: 'k', YIXIN_RESIDENT_LINK_SECRET: 'r' }), launcher, '127.0.0.1:7233');
   loadCliSecrets(recording({}));
   return names;
 }
