@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       temporal: config.temporal.address,
       temporalUi: running.temporal?.uiUrl,
       mailCatcher: running.mailCatcher?.webUrl,
-      smsAndWeComOutbox: config.notifications.sms.provider === 'outbox' || config.notifications.wecom === 'outbox' ? `${api}/outbox` : undefined,
+      smsAndWeComOutbox: config.notifications.sms.provider === 'outbox' || config.notifications.wecom === 'outbox' ? `${api}/#/outbox` : undefined,
       dataDir,
       demoUsers: `staff.xiangyuan, pc.beichen-aoyuan, auditor, … (password: ${DEMO_PASSWORD}; see README)`,
     },
