@@ -8,6 +8,13 @@ const MailDev = require('maildev') as new (options: Record<string, unknown>) => 
 const [smtpPort, webPort, mailDirectory] = process.argv.slice(2);
 mkdirSync(mailDirectory, { recursive: true });
 const maildev = new MailDev({ smtp: Number(smtpPort), web: Number(webPort), ip: '127.0.0.1', mailDirectory, silent: true });
+// maildev's own handlers wait for its servers to close, which open connections can hold up: the
+// launcher decides when this process stops (SIGTERM, or its going away), and it stops at once, its
+// mail already on disk. A Ctrl-C to the terminal's process group is the launcher's to act on.
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => process.exit(0));
 process.on('disconnect', () => process.exit(0));
 maildev.listen().then(
   () => process.send?.('ready'),
