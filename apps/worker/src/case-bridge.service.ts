@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { Client, Connection } from '@temporalio/client';
 import { CASE_STREAM_PREFIX, caseIdOfStream } from '@yixin/case-stream';
 import { temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
+import { LEASES, type Leases } from '@yixin/leases';
 import { CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
 import type { CheckpointStore, EventStore, RecordedEvent } from '@yixin/event-store';
 import { caseEventSignal, caseWorkflow } from '../../../workflows/src/case.workflow';
@@ -23,6 +24,7 @@ const DELIVERIES_IN_FLIGHT = 32;
  * appended itself are not sent: the workflow got them back from the activity that appended them.
  * Nor are erasures of personal data: they cannot move a case on, and sent to a closed case they
  * would start its finished workflow again. A workflow that misses one fetches it with the next event.
+ * It runs in whichever worker holds its lease (named as its checkpoint): one at a time.
  */
 @Injectable()
 export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -35,6 +37,7 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+    @Inject(LEASES) private readonly leases: Leases,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,6 +55,11 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
     // Lazy: connects on first use and again after a failure, so the bridge outlives Temporal outages.
     this.connection = Connection.lazy(temporalConnectionOptions(this.config.temporal));
     const client = new Client({ connection: this.connection, namespace });
+    await this.leases.runWhileHeld(BRIDGE_CHECKPOINT, this.stopping.signal, ({ signal }) => this.deliverAll(client, signal));
+  }
+
+  /** Delivers from the checkpoint on until `signal` aborts. */
+  private async deliverAll(client: Client, signal: AbortSignal): Promise<void> {
     let lastFailure = '';
     const onFailure = (event: RecordedEvent) => (error: unknown) => {
       const failure = String(error);
@@ -65,18 +73,18 @@ export class CaseBridgeService implements OnApplicationBootstrap, OnModuleDestro
         this.store.subscribe({
           after: await this.checkpoints.load(BRIDGE_CHECKPOINT),
           streamPrefix: CASE_STREAM_PREFIX,
-          signal: this.stopping.signal,
+          signal,
           handler: async (events) => {
             for (const event of events) {
               await window.push(event.streamId, event.globalPosition, async () => {
                 if (isCentersOwn(event) || event.type === 'PersonalDataErased') return true;
-                const delivered = await retryUntilStopped(() => this.deliver(client, event), this.stopping.signal, onFailure(event));
+                const delivered = await retryUntilStopped(() => this.deliver(client, event), signal, onFailure(event));
                 return delivered !== undefined;
               });
             }
           },
         }),
-      this.stopping.signal,
+      signal,
       (error) => this.logger.error(`the bridge's subscription failed; resuming from its checkpoint: ${String(error)}`),
     );
     await window.drain();

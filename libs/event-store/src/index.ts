@@ -1,5 +1,6 @@
 export * from './event-store';
 export * from './hash-chain';
+export { sleep } from './subscription';
 export * from './sqlite/sqlite-database';
 export * from './sqlite/background-checkpointer';
 export * from './sqlite/sqlite-event-store';

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { attachmentSchema } from '@yixin/attachments';
 import { DIRECTORY_SCHEMA, REVOKED_TOKENS_SCHEMA, addUserAccessColumns } from '@yixin/directory';
 import { IDEMPOTENCY_SCHEMA } from '@yixin/idempotency';
+import { LEASES_SCHEMA } from '@yixin/leases';
 import { createPersonalDataKeyTables, PERSONAL_DATA_READS_SCHEMA } from '@yixin/privacy';
 import { PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA, resetOutdatedProjections, resetProjectionsAheadOfLog } from '@yixin/projections';
 import type { YixinConfig } from '@yixin/config';
@@ -10,7 +11,8 @@ import { PROJECTIONS } from './projections';
 
 /**
  * Opens the stores (libs/stores) and creates what every feature keeps in them: the records
- * (directory, idempotency keys, revoked tokens, attachments, residents' data keys and their reads)
+ * (directory, idempotency keys, revoked tokens, attachments, residents' data keys and their reads,
+ * the leases of the workers on PostgreSQL)
  * and the read models of PROJECTIONS, rebuilt when their version changed or they are ahead of the log.
  */
 export async function openStores(config: YixinConfig, options: StoreOptions = {}): Promise<Stores> {
@@ -20,6 +22,7 @@ export async function openStores(config: YixinConfig, options: StoreOptions = {}
   await addUserAccessColumns(recordStore);
   await recordStore.executeScript([REVOKED_TOKENS_SCHEMA, attachmentSchema(recordStore.dialect), PERSONAL_DATA_READS_SCHEMA].join(';\n'));
   await createPersonalDataKeyTables(recordStore);
+  if (recordStore.dialect === 'postgres') await recordStore.executeScript(LEASES_SCHEMA);
   if (recordStore !== readStore) await dropReadModels(recordStore);
   await readStore.executeScript([PROJECTION_CHECKPOINTS_SCHEMA, PROJECTION_VERSIONS_SCHEMA].join(';\n'));
   await resetOutdatedProjections(readStore, PROJECTIONS);

@@ -2,6 +2,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown 
 import { CqrsModule } from '@nestjs/cqrs';
 import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
 import { createWorkingCalendar, type CaseClock } from '@yixin/domain';
+import { DatabaseLeases, LEASES, SoleWriterLeases } from '@yixin/leases';
 import { MeteredEventStore, Metrics } from '@yixin/observability';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE, READ_STORE, RECORD_STORE, STORES, type StoreOptions, type Stores } from '@yixin/stores';
 import { coveredYears, loadCalendarData } from './calendar-data';
@@ -32,7 +33,7 @@ function loadCaseClock(config: YixinConfig): CaseClock {
 /**
  * What every yixin process runs on, global: the configuration, the stores (opened with every
  * feature's tables), the command and query buses (with the metering of commands), the metrics and
- * the clock of deadlines. The features' modules (CasesModule, DirectoryModule, …) go beside it:
+ * the clock of deadlines, the leases of the work done by one worker at a time. The features' modules (CasesModule, DirectoryModule, …) go beside it:
  * each app imports those it serves.
  */
 @Module({})
@@ -56,9 +57,15 @@ export class PlatformModule {
         { provide: CHECKPOINT_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.checkpoints },
         { provide: RECORD_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.recordStore },
         { provide: READ_STORE, inject: [STORES], useFactory: (stores: Stores) => stores.readStore },
+        {
+          provide: LEASES,
+          inject: [STORES],
+          // On SQLite, the one worker; on PostgreSQL (the log's store or KurrentDB's companion), read models and records are one database.
+          useFactory: (stores: Stores) => (stores.recordStore.dialect === 'postgres' ? new DatabaseLeases(stores.recordStore) : new SoleWriterLeases()),
+        },
         StoresLifecycle,
       ],
-      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, RECORD_STORE, READ_STORE, CqrsModule],
+      exports: [YIXIN_CONFIG, CASE_CLOCK, Metrics, STORES, EVENT_STORE, CHECKPOINT_STORE, RECORD_STORE, READ_STORE, LEASES, CqrsModule],
     };
   }
 }

@@ -1,24 +1,25 @@
 import type { EventStore } from '@yixin/event-store';
-import type { SqlDatabase } from '@yixin/stores';
+import type { SqlDatabase, SqlStatement } from '@yixin/stores';
 import { applyProjectionBatch, loadProjectionCheckpoint, saveProjectionCheckpoint, type Projection } from './projection';
 
 const REBUILD_BATCH = 20_000;
 const LIVE_BATCH = 25;
 
-/** Keeps a projection up to date from its checkpoint until `signal` aborts. */
+/** Keeps a projection up to date from its checkpoint until `signal` aborts, each write behind `fence` (see applyProjectionBatch). */
 export async function runProjection(
   store: EventStore,
   db: SqlDatabase,
   projection: Projection,
   signal: AbortSignal,
   onError: (error: unknown) => void,
+  fence: readonly SqlStatement[] = [],
 ): Promise<void> {
   await store.subscribe({
     after: await loadProjectionCheckpoint(db, projection.name),
     signal,
     handler: async (events) => {
       // Bounded, so that a backlog does not hold SQLite's write lock for long at a time.
-      for (let from = 0; from < events.length; from += LIVE_BATCH) await applyProjectionBatch(db, projection, events.slice(from, from + LIVE_BATCH));
+      for (let from = 0; from < events.length; from += LIVE_BATCH) await applyProjectionBatch(db, projection, events.slice(from, from + LIVE_BATCH), fence);
     },
     onError,
   });

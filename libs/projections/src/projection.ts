@@ -96,9 +96,12 @@ export function upsertRow(table: string, key: string, version: string, row: Reco
   };
 }
 
-/** Applies a batch of events and moves the checkpoint past them, in one transaction. */
-export async function applyProjectionBatch(db: SqlDatabase, projection: Projection, events: RecordedEvent[]): Promise<void> {
+/**
+ * Applies a batch of events and moves the checkpoint past them, in one transaction, behind `fence`
+ * (the runner's lease: the transaction is rolled back if another runner has taken it over).
+ */
+export async function applyProjectionBatch(db: SqlDatabase, projection: Projection, events: RecordedEvent[], fence: readonly SqlStatement[] = []): Promise<void> {
   if (events.length === 0) return;
   const statements = await projection.apply(events, db);
-  await db.batch([...statements, saveProjectionCheckpoint(projection.name, events[events.length - 1].globalPosition)], { rebuildable: true });
+  await db.batch([...fence, ...statements, saveProjectionCheckpoint(projection.name, events[events.length - 1].globalPosition)], { rebuildable: true });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { startTestPostgres, testPool, type TestPostgres } from '@yixin/testing';
 import { openSqliteDatabase, SqliteGroupCommit } from '@yixin/event-store';
-import { PostgresSqlDatabase, SqliteSqlDatabase, type SqlWriteOptions } from './sql-database';
+import { PostgresSqlDatabase, SqliteSqlDatabase, StatementRowCountError, type SqlWriteOptions } from './sql-database';
 
 /** A write covered by the next append waits for the disk only where the log is elsewhere. */
 describe('a write covered by the next append, on SQLite', () => {
@@ -69,5 +69,37 @@ describe('a write covered by the next append, on PostgreSQL', () => {
     expect(await commitSettingFor(true, { coveredByNextAppend: true })).toBe('off');
     expect(await commitSettingFor(false, { coveredByNextAppend: true })).toBe('on');
     expect(await commitSettingFor(true, {})).toBe('on');
+  });
+});
+
+describe('a statement that requires a count of changed rows, on SQLite', () => {
+  let dir: string;
+  let db: Database;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'yixin-sql-database-'));
+    db = openSqliteDatabase(join(dir, 'records.sqlite'), { synchronous: 'FULL' });
+    db.exec("CREATE TABLE notes (value TEXT); INSERT INTO notes VALUES ('一')");
+  });
+
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const batchWith = (requiredRows: number) =>
+    new SqliteSqlDatabase(db).batch([
+      { sql: 'INSERT INTO notes VALUES (?)', params: ['二'] },
+      { sql: "UPDATE notes SET value = value WHERE value = '一'", requiredRows },
+    ]);
+
+  it('rolls the whole batch back when it changed another count', async () => {
+    await expect(batchWith(2)).rejects.toThrow(StatementRowCountError);
+    expect(db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(1);
+  });
+
+  it('commits the batch when it changed that count', async () => {
+    await batchWith(1);
+    expect(db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(2);
   });
 });

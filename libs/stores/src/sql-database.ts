@@ -10,6 +10,20 @@ import { SqliteGroupCommit, type GroupWriteOptions } from '@yixin/event-store';
 export interface SqlStatement {
   sql: string;
   params?: readonly unknown[];
+  /** The transaction is rolled back, with a StatementRowCountError, unless this statement changes exactly this many rows. */
+  requiredRows?: number;
+}
+
+/** A batch rolled back because one of its statements did not change the rows it required (a lease's fence, say). */
+export class StatementRowCountError extends Error {
+  constructor(readonly statement: SqlStatement, readonly changed: number) {
+    super(`the statement changed ${changed} rows, not the ${statement.requiredRows} required: ${statement.sql.trim().split('\n')[0]}`);
+    this.name = 'StatementRowCountError';
+  }
+}
+
+function checkRowCount(statement: SqlStatement, changed: number): void {
+  if (statement.requiredRows !== undefined && changed !== statement.requiredRows) throw new StatementRowCountError(statement, changed);
 }
 
 export interface SqlWriteOptions extends GroupWriteOptions {
@@ -57,7 +71,7 @@ export class SqliteSqlDatabase implements SqlDatabase {
     // A savepoint of the connection's group transaction, run synchronously: nothing else interleaves with it.
     await this.groupCommit.write(
       this.db.transaction(() => {
-        for (const { sql, params = [] } of statements) this.prepare(sql).run(...(params as unknown[]));
+        for (const statement of statements) checkRowCount(statement, this.prepare(statement.sql).run(...((statement.params ?? []) as unknown[])).changes);
       }),
       { rebuildable: waitsForNoDisk(write, this.options) },
     );
@@ -98,8 +112,9 @@ export class PostgresSqlDatabase implements SqlDatabase {
     try {
       await client.query('BEGIN');
       if (waitsForNoDisk(write, this.options)) await client.query('SET LOCAL synchronous_commit TO OFF');
-      for (const { sql, params = [] } of statements) {
-        await client.query({ text: toPostgresPlaceholders(sql), values: [...params] });
+      for (const statement of statements) {
+        const result = await client.query({ text: toPostgresPlaceholders(statement.sql), values: [...(statement.params ?? [])] });
+        checkRowCount(statement, result.rowCount ?? 0);
       }
       await client.query('COMMIT');
     } catch (error) {

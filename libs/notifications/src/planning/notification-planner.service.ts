@@ -4,6 +4,7 @@ import { evolveCase, foldCase, planNotifications, type CaseClock, type CaseState
 import { CASE_STREAM_PREFIX, caseIdOfStream, readCaseStream, toCaseEvent } from '@yixin/case-stream';
 import { temporalConnectionOptions, YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
 import type { CheckpointStore, EventStore, RecordedEvent } from '@yixin/event-store';
+import { LEASES, type Leases } from '@yixin/leases';
 import { retryUntilStopped } from '@yixin/platform';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
 import { notificationWorkflow } from '../../../../workflows/src/notification.workflow';
@@ -20,7 +21,8 @@ const CASES_KEPT = 10_000;
  * and starts one notification workflow per event that calls for messages (workflow id = the
  * event's), with each message's channels, at least once: the checkpoint moves after Temporal has
  * taken every start of a batch, and a start of a workflow that already ran or runs is refused by
- * Temporal, so an event planned twice is delivered once.
+ * Temporal, so an event planned twice is delivered once. It runs in whichever worker holds its lease
+ * (named as its checkpoint): one at a time.
  */
 @Injectable()
 export class NotificationPlannerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -36,6 +38,7 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     @Inject(CASE_CLOCK) private readonly clock: CaseClock,
     private readonly delivery: NotificationDelivery,
+    @Inject(LEASES) private readonly leases: Leases,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,9 +52,13 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
   }
 
   private async run(): Promise<void> {
-    const { signal } = this.stopping;
     this.connection = Connection.lazy(temporalConnectionOptions(this.config.temporal));
     const client = new Client({ connection: this.connection, namespace: this.config.temporal.namespace });
+    await this.leases.runWhileHeld(NOTIFICATION_PLANNER_CHECKPOINT, this.stopping.signal, ({ signal }) => this.planAllFromCheckpoint(client, signal));
+  }
+
+  /** Plans from the checkpoint on until `signal` aborts. */
+  private async planAllFromCheckpoint(client: Client, signal: AbortSignal): Promise<void> {
     await retryUntilStopped(
       async () =>
         this.store.subscribe({

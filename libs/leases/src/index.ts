@@ -1,0 +1,3 @@
+export * from './leases';
+export * from './database-leases';
+export * from './sole-writer-leases';
