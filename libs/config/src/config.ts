@@ -458,7 +458,7 @@ function readJsonFile<T>(variable: string, file: string, parse: (json: unknown) 
 }
 
 /** A random key kept in `file`, made the first time it is asked for. */
-function persistentSecret(file: string, encoding: BufferEncoding = 'hex'): string {
+export function persistentSecret(file: string, encoding: BufferEncoding = 'hex'): string {
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString(encoding), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
