@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
 
 export type PartKind = 'postgres' | 'temporal' | 'api' | 'worker';
@@ -28,7 +29,6 @@ export class ClusterPart {
   private run: PartRun | undefined;
   private up: Promise<void> = Promise.resolve();
   private readonly stopped = new AbortController();
-  private retry: NodeJS.Timeout | undefined;
   /** How many times it was started again after an unexpected end. */
   restarts = 0;
 
@@ -72,7 +72,6 @@ export class ClusterPart {
   /** Stops it on purpose, not to be started again: what is starting gives up, what runs stops in order. */
   async stop(): Promise<void> {
     this.stopped.abort(new Error(`${this.name} is stopping`));
-    clearTimeout(this.retry);
     await this.up.catch(() => undefined);
     await this.run?.stop();
   }
@@ -89,9 +88,14 @@ export class ClusterPart {
       } catch (error) {
         if (!retrying || this.stopped.signal.aborted) throw error;
         this.logger.error(`${this.name} did not start again (${error instanceof Error ? error.message : String(error)}); trying again in ${RESTART_DELAY_MS} ms`, undefined, 'Cluster');
-        await new Promise((resolve) => (this.retry = setTimeout(resolve, RESTART_DELAY_MS)));
+        await this.pause();
       }
     }
+  }
+
+  /** The delay before a start again; cut short (rejecting) when the part is stopped. */
+  private pause(): Promise<void> {
+    return sleep(RESTART_DELAY_MS, undefined, { signal: this.stopped.signal });
   }
 
   private onEnded(run: PartRun): void {
@@ -99,7 +103,7 @@ export class ClusterPart {
     this.run = undefined;
     this.restarts += 1;
     this.logger.error(`${this.name} (pid ${run.pid}) ended; starting it again in ${RESTART_DELAY_MS} ms`, undefined, 'Cluster');
-    this.up = new Promise<void>((resolve) => (this.retry = setTimeout(resolve, RESTART_DELAY_MS))).then(() => this.launchUntilUp(true));
+    this.up = this.pause().then(() => this.launchUntilUp(true));
     // A start that gives up because the part is being stopped is no failure.
     this.up.catch(() => undefined);
   }
