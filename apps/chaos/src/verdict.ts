@@ -1,0 +1,262 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Client as TemporalClient } from '@temporalio/client';
+import { Pool } from 'pg';
+import { verifyLog } from '@yixin/audit';
+import { CASE_STREAM_PREFIX, caseIdOfStream } from '@yixin/case-stream';
+import type { EventStore, RecordedEvent } from '@yixin/event-store';
+import { PostgresEventStore } from '@yixin/event-store';
+import { PROJECTIONS } from '@yixin/platform';
+import { PROJECTION_CHECKPOINTS_SCHEMA, rebuildProjections } from '@yixin/projections';
+import { PostgresSqlDatabase } from '@yixin/stores';
+import { JOURNEYS, type AcknowledgedCommand, type JourneyKind } from './case-journeys';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface Verdict {
+  checks: Check[];
+  commands: { acknowledged: number; lost: number; duplicated: number };
+}
+
+export interface LivedCase {
+  caseId: string;
+  kind: JourneyKind;
+}
+
+export interface VerdictInputs {
+  /** The cluster's database (the log, the records, the read models). */
+  pool: Pool;
+  /** The server's URL with a superuser, for a database of the rebuild's own. */
+  serverUrl: string;
+  temporal: TemporalClient;
+  acknowledged: AcknowledgedCommand[];
+  cases: LivedCase[];
+  /** The mail catcher's web address, if mail went there. */
+  mailCatcherUrl?: string;
+}
+
+const QUIET_MS = 5_000;
+const SETTLE_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * What must hold after a run through faults, each checked against the log itself: the commands
+ * acknowledged are in it exactly once; each case's stream is exactly its journey's (nothing
+ * dispatched or reminded twice, no fork); each case's workflow completed; no notification was
+ * recorded or mailed twice; each read model equals a rebuild from the log, row for row; the log verifies.
+ */
+export async function judge(inputs: VerdictInputs): Promise<Verdict> {
+  const store = new PostgresEventStore(inputs.pool);
+  const log = await settledLog(store, inputs.pool);
+  const checks: Check[] = [];
+  const commands = checkCommands(log, inputs.acknowledged);
+  checks.push({
+    name: 'every acknowledged command is in the log exactly once',
+    ok: commands.lost === 0 && commands.duplicated === 0,
+    detail: `${commands.acknowledged} acknowledged, ${commands.lost} lost, ${commands.duplicated} duplicated${commands.examples.length ? `: ${commands.examples.join('; ')}` : ''}`,
+  });
+  checks.push(checkJourneys(log, inputs.cases));
+  checks.push(await checkWorkflows(inputs.temporal, inputs.cases));
+  checks.push(checkNotificationOutcomes(log));
+  if (inputs.mailCatcherUrl) checks.push(await checkMails(inputs.mailCatcherUrl));
+  checks.push(await checkProjections(store, inputs.pool, inputs.serverUrl));
+  const verification = await verifyLog(store);
+  checks.push({
+    name: 'the log verifies (hashes, chains, revisions without gap)',
+    ok: verification.intact,
+    detail: `${verification.eventsChecked} events in ${verification.streamsChecked} streams${verification.problems.length ? `; first problem: ${JSON.stringify(verification.problems[0])}` : ''}`,
+  });
+  return { checks, commands: { acknowledged: commands.acknowledged, lost: commands.lost, duplicated: commands.duplicated } };
+}
+
+/** The whole log, once nothing has been appended for a while and every projection has caught up with it. */
+async function settledLog(store: EventStore, pool: Pool): Promise<RecordedEvent[]> {
+  const until = Date.now() + SETTLE_TIMEOUT_MS;
+  let log = await readWholeLog(store);
+  for (;;) {
+    await delay(QUIET_MS);
+    const again = await readWholeLog(store);
+    const head = again.at(-1)?.globalPosition ?? 0;
+    const { rows } = await pool.query<{ name: string; position: string }>('SELECT name, position FROM projection_checkpoints');
+    const caughtUp = PROJECTIONS.every((projection) => Number(rows.find((row) => row.name === projection.name)?.position ?? 0) >= head);
+    if ((again.length === log.length && caughtUp) || Date.now() > until) return again;
+    log = again;
+  }
+}
+
+async function readWholeLog(store: EventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for (let after = 0; ; ) {
+    const batch = await store.readAll(after, 10_000);
+    if (batch.length === 0) return events;
+    events.push(...batch);
+    after = batch[batch.length - 1].globalPosition;
+  }
+}
+
+function checkCommands(log: RecordedEvent[], acknowledged: AcknowledgedCommand[]) {
+  const byStream = new Map<string, RecordedEvent[]>();
+  const byCommand = new Map<string, number>();
+  for (const event of log) {
+    byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+    byCommand.set(event.metadata.correlationId, (byCommand.get(event.metadata.correlationId) ?? 0) + 1);
+  }
+  let lost = 0;
+  let duplicated = 0;
+  const examples: string[] = [];
+  for (const command of acknowledged) {
+    const stream = byStream.get(CASE_STREAM_PREFIX + command.caseId) ?? [];
+    const first = command.revision - command.appended.length + 1;
+    const promised = stream.filter((event) => event.revision >= first && event.revision <= command.revision);
+    const commandIds = new Set(promised.map((event) => event.metadata.correlationId));
+    const found = promised.length === command.appended.length && commandIds.size === 1 && promised.every((event, index) => event.type === command.appended[index]);
+    if (!found) {
+      lost += 1;
+      if (examples.length < 5) examples.push(`lost: ${command.action} on ${command.caseId} at ${command.revision}`);
+      continue;
+    }
+    const [commandId] = commandIds;
+    if (byCommand.get(commandId) !== command.appended.length) {
+      duplicated += 1;
+      if (examples.length < 5) examples.push(`duplicated: ${command.action} on ${command.caseId} (${byCommand.get(commandId)} events)`);
+    }
+  }
+  return { acknowledged: acknowledged.length, lost, duplicated, examples };
+}
+
+function checkJourneys(log: RecordedEvent[], cases: LivedCase[]): Check {
+  const types = new Map<string, string[]>();
+  for (const event of log) {
+    const caseId = caseIdOfStream(event.streamId);
+    if (caseId) types.set(caseId, [...(types.get(caseId) ?? []), event.type]);
+  }
+  const wrong = cases.filter(({ caseId, kind }) => JSON.stringify(types.get(caseId)) !== JSON.stringify(JOURNEYS[kind]));
+  return {
+    name: "each case's stream is exactly its journey: nothing dispatched, reminded or done twice",
+    ok: wrong.length === 0,
+    detail:
+      wrong.length === 0
+        ? `${cases.length} cases: ${Object.keys(JOURNEYS).map((kind) => `${cases.filter((lived) => lived.kind === kind).length} ${kind}`).join(', ')}`
+        : wrong.slice(0, 3).map(({ caseId, kind }) => `${caseId} (${kind}): ${types.get(caseId)?.join(',')}`).join('; '),
+  };
+}
+
+async function checkWorkflows(temporal: TemporalClient, cases: LivedCase[]): Promise<Check> {
+  const unfinished: string[] = [];
+  for (const { caseId } of cases) {
+    const status = await untilAnswered(async () => {
+      const handle = temporal.workflow.getHandle(caseId);
+      const until = Date.now() + 60_000;
+      for (;;) {
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING' || Date.now() > until) return status.name;
+        await delay(500);
+      }
+    });
+    if (status !== 'COMPLETED') unfinished.push(`${caseId}: ${status}`);
+  }
+  return {
+    name: "each closed case's workflow completed",
+    ok: unfinished.length === 0,
+    detail: unfinished.length === 0 ? `${cases.length} workflows completed` : unfinished.slice(0, 5).join('; '),
+  };
+}
+
+function checkNotificationOutcomes(log: RecordedEvent[]): Check {
+  const outcomes = new Map<string, number>();
+  for (const event of log) {
+    if (!event.type.startsWith('Notification')) continue;
+    const key = String((event.data as { deliveryKey: string }).deliveryKey);
+    outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+  }
+  const twice = [...outcomes].filter(([, count]) => count > 1);
+  return {
+    name: 'each notification delivery has one outcome in the log',
+    ok: twice.length === 0,
+    detail: twice.length === 0 ? `${outcomes.size} deliveries recorded` : twice.slice(0, 3).map(([key, count]) => `${key}: ${count}`).join('; '),
+  };
+}
+
+/** The mail catcher holds every mail sent: each Message-ID (derived from the delivery) once. */
+async function checkMails(mailCatcherUrl: string): Promise<Check> {
+  const mails = await untilAnswered(async () => {
+    const response = await fetch(new URL('email', mailCatcherUrl));
+    if (!response.ok) throw new Error(`mail catcher: ${response.status}`);
+    return (await response.json()) as Array<{ messageId?: string; headers?: Record<string, string> }>;
+  });
+  const counts = new Map<string, number>();
+  for (const mail of mails) {
+    const id = mail.messageId ?? mail.headers?.['message-id'] ?? '';
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  const twice = [...counts].filter(([, count]) => count > 1);
+  return {
+    name: 'no mail was sent twice',
+    ok: twice.length === 0 && !counts.has(''),
+    detail: twice.length === 0 ? `${mails.length} mails, each once` : twice.slice(0, 3).map(([id, count]) => `${id}: ${count}`).join('; '),
+  };
+}
+
+/** Rebuilds every projection from the log in a database of its own, and compares the tables row for row. */
+async function checkProjections(store: EventStore, live: Pool, serverUrl: string): Promise<Check> {
+  const database = `yixin_rebuild_${Date.now()}`;
+  await live.query(`CREATE DATABASE ${database}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  const rebuilt = new Pool({ connectionString: url.toString(), max: 2 });
+  rebuilt.on('error', () => undefined);
+  try {
+    const db = new PostgresSqlDatabase(rebuilt);
+    await db.executeScript([PROJECTION_CHECKPOINTS_SCHEMA, ...PROJECTIONS.map((projection) => projection.schema)].join(';\n'));
+    const { events } = await rebuildProjections(store, db, PROJECTIONS);
+    const differences: string[] = [];
+    let rows = 0;
+    for (const table of PROJECTIONS.flatMap((projection) => projection.tables)) {
+      const [ours, fresh] = await Promise.all([canonicalRows(live, table), canonicalRows(rebuilt, table)]);
+      rows += fresh.length;
+      const { missing, extra } = multisetDifference(fresh, ours);
+      if (missing.length || extra.length) differences.push(`${table}: ${missing.length} rows differ from the rebuild, ${extra.length} not in it (e.g. ${(extra[0] ?? missing[0]).slice(0, 300)})`);
+    }
+    return {
+      name: 'each read model equals a rebuild from the log, row for row',
+      ok: differences.length === 0,
+      detail: differences.length === 0 ? `${rows} rows in ${PROJECTIONS.length} projections, rebuilt from ${events} events` : differences.join('; '),
+    };
+  } finally {
+    await rebuilt.end();
+    await live.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
+/** The rows of `expected` that `actual` lacks, and those it has besides, counting repeats. */
+function multisetDifference(expected: string[], actual: string[]): { missing: string[]; extra: string[] } {
+  const counts = new Map<string, number>();
+  for (const row of expected) counts.set(row, (counts.get(row) ?? 0) + 1);
+  const extra: string[] = [];
+  for (const row of actual) {
+    const left = counts.get(row) ?? 0;
+    if (left === 0) extra.push(row);
+    else counts.set(row, left - 1);
+  }
+  const missing = [...counts].flatMap(([row, left]) => Array<string>(left).fill(row));
+  return { missing, extra };
+}
+
+async function canonicalRows(pool: Pool, table: string): Promise<string[]> {
+  const { rows } = await pool.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+  return rows.map((row) => JSON.stringify(Object.keys(row).sort().map((column) => [column, row[column]]))).sort();
+}
+
+/** Again until the server answers (Temporal or the mail catcher may have just been restarted). */
+async function untilAnswered<T>(ask: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (attempt >= 60) throw error;
+      await delay(1000);
+    }
+  }
+}
