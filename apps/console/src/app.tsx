@@ -4,12 +4,13 @@ import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
 import { createHashRouter, RouterProvider } from 'react-router';
 import { SignInPage } from './pages/sign-in-page';
 import { Guarded, Home, NotFound } from './shell/route-elements';
-import './shell/console.css';
 import ConsoleLayout from './shell/console-layout';
 import { ROUTES } from './shell/routes';
+import { THEME } from './shell/theme';
 import { LanguageProvider, useLanguage } from './shared/i18n';
 
 /** Residents' own page (`/#/r`, where the SMS link `/r/…` leads), outside the signed-in layout: a resident has no account. */
@@ -29,14 +30,6 @@ const router = createHashRouter([
   },
 ]);
 
-/**
- * Ant Design's blue, red, orange and its secondary greys, darker: white on #1677ff or #ff4d4f, a form's
- * error in #ff4d4f, its warning in #faad14 and grey text at 45% fall short of the 4.5:1 contrast that
- * WCAG AA asks of small text. A warning's tint and border stay antd's light ones, which a darker
- * orange would otherwise turn muddy.
- */
-const THEME = { token: { colorPrimary: '#0958d9', colorPrimaryHover: '#1f6ae0', colorLink: '#0958d9', colorLinkHover: '#1f6ae0', colorError: '#cf1322', colorWarning: '#874d00', colorWarningBg: '#fffbe6', colorWarningBorder: '#ffe58f', colorTextSecondary: 'rgba(0, 0, 0, 0.65)', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.6)', borderRadius: 6 } };
-
 function Localised() {
   const { language } = useLanguage();
   dayjs.locale(language === 'zh' ? 'zh-cn' : 'en');
@@ -49,10 +42,11 @@ function Localised() {
   );
 }
 
-export function ConsoleApp() {
-  return (
+/** The console in `container`: the main chunk's entry point (main.tsx loads it). */
+export function drawConsole(container: HTMLElement): void {
+  createRoot(container).render(
     <LanguageProvider>
       <Localised />
-    </LanguageProvider>
+    </LanguageProvider>,
   );
 }

@@ -1,9 +1,9 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 
-export interface Preloadable {
+export interface Preloadable<Props extends object = object> {
   /** The component, rendered as soon as its code is here. */
-  Component: LazyExoticComponent<ComponentType>;
-  /** Loads its code, once: when first rendered, or earlier (start-up.ts) when the console starts on it. */
+  Component: LazyExoticComponent<ComponentType<Props>>;
+  /** Loads its code, once: when first rendered, or earlier, when it will soon be (a screen the console starts on, a dialog about to open). */
   load(): Promise<unknown>;
 }
 
@@ -13,9 +13,10 @@ export interface Preloadable {
  * shows its fallback, and React then holds the revealed screen back for up to 500 ms (its throttle
  * of Suspense fallbacks) before it commits it.
  */
-export function preloadable(importer: () => Promise<{ default: ComponentType }>): Preloadable {
-  let loaded: { default: ComponentType } | undefined;
-  let loading: Promise<{ default: ComponentType }> | undefined;
+export function preloadable<Props extends object = object>(importer: () => Promise<{ default: ComponentType<Props> }>): Preloadable<Props> {
+  type Module = { default: ComponentType<Props> };
+  let loaded: Module | undefined;
+  let loading: Promise<Module> | undefined;
   const load = () =>
     (loading ??= importer().then(
       (module) => (loaded = module),
@@ -25,6 +26,6 @@ export function preloadable(importer: () => Promise<{ default: ComponentType }>)
       },
     ));
   // React's lazy asks for a thenable and reads the module synchronously if `then` calls back at once.
-  const Component = lazy(() => (loaded ? ({ then: (resolve: (module: { default: ComponentType }) => void) => resolve(loaded!) } as Promise<{ default: ComponentType }>) : load()));
+  const Component = lazy(() => (loaded ? ({ then: (resolve: (module: Module) => void) => resolve(loaded!) } as Promise<Module>) : load()));
   return { Component, load };
 }

@@ -9,15 +9,14 @@ import { useScreens } from '../shared/screens';
 import { ROLE } from '../shared/labels';
 import { LanguageSwitch } from './language-switch';
 import { homeOf, mayOpen, ROUTES, type ConsoleRoute } from './routes';
-import './console-layout.css';
 
 /** A phone's menu, in a drawer: its code loads when first opened. */
 const Drawer = lazy(() => import('antd/es/drawer'));
 
 /**
  * Every screen but sign-in: the menu of the signed-in role, the user, the language, sign-out. Part of
- * the entry chunk (a few KiB): a signed-in first load then waits for two requests fewer (its script
- * and its stylesheet) before it draws.
+ * the console's main chunk (a few KiB), its stylesheet in index.html (main.tsx): a signed-in first
+ * load then waits for two requests fewer (its script and its stylesheet) before it draws.
  *
  * Drawn with the console's own markup and stylesheet (console-layout.css), as ProLayout's "mix"
  * layout drew it before: ProLayout (its providers, its menu, its styles built at run time) cost some

@@ -17,7 +17,7 @@ import { startInboxEarly } from '../pages/inbox/inbox-start';
 import { loadOrganisations } from '../shared/directory';
 import type { Label } from '../shared/i18n';
 import type { Role } from '../shared/labels';
-import { preloadable } from './preloadable';
+import { preloadable } from '../shared/preloadable';
 
 /** The inbox's first page and live stream, and the directory that names its compounds. */
 function startInbox(): void {

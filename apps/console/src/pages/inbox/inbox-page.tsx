@@ -56,6 +56,9 @@ function firstPage(page: InboxAnswer): InboxState {
   return { rows: page.items, total: page.total, nextCursor: page.nextCursor, arrived: new Set<string>() };
 }
 
+/** A row of cards at desk size, with the gap below it: a card is 149 px high there, more on a phone. */
+const CARD_ROW_PX = 160;
+
 /**
  * Cards the first frame draws: a screenful, in two columns on a wide screen (as the list lays them
  * out) or one. The rest of the page follows in the frames after, so that the first rows do not wait
@@ -63,7 +66,7 @@ function firstPage(page: InboxAnswer): InboxState {
  */
 function firstScreenful(): number {
   const columns = window.innerWidth >= 1200 ? 2 : 1;
-  return columns * Math.max(3, Math.ceil(window.innerHeight / 140));
+  return columns * Math.max(3, Math.ceil(window.innerHeight / CARD_ROW_PX));
 }
 
 function applyRemoval(state: InboxState, caseId: string): InboxState {
