@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pickFreePort } from '@yixin/temporal-tooling';
-import { ApiClient, eventually, temporaryDirectory } from '@yixin/testing';
+import { ApiClient, eventually, sampleComplaint, temporaryDirectory } from '@yixin/testing';
 
 /**
  * `npm start` (apps/embedded/src/main.ts, from the sources) with its own Temporal dev server, stopped
@@ -220,9 +220,11 @@ describe('stopping npm start, at any moment of its start', () => {
     await stopsInOrder('SIGTERM', 'launcher', MOMENTS.filter((moment) => moment !== ONCE_THE_WORKER_POLLS));
   }, ROUNDS * 3 * 100_000);
 
-  it('SIGKILL of the launcher leaves nothing; the next start on the same data answers /health, and SIGTERM once its worker polls stops it in order', async () => {
+  it('SIGKILL of the launcher leaves nothing; the next start on the same data answers /health, the case filed before goes on, and SIGTERM once its worker polls stops it in order', async () => {
     const killed = launch();
     await killed.prints('worker polling task queue');
+    const filed = await killed.api.request('POST', '/cases', await killed.api.login('staff.xiangyuan'), sampleComplaint());
+    expect(filed.status).toBe(201);
     process.kill(killed.process.pid!, 'SIGKILL');
     await expectNothingLeft(killed, 'SIGKILL to the launcher once the worker polls');
 
@@ -230,6 +232,13 @@ describe('stopping npm start, at any moment of its start', () => {
     await restarted.prints('yixin is running');
     expect((await restarted.api.request('GET', '/health')).status).toBe(200);
     await ONCE_THE_WORKER_POLLS.reached(restarted);
+    const company = await restarted.api.login('pc.beichen-aoyuan');
+    await eventually(async () => {
+      const inbox = await restarted.api.request<{ items: Array<{ caseId: string }> }>('GET', '/tasks/inbox?limit=200', company);
+      return inbox.body.items.some((task) => task.caseId === filed.body.caseId) ? true : undefined;
+    }, 'the case filed before the SIGKILL in the company inbox', 120_000);
+    const signed = await restarted.api.request('POST', `/cases/${filed.body.caseId}/task/sign-for`, company);
+    expect({ status: signed.status, caseStatus: signed.body.status }).toEqual({ status: 200, caseStatus: 'in_progress' });
     const exited = once(restarted.process, 'exit');
     process.kill(restarted.process.pid!, 'SIGTERM');
     await expectNothingLeft(restarted, `SIGTERM to the launcher ${ONCE_THE_WORKER_POLLS.name}, started again after a SIGKILL`);
