@@ -12,7 +12,7 @@ import { PlatformModule } from '@yixin/platform';
 import { EVENT_STORE } from '@yixin/stores';
 import type { Actor, CaseCommand, FileComplaint } from '@yixin/domain';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
-import { readToolPaths } from '@yixin/temporal-tooling';
+import { addCaseSearchAttributes, readToolPaths } from '@yixin/temporal-tooling';
 import { createCaseActivities, toCaseEventMessage } from '../../apps/worker/src/case-activities';
 import { caseEventSignal, caseWorkflow } from '../../workflows/src/case.workflow';
 import { sampleComplaint, temporaryDirectory, testConfig } from '@yixin/testing';
@@ -63,6 +63,7 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: readToolPaths().temporalTestServer } },
     });
+    await addCaseSearchAttributes(env.connection, env.namespace ?? 'default');
   });
 
   afterEach(async () => {

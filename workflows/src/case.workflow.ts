@@ -7,10 +7,12 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import { evolveCase, initialCaseState, nextCaseStep, upcastCaseEvent, type CaseState } from '../../libs/domain/src';
+import { changedCaseSearchAttributes, overdueFrom } from './case-search-attributes';
 import {
   CASE_EVENT_SIGNAL,
   CASE_STATE_QUERY,
@@ -45,6 +47,14 @@ const REFUSED_STEP_RETRY = '1 hour';
  * Runs started before the patch applied what the signals carried, as their histories say they did.
  */
 const SIGNALS_ARE_HINTS = 'signals-are-hints';
+
+/**
+ * Patch of 2026-12-06: the case's status, tier, place, category and whether it is overdue are
+ * upserted as search attributes (case-search-attributes.ts) whenever they change, and a waiting
+ * run also wakes when its next deadline passes, so that Overdue turns true then. Runs started
+ * before the patch did neither, as their histories say.
+ */
+const PUBLISHES_SEARCH_ATTRIBUTES = 'case-search-attributes';
 
 /**
  * Events from before messages carried their schema version were sent already upcast to the
@@ -95,15 +105,31 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
     }
   };
 
+  const publishSearchAttributes = (): void => {
+    const changed = changedCaseSearchAttributes(workflowInfo().typedSearchAttributes, state, Date.now());
+    if (changed.length > 0 && patched(PUBLISHES_SEARCH_ATTRIBUTES)) upsertSearchAttributes(changed);
+  };
+
+  /** When a wait ends: at the step's instant, or sooner when the case turns overdue; undefined waits for news only. */
+  const wakeAt = (until: string | undefined): number | undefined => {
+    const stepDue = until === undefined ? Infinity : Date.parse(until);
+    const overdue = overdueFrom(state);
+    const turnsOverdue = overdue !== undefined && overdue > Date.now() && patched(PUBLISHES_SEARCH_ATTRIBUTES) ? overdue : Infinity;
+    const earliest = Math.min(stepDue, turnsOverdue);
+    return earliest === Infinity ? undefined : earliest;
+  };
+
   for (;;) {
     await catchUp();
+    publishSearchAttributes();
     const step = nextCaseStep(state, Date.now());
     if (step.kind === 'finished') return state.status;
     if (workflowInfo().historyLength > historyLimit) {
       await continueAsNew<typeof caseWorkflow>({ caseId, historyLimit, carried: { state, appliedRevision, pending: received.splice(0) } });
     }
     if (step.kind === 'wait') {
-      const timeout = step.until === undefined ? undefined : Math.max(Date.parse(step.until) - Date.now(), 0);
+      const wake = wakeAt(step.until);
+      const timeout = wake === undefined ? undefined : Math.max(wake - Date.now(), 0);
       if (timeout === undefined) await condition(() => received.length > 0);
       else await condition(() => received.length > 0, timeout);
       continue;

@@ -1,8 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CASE_SEARCH_ATTRIBUTES } from '../../../workflows/src/case-search-attributes';
 import { startTemporalDevServer, TemporalDevServer } from './temporal-dev-server';
 import { readToolPaths } from './tool-paths';
 
@@ -71,6 +73,27 @@ describe('startTemporalDevServer', () => {
     expect(description.runId).toBe(runId);
     expect(description.type).toBe('recordedOnly');
     expect(description.status.name).toBe('RUNNING');
+  });
+
+  it('has the search attributes of the case workflows, also when started on a database file that lacks them', async () => {
+    const dbFilename = join(dataDir, 'search-attributes.db');
+    const namespace = 'default';
+    const keys = Object.values(CASE_SEARCH_ATTRIBUTES);
+    const customAttributes = (address: string) =>
+      withClient(address, async (client) => (await client.connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {});
+    const expected = Object.fromEntries(keys.map(({ name, type }) => [name, encodeSearchAttributeIndexedValueType(type)]));
+
+    server = await startTemporalDevServer({ cliPath, dbFilename, port: 0, headless: true });
+    expect(await customAttributes(server.address)).toMatchObject(expected);
+    // As a file from before the attributes existed has it.
+    await withClient(server.address, (client) =>
+      client.connection.operatorService.removeSearchAttributes({ namespace, searchAttributes: keys.map(({ name }) => name) }),
+    );
+    expect(Object.keys(await customAttributes(server.address))).not.toContain(keys[0].name);
+    await server.stop();
+
+    server = await startTemporalDevServer({ cliPath, dbFilename, port: 0, headless: true });
+    expect(await customAttributes(server.address)).toMatchObject(expected);
   });
 
   it('serves the Web UI on the port it reports', async () => {

@@ -3,6 +3,9 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { createConnection, createServer, Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+// The SDK's own encoding of a type for the gRPC API, not re-exported by the package's index.
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { CASE_SEARCH_ATTRIBUTES } from '../../../workflows/src/case-search-attributes';
 
 export interface TemporalDevServerOptions {
   /** The `temporal` CLI binary, usually `readToolPaths().temporalCli`. */
@@ -107,6 +110,14 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
 
   try {
     await waitUntilServing(address, namespace, options.signal ? AbortSignal.any([serverEnded.signal, options.signal]) : serverEnded.signal);
+    // Through the operator service, not `--search-attribute`: the CLI applies that flag only when it
+    // creates the database, and `npm start` restarts on a file made before the attributes existed.
+    const connection = await Connection.connect({ address, connectTimeout: connectAttemptMs });
+    try {
+      await addCaseSearchAttributes(connection, namespace);
+    } finally {
+      await connection.close();
+    }
   } catch (error) {
     await stop();
     if (options.signal?.aborted) throw options.signal.reason;
@@ -117,6 +128,18 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     );
   }
   return { address, pid: child.pid!, uiUrl: webPort === undefined ? undefined : `http://${host}:${webPort}`, stop };
+}
+
+/**
+ * Creates the search attributes the case workflows upsert (workflows/src/case-search-attributes.ts)
+ * in `namespace`; a workflow upserting one the namespace lacks fails its task. Creating one that
+ * exists with the same type changes nothing.
+ */
+export async function addCaseSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(Object.values(CASE_SEARCH_ATTRIBUTES).map(({ name, type }) => [name, encodeSearchAttributeIndexedValueType(type)!])),
+  });
 }
 
 /**
