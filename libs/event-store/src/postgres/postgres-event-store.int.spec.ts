@@ -4,7 +4,7 @@ import { startTestPostgres, testPool, type TestPostgres } from '@yixin/testing';
 import { alterOneByteOfJson, collect, describeEventStoreContract, event } from '../contract/event-store.contract';
 import { IdempotencyConflictError } from '../event-store';
 import {
-  appendInOpenTransaction,
+  appendThrough,
   assertTransactionIdFitsPositions,
   PostgresCheckpointStore,
   PostgresEventStore,
@@ -114,7 +114,7 @@ describe('PostgreSQL specifics', () => {
     const subscription = collect(store, 0);
     try {
       const slow = await openTransaction();
-      await appendInOpenTransaction(slow, 'case-slow', [event('slow')], 'no_stream');
+      await appendThrough(slow, 'case-slow', [event('slow')], 'no_stream');
       await store.append('case-fast', [event('fast')], 'no_stream');
 
       // The later transaction has committed, and a reader by position alone would take it and move past the slow one.
@@ -217,7 +217,7 @@ describe('PostgreSQL specifics', () => {
 
   it('reports an event id appended concurrently through another stream as an idempotency conflict', async () => {
     const first = await openTransaction();
-    await appendInOpenTransaction(first, 'case-1', [event('x')], 'no_stream');
+    await appendThrough(first, 'case-1', [event('x')], 'no_stream');
     const second = store.append('case-2', [event('x')], 'no_stream');
     await until('the second append waits for the first', async () => {
       const { rows } = await admin.query(
@@ -246,7 +246,7 @@ describe('PostgreSQL specifics', () => {
 
       // An append queued behind a stream lock held longer than the timeout gives up.
       const holder = await openTransaction();
-      await appendInOpenTransaction(holder, 'case-1', [event('held')], 'no_stream');
+      await appendThrough(holder, 'case-1', [event('held')], 'no_stream');
       await expect(connected.append('case-1', [event('queued')], 'any')).rejects.toThrow(/statement timeout/);
       await commit(holder);
       expect(await connected.append('case-1', [event('later')], 0)).toMatchObject({ nextExpectedRevision: 1 });

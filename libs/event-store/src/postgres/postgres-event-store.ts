@@ -1,4 +1,4 @@
-import { type ClientBase, type CustomTypesConfig, DatabaseError, Pool, type PoolClient, types } from 'pg';
+import { type ClientBase, type CustomTypesConfig, DatabaseError, Pool, types } from 'pg';
 import {
   type AppendResult,
   type CheckpointStore,
@@ -80,8 +80,12 @@ const rowTypes: CustomTypesConfig = {
 
 type Queryable = Pool | ClientBase;
 
-async function queryRows<Row>(db: Queryable, text: string, values: unknown[]): Promise<Row[]> {
-  const result = await db.query({ text, values, types: rowTypes });
+/**
+ * `name` prepares the statement once per connection, for those an append runs every time: the
+ * insert's plan alone took longer than the rest of its round trip.
+ */
+async function queryRows<Row>(db: Queryable, text: string, values: unknown[], name?: string): Promise<Row[]> {
+  const result = await db.query({ text, values, types: rowTypes, name });
   return result.rows as Row[];
 }
 
@@ -173,7 +177,7 @@ export class PostgresEventStore implements EventStore {
       );
     }
     try {
-      return await inTransaction(this.pool, (client) => appendInOpenTransaction(client, streamId, events, expected));
+      return await appendThrough(this.pool, streamId, events, expected);
     } catch (error) {
       // Stream appends are serialised by the stream lock, so the same id can only have come in
       // concurrently through another stream.
@@ -269,58 +273,81 @@ function readCommittedAfter(db: Queryable, after: number, limit: number): Promis
   ).then((rows) => rows.map(toRecordedEvent));
 }
 
-/** Runs `work` in a transaction on a client of its own; a client whose rollback fails is discarded. */
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
-}
-
 /**
- * The statements of one append, inside a transaction the caller opened and commits. At most one
- * append per transaction: positions are the transaction id * 4096 + index, so a second append in
- * the same transaction fails on the primary key. Exported for tests that need a transaction held
- * open mid-append; everything else calls PostgresEventStore.append.
+ * One append, through `db`: on a pool its write is a transaction of its own (the store's appends);
+ * on a client in a transaction the caller opened, it commits with that transaction (tests that
+ * hold an append open). At most one append per transaction: positions are the transaction id *
+ * 4096 + index, so a second append in the same transaction fails on the primary key.
  *
- * The usual append is two statements (lock the stream's head; insert, advance and notify), so it
- * costs four round trips with BEGIN and COMMIT. Only when the expectation fails or an event id is
- * already stored does it read what is stored, to tell an idempotent retry from a conflict.
+ * Two round trips: the stream's head is read, the rows are chained to it, and one statement
+ * inserts them and moves the head only if the head is still the one read. That statement locks
+ * the head's row in `streams` and checks it against the latest committed version, so two appends
+ * chained to the same head cannot both write; the one that finds the head moved reads it again.
+ * Only when the expectation fails or an event id is already stored does it read what is stored,
+ * to tell an idempotent retry from a conflict.
  */
-export async function appendInOpenTransaction(
-  client: ClientBase,
+export async function appendThrough(
+  db: Queryable,
   streamId: string,
   events: NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> {
-  const head = await lockStreamHead(client, streamId);
-  assertTransactionIdFitsPositions(head.transaction_id);
-  const actual = head.revision;
-  if (expectationHolds(expected, actual)) {
-    const rows = chainEventRows(streamId, actual + 1, events, new Date().toISOString(), head.hash);
-    const [outcome] = await queryRows<{ already_stored: number; last_position: number | null }>(client, insertAndAdvanceSql, [
-      ...insertedColumns.map((column) => rows.map((row) => row[column])),
-      events.map((event) => event.id),
-      streamId,
-      actual + events.length,
-      appendChannel,
-    ]);
-    if (outcome.already_stored === 0) {
-      return { written: true, nextExpectedRevision: actual + events.length, lastGlobalPosition: outcome.last_position! };
+  for (;;) {
+    const head = await readStreamHead(db, streamId);
+    if (!expectationHolds(expected, head.revision)) {
+      return retriedOrRefused(db, streamId, events, expected, head.revision);
     }
+    const rows = chainEventRows(streamId, head.revision + 1, events, new Date().toISOString(), head.hash);
+    const [outcome] = await queryRows<{ already_stored: number; last_position: number | null; transaction_id: string }>(
+      db,
+      insertAndAdvanceSql,
+      [
+        ...insertedColumns.map((column) => rows.map((row) => row[column])),
+        events.map((event) => event.id),
+        streamId,
+        head.revision,
+        head.revision + events.length,
+        appendChannel,
+        firstUnsafeTransactionId.toString(),
+      ],
+      'yixin_append',
+    );
+    assertTransactionIdFitsPositions(outcome.transaction_id);
+    if (outcome.already_stored > 0) {
+      return retriedOrRefused(db, streamId, events, expected, head.revision);
+    }
+    if (outcome.last_position !== null) {
+      return { written: true, nextExpectedRevision: head.revision + events.length, lastGlobalPosition: outcome.last_position };
+    }
+    // Another append moved the head after it was read: nothing was written; read it again.
   }
-  const stored = await queryRows<EventRow>(client, `SELECT ${eventColumns} FROM events WHERE event_id = ANY($1)`, [
+}
+
+/** The stream's last revision and the hash of its event; -1 and the genesis hash for a stream not yet written. */
+async function readStreamHead(db: Queryable, streamId: string): Promise<{ revision: number; hash: string }> {
+  const [head] = await queryRows<{ revision: number; hash: string | null }>(
+    db,
+    `SELECT streams.revision, events.hash
+     FROM streams LEFT JOIN events ON events.stream_id = streams.stream_id AND events.stream_revision = streams.revision
+     WHERE streams.stream_id = $1`,
+    [streamId],
+    'yixin_stream_head',
+  );
+  if (!head || head.revision === -1) return { revision: -1, hash: GENESIS_HASH };
+  // The head and its event commit together, so a snapshot that sees one sees the other.
+  if (head.hash === null) throw new Error(`stream ${streamId}: its last event (revision ${head.revision}) is missing from the log`);
+  return { revision: head.revision, hash: head.hash };
+}
+
+/** An append whose expectation failed or some of whose ids are stored: an idempotent retry, or refused. */
+async function retriedOrRefused(
+  db: Queryable,
+  streamId: string,
+  events: NewEvent[],
+  expected: ExpectedRevision,
+  actual: number,
+): Promise<AppendResult> {
+  const stored = await queryRows<EventRow>(db, `SELECT ${eventColumns} FROM events WHERE event_id = ANY($1)`, [
     events.map((event) => event.id),
   ]);
   const storedById = new Map(stored.map((row) => [row.event_id, toRecordedEvent(row)]));
@@ -331,64 +358,46 @@ export async function appendInOpenTransaction(
   throw new WrongExpectedRevisionError(streamId, expected, actual);
 }
 
+const parameterAfterColumns = (offset: number) => `$${insertedColumns.length + offset}`;
+const eventIdsParameter = parameterAfterColumns(1);
+const streamIdParameter = parameterAfterColumns(2);
+const headRevisionParameter = parameterAfterColumns(3);
+const nextRevisionParameter = parameterAfterColumns(4);
+const channelParameter = parameterAfterColumns(5);
+const firstUnsafeTransactionIdParameter = parameterAfterColumns(6);
+const transactionIdAsBigint = 'pg_current_xact_id()::text::bigint';
+
 /**
- * Inserts the rows, moves the stream's head and notifies listeners (on commit), all only if none
- * of the event ids is stored yet; says how many were.
+ * Moves the stream's head from the revision read to the next one (creating it for a new stream),
+ * then inserts the rows; writes nothing if the head has moved, if any of the event ids is stored
+ * already, or if the transaction id would put positions past Number.MAX_SAFE_INTEGER. Notifies
+ * listeners (on commit) when it wrote. ON CONFLICT … DO UPDATE … WHERE waits for a concurrent
+ * append to the stream and checks the head it committed, even in a snapshot taken before.
  */
 const insertAndAdvanceSql = `
   WITH already AS (
-    SELECT count(*)::integer AS stored FROM events WHERE event_id = ANY($${insertedColumns.length + 1}::text[])
+    SELECT count(*)::integer AS stored FROM events WHERE event_id = ANY(${eventIdsParameter}::text[])
+  ), advanced AS (
+    INSERT INTO streams (stream_id, revision)
+    SELECT ${streamIdParameter}, ${nextRevisionParameter}
+    FROM already
+    WHERE already.stored = 0 AND ${transactionIdAsBigint} < ${firstUnsafeTransactionIdParameter}::bigint
+    ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision WHERE streams.revision = ${headRevisionParameter}
+    RETURNING stream_id
   ), inserted AS (
     INSERT INTO events (global_position, ${insertedColumns.join(', ')})
-    SELECT pg_current_xact_id()::text::bigint * ${maxEventsPerAppend} + batch.ordinal - 1,
+    SELECT ${transactionIdAsBigint} * ${maxEventsPerAppend} + batch.ordinal - 1,
            ${insertedColumns.map((column) => `batch.${column}`).join(', ')}
     FROM unnest(${insertedColumns.map((column, index) => `$${index + 1}::${insertedColumnTypes[column]}[]`).join(', ')})
          WITH ORDINALITY AS batch (${insertedColumns.join(', ')}, ordinal)
-    WHERE (SELECT stored FROM already) = 0
+    WHERE EXISTS (SELECT 1 FROM advanced)
     RETURNING global_position
-  ), advanced AS (
-    UPDATE streams SET revision = $${insertedColumns.length + 3}
-    WHERE stream_id = $${insertedColumns.length + 2} AND (SELECT stored FROM already) = 0
   )
   SELECT already.stored AS already_stored,
          (SELECT max(global_position) FROM inserted) AS last_position,
-         CASE WHEN already.stored = 0 THEN pg_notify($${insertedColumns.length + 4}, $${insertedColumns.length + 2}) END AS notified
+         pg_current_xact_id()::text AS transaction_id,
+         CASE WHEN EXISTS (SELECT 1 FROM advanced) THEN pg_notify(${channelParameter}, ${streamIdParameter}) END AS notified
   FROM already`;
-
-/**
- * Locks the stream's row in \`streams\` (creating it on first use) and reads its head: the revision
- * and the hash of its last event, and this transaction's id.
- */
-async function lockStreamHead(client: ClientBase, streamId: string): Promise<{ revision: number; hash: string; transaction_id: string }> {
-  const select = () =>
-    queryRows<{ revision: number; hash: string | null; transaction_id: string }>(
-      client,
-      `SELECT streams.revision, events.hash, pg_current_xact_id()::text AS transaction_id
-       FROM streams LEFT JOIN events ON events.stream_id = streams.stream_id AND events.stream_revision = streams.revision
-       WHERE streams.stream_id = $1
-       FOR UPDATE OF streams`,
-      [streamId],
-    );
-  let [head] = await select();
-  if (!head) {
-    await client.query('INSERT INTO streams (stream_id, revision) VALUES ($1, -1) ON CONFLICT (stream_id) DO NOTHING', [streamId]);
-    [head] = await select();
-  }
-  if (head.revision === -1) return { ...head, hash: GENESIS_HASH };
-  // After waiting for the lock, the statement sees the head the previous holder committed but not
-  // that holder's events (they are newer than its snapshot): a new statement reads them.
-  const hash = head.hash ?? (await lastEventHash(client, streamId, head.revision));
-  return { ...head, hash };
-}
-
-async function lastEventHash(client: ClientBase, streamId: string, revision: number): Promise<string> {
-  const [last] = await queryRows<{ hash: string }>(client, 'SELECT hash FROM events WHERE stream_id = $1 AND stream_revision = $2', [
-    streamId,
-    revision,
-  ]);
-  if (!last) throw new Error(`stream ${streamId}: its last event (revision ${revision}) is missing from the log`);
-  return last.hash;
-}
 
 /** Records a checkpoint through the given client, so it can join the caller's transaction with the rows it covers. */
 export async function savePostgresCheckpoint(db: Queryable, name: string, position: number): Promise<void> {
