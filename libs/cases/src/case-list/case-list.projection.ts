@@ -148,73 +148,96 @@ export const caseListProjection: Projection = {
 
   async apply(events, db) {
     const caseEvents = events.filter((event) => caseIdOfStream(event.streamId) !== undefined);
-    const rows = await loadRows(db, [...new Set(caseEvents.map((event) => caseIdOfStream(event.streamId)!))]);
-    const changed = new Set<string>();
+    const stored = await loadRows(db, [...new Set(caseEvents.map((event) => caseIdOfStream(event.streamId)!))]);
+    const changed = new Map<string, CaseRowInProgress>();
     for (const event of caseEvents) {
       const caseId = caseIdOfStream(event.streamId)!;
-      const row = evolveRow(rows.get(caseId), event);
-      if (row) {
-        rows.set(caseId, row);
-        changed.add(caseId);
-      }
+      const evolved = evolveRow(changed.get(caseId) ?? inProgress(stored.get(caseId)), event);
+      if (evolved) changed.set(caseId, evolved);
     }
-    return [...changed].map((caseId) => upsertRow('case_list', 'case_id', 'revision', rows.get(caseId)! as unknown as Record<string, unknown>));
+    return [...changed.values()].map(({ row, state, council }) =>
+      upsertRow('case_list', 'case_id', 'revision', {
+        ...row,
+        council_json: council === null ? null : JSON.stringify(council),
+        state_json: JSON.stringify(state),
+      } as unknown as Record<string, unknown>),
+    );
   },
 };
 
-function evolveRow(row: StoredCaseRow | undefined, event: RecordedEvent): StoredCaseRow | undefined {
-  const caseEvent = toCaseEvent(event);
-  if (caseEvent.type === 'ComplaintFiled') {
-    if (row) return undefined;
-    const state = evolveCase(initialCaseState, caseEvent);
-    const { caseId, location, category, urgency, description, filedAt } = caseEvent.data;
-    return withState(
-      {
-        case_id: caseId,
-        community_id: location.communityId,
-        compound_id: location.compoundId,
-        building: location.building,
-        category,
-        urgency,
-        description,
-        search_text: normaliseForSearch(`${description} ${location.building}`),
-        previous_assignee_organisation_id: null,
-        reassigned_position: null,
-        council_json: null,
-        filed_at: filedAt,
-      } as StoredCaseRow,
-      state,
-      event,
-      caseEvent,
-    );
-  }
-  if (!row || row.revision >= event.revision) return undefined;
-  return withState(row, evolveCase(JSON.parse(row.state_json) as CaseState, caseEvent), event, caseEvent);
+/**
+ * A row while a batch is applied. Its state and council are kept as objects, parsed once and
+ * written as JSON once per batch (the row's own `state_json` and `council_json` are stale until
+ * then): a case has several events in a batch, and a JSON round trip for each was a good part of
+ * a rebuild.
+ */
+interface CaseRowInProgress {
+  row: StoredCaseRow;
+  state: CaseState;
+  council: CouncilAgendaItem | null;
 }
 
-function withState(row: StoredCaseRow, state: CaseState, event: RecordedEvent, caseEvent: CaseEvent): StoredCaseRow {
+function inProgress(row: StoredCaseRow | undefined): CaseRowInProgress | undefined {
+  return (
+    row && {
+      row,
+      state: JSON.parse(row.state_json) as CaseState,
+      council: row.council_json === null ? null : (JSON.parse(row.council_json) as CouncilAgendaItem),
+    }
+  );
+}
+
+function evolveRow(current: CaseRowInProgress | undefined, event: RecordedEvent): CaseRowInProgress | undefined {
+  const caseEvent = toCaseEvent(event);
+  if (caseEvent.type === 'ComplaintFiled') {
+    if (current) return undefined;
+    const state = evolveCase(initialCaseState, caseEvent);
+    const { caseId, location, category, urgency, description, filedAt } = caseEvent.data;
+    const row = {
+      case_id: caseId,
+      community_id: location.communityId,
+      compound_id: location.compoundId,
+      building: location.building,
+      category,
+      urgency,
+      description,
+      search_text: normaliseForSearch(`${description} ${location.building}`),
+      previous_assignee_organisation_id: null,
+      reassigned_position: null,
+      council_json: null,
+      filed_at: filedAt,
+    } as StoredCaseRow;
+    return withState({ row, state, council: null }, state, event, caseEvent);
+  }
+  if (!current || current.row.revision >= event.revision) return undefined;
+  return withState(current, evolveCase(current.state, caseEvent), event, caseEvent);
+}
+
+function withState({ row, council: councilBefore }: CaseRowInProgress, state: CaseState, event: RecordedEvent, caseEvent: CaseEvent): CaseRowInProgress {
   const assignee = state.task?.assigneeOrganisationId ?? null;
   const handedOver = row.assignee_organisation_id != null && row.assignee_organisation_id !== assignee;
-  const council = evolveCouncil(row.council_json === null ? null : (JSON.parse(row.council_json) as CouncilAgendaItem), caseEvent);
   const beforeCouncil = (state.status === 'before_council' || state.status === 'council_decided') && state.council !== undefined;
+  // Only running clocks have a next deadline (nextDeadlineOf, libs/domain): a paused or returned task has none to miss.
+  const nextDeadline = nextDeadlineOf(state) ?? null;
   return {
-    ...row,
-    status: state.status,
-    tier: state.tier,
-    assignee_organisation_id: assignee,
-    previous_assignee_organisation_id: handedOver ? row.assignee_organisation_id : row.previous_assignee_organisation_id,
-    reassigned_position: handedOver ? event.globalPosition : row.reassigned_position,
-    // Only running clocks have a next deadline (nextDeadlineOf, libs/domain): a paused or returned task has none to miss.
-    next_deadline: nextDeadlineOf(state) ?? null,
-    inbox_order: TASK_RUNNING_STATUSES.includes(state.status) ? (nextDeadlineOf(state) ?? AFTER_EVERY_DEADLINE) : null,
-    resolve_by: state.task?.deadlines.resolve?.due ?? null,
-    council_id: beforeCouncil ? state.council!.councilId : null,
-    decide_by: beforeCouncil ? utc(state.council!.decideBy) : null,
-    council_json: council === null ? null : JSON.stringify(council),
-    updated_at: event.recordedAt,
-    revision: event.revision,
-    changed_position: event.globalPosition,
-    state_json: JSON.stringify(state),
+    row: {
+      ...row,
+      status: state.status,
+      tier: state.tier,
+      assignee_organisation_id: assignee,
+      previous_assignee_organisation_id: handedOver ? row.assignee_organisation_id : row.previous_assignee_organisation_id,
+      reassigned_position: handedOver ? event.globalPosition : row.reassigned_position,
+      next_deadline: nextDeadline,
+      inbox_order: TASK_RUNNING_STATUSES.includes(state.status) ? (nextDeadline ?? AFTER_EVERY_DEADLINE) : null,
+      resolve_by: state.task?.deadlines.resolve?.due ?? null,
+      council_id: beforeCouncil ? state.council!.councilId : null,
+      decide_by: beforeCouncil ? utc(state.council!.decideBy) : null,
+      updated_at: event.recordedAt,
+      revision: event.revision,
+      changed_position: event.globalPosition,
+    },
+    state,
+    council: evolveCouncil(councilBefore, caseEvent),
   };
 }
 
