@@ -62,7 +62,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   progress(`starting the cluster (${options.apis} APIs, ${options.workers} workers) in ${dataDir}; its processes log to ${logFile}`);
   const topology: ClusterTopology = await startClusterTopology({
     // Residents' messages at any hour, so that they are sent (and could be sent twice) during the run.
-    env: { ...process.env, YIXIN_QUIET_HOURS: 'off', YIXIN_LOG_LEVEL: 'warn' },
+    env: { ...process.env, YIXIN_QUIET_HOURS: 'off', LOG_LEVEL: 'warn' },
     launcher,
     apis: options.apis,
     workers: options.workers,
@@ -120,6 +120,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       acknowledged: journeys.tally.acknowledged,
       cases: lived,
       mailCatcherUrl: topology.mailCatcherUrl,
+      faults: scheduler.faults,
     }).finally(() => judging.end());
     const checks = [
       { name: 'every case lived its whole life', ok: failed.length === 0, detail: failed.length === 0 ? `${lived.length} cases closed` : failed.slice(0, 3).join('; ') },

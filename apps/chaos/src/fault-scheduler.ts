@@ -10,7 +10,8 @@ export interface Fault {
   kind: FaultKind;
   part: string;
   pid: number;
-  atSecond: number;
+  /** When it was killed (ms since the epoch). */
+  at: number;
 }
 
 /** A seeded generator (mulberry32): the same seed kills the same kinds after the same pauses. */
@@ -40,7 +41,6 @@ export interface FaultSchedule {
  */
 export class FaultScheduler {
   readonly faults: Fault[] = [];
-  private readonly startedAt = Date.now();
 
   constructor(
     private readonly parts: ClusterPart[],
@@ -80,7 +80,7 @@ export class FaultScheduler {
     }
     const pid = part.pid;
     part.kill('SIGKILL');
-    this.faults.push({ kind, part: part.name, pid, atSecond: Math.round((Date.now() - this.startedAt) / 1000) });
+    this.faults.push({ kind, part: part.name, pid, at: Date.now() });
     this.log(`killed ${kind}: ${part.name} (pid ${pid})`);
     // It comes back by itself; give it the time to, before the next fault.
     const until = Date.now() + COMEBACK_TIMEOUT_MS;

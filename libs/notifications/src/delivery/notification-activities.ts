@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   foldCase,
@@ -21,6 +22,14 @@ import { residentLinkOf, checkCodeOf } from '@yixin/resident-access';
 import type { NotificationActivities, NotificationDelivery } from '../../../../workflows/src/notification-messages';
 import { PermanentDeliveryError, type MessageChannel, type OutgoingMessage } from '../channels/channel';
 import type { Recipients } from './recipients';
+
+/**
+ * Once a provider has taken a message, its record is all that keeps a later attempt from sending it
+ * again: a record that fails (the database restarting) is tried again for this long, within the
+ * activity's 30 s, before the attempt fails and the message may go out twice.
+ */
+const RECORD_PATIENCE_MS = 15_000;
+const RECORD_RETRY_MS = 500;
 
 export interface NotificationDeliveryDeps {
   store: EventStore;
@@ -137,7 +146,7 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
           details: [Context.current().info.attempt],
         });
       }
-      await record(notification, deliveryKey, {
+      await persistently(() => record(notification, deliveryKey, {
         type: 'NotificationSent',
         data: {
           ...facts(notification, deliveryKey),
@@ -146,7 +155,7 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
           ...(receipt.providerMessageId === undefined ? {} : { providerMessageId: receipt.providerMessageId }),
           sentAt: new Date().toISOString(),
         },
-      });
+      }));
     },
 
     async recordFailure({ notification, channel, attempts, error }) {
@@ -157,6 +166,18 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
       });
     },
   };
+}
+
+async function persistently(write: () => Promise<void>): Promise<void> {
+  const giveUpAt = Date.now() + RECORD_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() >= giveUpAt) throw error;
+      await sleep(RECORD_RETRY_MS);
+    }
+  }
 }
 
 function isSuppression(value: string): value is SuppressionReason {
