@@ -1,51 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { pickFreePort } from '@yixin/temporal-tooling';
-import { ApiClient, eventually, sampleComplaint, temporaryDirectory } from '@yixin/testing';
+import { ApiClient, descendantsOf, eventually, isAlive, parentOf, sampleComplaint, temporaryDirectory } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
-
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The live processes below `ancestor`, its children's children too (PostgreSQL's backends, …). */
-function descendantsOf(ancestor: number): number[] {
-  const parents = new Map(
-    readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .map((entry) => [Number(entry), parentOf(Number(entry))] as const),
-  );
-  const below = new Set<number>([ancestor]);
-  for (let grown = true; grown; ) {
-    grown = false;
-    for (const [pid, parent] of parents) {
-      if (parent !== undefined && below.has(parent) && !below.has(pid)) {
-        below.add(pid);
-        grown = true;
-      }
-    }
-  }
-  below.delete(ancestor);
-  return [...below];
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The launcher's children whose command line names `entry`. */
 function childrenRunning(launcher: number, entry: string): number[] {

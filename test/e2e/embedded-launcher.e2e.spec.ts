@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickFreePort, type TemporalDevServer } from '@yixin/temporal-tooling';
-import { ApiClient, eventually, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '@yixin/testing';
+import { ApiClient, eventually, isAlive, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
 
@@ -33,15 +33,6 @@ const nicenessOf = (pid: number) => statField(String(pid), 19);
 const SCHED_IDLE = 5;
 /** The scheduling policy of each thread of the process. */
 const policiesOf = (pid: number) => readdirSync(`/proc/${pid}/task`).map((thread) => statField(`${pid}/task/${thread}`, 41));
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The launcher's worker process, among its children (the mail catcher is another). */
 function workerOf(launcher: number): number[] {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export interface Answer<T = any> {
@@ -16,7 +17,10 @@ const RETRY_DELAY_MS = 500;
  * that says what happened.
  */
 export class ChaosHttp {
-  constructor(private readonly baseUrl: string, private readonly stopping: AbortSignal) {}
+  constructor(private readonly baseUrl: string, private readonly stopping: AbortSignal) {
+    // Each request in flight and each pause of a journey listens to it: as many as there are lives at once.
+    setMaxListeners(0, stopping);
+  }
 
   /** One try; undefined when no answer came (refused, cut, timed out). */
   async once<T>(method: string, path: string, token?: string, body?: unknown, idempotencyKey?: string): Promise<Answer<T> | undefined> {
