@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCache, extractStyle, StyleProvider } from '@ant-design/cssinjs';
 import { InboxOutlined } from '@ant-design/icons';
-import { Alert, App, Badge, Button, Card, ConfigProvider, Empty, Flex, Form, Input, List, Popconfirm, Result, Segmented, Skeleton, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Card, ConfigProvider, Empty, Flex, Form, Input, Popconfirm, Result, Segmented, Skeleton, Space, Spin, Tag, Typography } from 'antd';
 import { createElement as h, type ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { THEME } from '../src/shell/theme';
@@ -24,13 +24,12 @@ function firstScreens(): ReactNode {
     ConfigProvider,
     { theme: THEME },
     h(
-      App,
+      'div',
       null,
       h(Space, null, h(Button, { type: 'primary', icon }, 'a'), h(Button, { type: 'text' }, 'b'), h(Tag, { color: 'blue' }, 'c'), h(Tag, { color: 'success' }, 'c')),
       h(Flex, { gap: 8 }, h(Typography.Title, { level: 3 }, 'd'), h(Typography.Text, { type: 'secondary' }, 'e'), h(Typography.Paragraph, null, 'f'), h(Typography.Link, null, 'g')),
       h(Segmented, { options: ['h', 'i'] }),
       h(Form, null, h(Form.Item, { label: 'j', name: 'j' }, h(Input, { prefix: icon })), h(Form.Item, { label: 'k', name: 'k' }, h(Input.Password))),
-      h(List<string>, { dataSource: ['l'], renderItem: (item) => h(List.Item, null, item) }),
       h(Badge.Ribbon, { text: 'm' }, h(Card, { size: 'small' }, 'n')),
       h(Popconfirm, { title: 'o' }, h(Button, null, 'p')),
       h(Alert, { type: 'error', showIcon: true, message: 'q' }),

@@ -1,10 +1,11 @@
 import { ClockCircleOutlined, PauseCircleOutlined } from '@ant-design/icons';
-import { Alert, Card, Descriptions, Empty, Grid, Image, Result, Skeleton, Space, Spin, Steps, Tag, Timeline, Typography } from 'antd';
+import { Alert, Card, Descriptions, Empty, Grid, Image, Skeleton, Space, Spin, Steps, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api, fetchPhoto, unwrap, type Schemas } from '../api/client';
 import { useSession, type SignedIn } from '../api/session';
 import { refusalTitle, useLoad } from '../shared/actions';
+import { Result } from '../shared/result';
 import { useLabel, useLanguage, useT, type Label } from '../shared/i18n';
 import { CATEGORY, CHANNEL, CLOSING_REASON, ESCALATION_REASON, EVENT_TYPE, ORGANISATION_KIND, RETURN_REASON, ROLE, STATUS, TIER, URGENCY, type Tier } from '../shared/labels';
 import { countdownTo, formatDuration, formatTime } from '../shared/time';

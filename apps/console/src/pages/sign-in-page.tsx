@@ -1,5 +1,5 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Card, Form, Input, List, Space, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, Space, Tag, Typography } from 'antd';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { session, useSession } from '../api/session';
@@ -71,29 +71,25 @@ export function SignInPage() {
               </Typography.Text>
             }
           >
-            <List
-              size="small"
-              dataSource={demoUsers.data}
-              style={{ maxHeight: 280, overflow: 'auto' }}
-              renderItem={(demo) => (
-                <List.Item>
-                  <List.Item.Meta
-                    title={
-                      <Button type="link" size="small" style={{ padding: 0 }} onClick={() => void signIn.run({ username: demo.username, password: DEMO_PASSWORD })}>
-                        {demo.username}
-                      </Button>
-                    }
-                    description={
-                      <Space size={4} wrap>
-                        <span>{demo.displayName}</span>
-                        <Tag>{label(ROLE[demo.role])}</Tag>
-                        {demo.isAdministrator ? <Tag color="gold">{t('管理员', 'admin')}</Tag> : null}
-                      </Space>
-                    }
-                  />
-                </List.Item>
-              )}
-            />
+            {/* antd's List would bring its Pagination and Select into every first load (issue 15): the same look, in console.css. */}
+            <ul className="yx-demo-users">
+              {demoUsers.data.map((demo) => (
+                <li key={demo.username} className="yx-demo-user">
+                  <div className="yx-demo-user-name">
+                    <Button type="link" size="small" style={{ padding: 0 }} onClick={() => void signIn.run({ username: demo.username, password: DEMO_PASSWORD })}>
+                      {demo.username}
+                    </Button>
+                  </div>
+                  <div className="yx-demo-user-description">
+                    <Space size={4} wrap>
+                      <span>{demo.displayName}</span>
+                      <Tag>{label(ROLE[demo.role])}</Tag>
+                      {demo.isAdministrator ? <Tag color="gold">{t('管理员', 'admin')}</Tag> : null}
+                    </Space>
+                  </div>
+                </li>
+              ))}
+            </ul>
           </Card>
         ) : null}
       </Space>

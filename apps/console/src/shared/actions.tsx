@@ -1,7 +1,8 @@
-import { Alert, App } from 'antd';
+import { Alert } from 'antd';
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
 import { ApiError, newIdempotencyKey } from '../api/client';
 import { useT, type Translate } from './i18n';
+import { useNotify } from './notices';
 
 /** What a refusal means, in the user's language, by its status; the API's own words follow it. */
 export function refusalTitle(error: unknown, t: Translate): string {
@@ -56,7 +57,7 @@ export function useAction<A extends unknown[], R>(
   perform: (idempotencyKey: string, ...args: A) => Promise<R>,
   options: { success?: string; quiet?: boolean } = {},
 ): Action<A, R> {
-  const { message } = App.useApp();
+  const notify = useNotify();
   const t = useT();
   const key = useRef<{ value: string; intent?: string }>({ value: newIdempotencyKey() });
   const running = useRef(false);
@@ -74,18 +75,18 @@ export function useAction<A extends unknown[], R>(
       try {
         const result = await perform(key.current.value, ...args);
         key.current = { value: newIdempotencyKey() };
-        if (options.success) void message.success(options.success);
+        if (options.success) notify('success', options.success);
         return result;
       } catch (caught) {
         setError(caught);
-        if (!options.quiet) void message.error(refusalTitle(caught, t));
+        if (!options.quiet) notify('error', refusalTitle(caught, t));
         return undefined;
       } finally {
         running.current = false;
         setPending(false);
       }
     },
-    [perform, options.success, options.quiet, message, t],
+    [perform, options.success, options.quiet, notify, t],
   );
   return { run, pending, error };
 }

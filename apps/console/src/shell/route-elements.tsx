@@ -1,6 +1,7 @@
-import { Result, Typography } from 'antd';
+import { Typography } from 'antd';
 import { Navigate } from 'react-router';
 import { useSession } from '../api/session';
+import { Result } from '../shared/result';
 import { useT } from '../shared/i18n';
 import { homeOf, mayOpen, type ConsoleRoute } from './routes';
 

@@ -1,10 +1,11 @@
 import { ArrowLeftOutlined, CheckCircleFilled, CloseCircleFilled, DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Empty, Grid, Result, Skeleton, Slider, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Grid, Skeleton, Slider, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useState, type HTMLAttributes } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap, type Schemas } from '../../api/client';
 import { RefusalAlert, useAction, useLoad } from '../../shared/actions';
 import { useLabel, useT } from '../../shared/i18n';
+import { Result } from '../../shared/result';
 import {
   CATEGORY,
   CLOSING_REASON,

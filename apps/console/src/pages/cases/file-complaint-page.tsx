@@ -1,5 +1,5 @@
 import { CameraOutlined, CheckCircleFilled, CloseCircleFilled } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Form, Grid, Input, Radio, Result, Row, Space, Switch, Typography, Upload, type UploadFile } from 'antd';
+import { Alert, Button, Card, Col, Form, Grid, Input, Radio, Row, Space, Switch, Typography, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, unwrap, uploadPhoto, type Schemas } from '../../api/client';
 import { useSession } from '../../api/session';
@@ -9,6 +9,7 @@ import { assigneesOf, compoundsOf, loadOrganisations, type Organisation } from '
 import { FormSelect } from '../../shared/form-select';
 import { useLabel, useT, type Translate } from '../../shared/i18n';
 import { CATEGORY, CHANNEL, URGENCY, type Category, type Channel, type Urgency } from '../../shared/labels';
+import { Result } from '../../shared/result';
 
 interface ComplaintForm {
   compoundId?: string;

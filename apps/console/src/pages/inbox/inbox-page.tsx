@@ -1,5 +1,5 @@
 import { EnvironmentOutlined, ReloadOutlined, WifiOutlined } from '@ant-design/icons';
-import { Alert, Badge, Button, Card, Empty, Flex, Result, Skeleton, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Empty, Flex, Skeleton, Space, Spin, Tag, Typography } from 'antd';
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { liveStream } from '../../api/client';
@@ -7,6 +7,7 @@ import { DeadlineCountdown } from '../../features/countdown';
 import { useOrganisations } from '../../features/organisations';
 import { TaskActions } from '../../features/task-actions';
 import { refusalTitle, RefusalAlert } from '../../shared/actions';
+import { Result } from '../../shared/result';
 import { useLabel, useT } from '../../shared/i18n';
 import { useScreens } from '../../shared/screens';
 import { CATEGORY, STATUS, URGENCY, type CaseStatus } from '../../shared/labels';

@@ -1,5 +1,5 @@
 import { ExclamationCircleFilled } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Form, Grid, Input, Modal, Result, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Grid, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useSession } from '../../api/session';
@@ -7,6 +7,7 @@ import { RefusalAlert, useAction, useLoad } from '../../shared/actions';
 import { phoneRules } from '../../shared/complaint-rules';
 import { loadOrganisations } from '../../shared/directory';
 import { useT } from '../../shared/i18n';
+import { Result } from '../../shared/result';
 
 type Erased = Schemas['ErasureResponse'];
 

@@ -1,5 +1,5 @@
 import { CheckCircleFilled, NumberOutlined, SafetyOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Form, Input, Radio, Rate, Result, Skeleton, Space, Steps, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Radio, Rate, Skeleton, Space, Steps, Typography } from 'antd';
 import createClient from 'openapi-fetch';
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
@@ -8,6 +8,7 @@ import type { paths } from '../../api/schema';
 import { useAction } from '../../shared/actions';
 import { useLabel, useT, type Translate } from '../../shared/i18n';
 import { CATEGORY } from '../../shared/labels';
+import { Result } from '../../shared/result';
 import { formatTime } from '../../shared/time';
 import { LanguageSwitch } from '../../shell/language-switch';
 
