@@ -14,6 +14,7 @@ import { inboxQuery } from './inbox-query.bench';
 import { consoleFigures } from './console.bench';
 import { open311SearchPostgres, open311SearchSqlite } from './open311-search.bench';
 import { notifications } from './notifications.bench';
+import { scaledWholeLife } from './scaled-whole-life.bench';
 
 /**
  * `npm run bench [name…]`: runs the benchmarks (all, or those named), prints their figures beside
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   'open311-search-sqlite': open311SearchSqlite,
   'open311-search-postgres': open311SearchPostgres,
   notifications,
+  'scaled-whole-life': scaledWholeLife,
 };
 
 async function main(): Promise<void> {
