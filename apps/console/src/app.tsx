@@ -33,7 +33,7 @@ const ROUTE_TREE = [
 
 /**
  * The router of components (HashRouter, useRoutes), not the data router (createHashRouter): the
- * console uses no loader or action, and the data router's code was some 120 KiB of the main chunk
+ * console uses no loader or action, and the data router's code was some 50 KiB of the main chunk
  * as built that every first load compiled (issue 15).
  */
 function Screens() {
