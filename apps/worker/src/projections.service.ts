@@ -7,7 +7,7 @@ import type { EventStore } from '@yixin/event-store';
 import { retryUntilStopped } from '@yixin/platform';
 
 /** The lease of a projection's runner: one worker at a time keeps it up to date. */
-export const projectionLease = (name: string) => `projection:${name}`;
+const projectionLease = (name: string) => `projection:${name}`;
 
 /** Keeps every read model up to date from the log, each from its own checkpoint, in whichever worker holds its lease. */
 @Injectable()
