@@ -7,7 +7,7 @@ import { loadEmbeddedLauncherConfig } from '@yixin/config';
 import { DEMO_PASSWORD } from '@yixin/directory';
 import { PostgresEventStore } from '@yixin/event-store';
 import { JsonLogger } from '@yixin/observability';
-import { pickFreePort } from '@yixin/temporal-tooling';
+import { pickFreePorts } from '@yixin/temporal-tooling';
 import { CaseJourneys, type JourneyKind } from './case-journeys';
 import { ChaosHttp } from './chaos-http';
 import { FAULT_KINDS, FaultScheduler, seededRandom, type Fault, type FaultKind } from './fault-scheduler';
@@ -57,7 +57,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const logFile = join(dataDir, 'cluster.log');
   const output = openSync(logFile, 'a');
   const logger = new JsonLogger('warn', (line) => appendFileSync(logFile, line));
-  const [httpPort, temporalPort, temporalUiPort, smtpPort, webPort] = await Promise.all(Array.from({ length: 5 }, () => pickFreePort()));
+  const [httpPort, temporalPort, temporalUiPort, smtpPort, webPort] = await pickFreePorts(5);
   const launcher = { ...loadEmbeddedLauncherConfig({ YIXIN_DATA_DIR: dataDir }), temporalDevServer: { port: temporalPort, uiPort: temporalUiPort }, mailCatcher: { smtpPort, webPort } };
   progress(`starting the cluster (${options.apis} APIs, ${options.workers} workers) in ${dataDir}; its processes log to ${logFile}`);
   const topology: ClusterTopology = await startClusterTopology({

@@ -171,6 +171,11 @@ export async function pickFreePort(): Promise<number> {
   return port as number;
 }
 
+/** `count` ports free a moment ago, all different: picked while each is held open (see resolvePorts). */
+export async function pickFreePorts(count: number): Promise<number[]> {
+  return (await resolvePorts(...Array<number>(count).fill(0))) as number[];
+}
+
 // Ports asked as 0 are picked together, all held open at once so the kernel cannot hand out one
 // twice; ports asked by number are checked free, so a server already running there is reported
 // instead of being mistaken for the one started here.
