@@ -32,7 +32,9 @@ describe('the fault run, short', () => {
 
     expect(report.checks.filter((check) => !check.ok)).toEqual([]);
     expect(report.commands).toMatchObject({ lost: 0, duplicated: 0 });
-    expect(report.commands.acknowledged).toBeGreaterThanOrEqual(8 * 5);
+    // Answers lost to a kill are settled from the log, not acknowledged; most still are.
+    expect(report.commands.acknowledged + report.commands.doneUnacknowledged).toBeGreaterThanOrEqual(8 * 4);
+    expect(report.commands.acknowledged).toBeGreaterThan(report.commands.doneUnacknowledged);
     expect(report.cases).toMatchObject({ asked: 8, finished: 8, failed: [] });
     for (const kills of Object.values(report.kills)) expect(kills).toBeGreaterThanOrEqual(1);
     expect(exitCode).toBe(0);

@@ -14,6 +14,14 @@ export const JOURNEYS = {
 } as const;
 export type JourneyKind = keyof typeof JOURNEYS;
 
+/** The events of a journey the case's workflow appends itself; every other one is a person's command. */
+const WORKFLOW_EVENTS: ReadonlySet<string> = new Set(['TaskDispatched', 'CaseReferredToCouncil', 'CaseClosed']);
+
+/** How many commands people send in a journey of this kind. */
+export function commandsIn(kind: JourneyKind): number {
+  return JOURNEYS[kind].filter((type) => !WORKFLOW_EVENTS.has(type)).length;
+}
+
 /** A command the API answered 2xx: it promised these events at these revisions. */
 export interface AcknowledgedCommand {
   caseId: string;

@@ -8,7 +8,7 @@ import { DEMO_PASSWORD } from '@yixin/directory';
 import { PostgresEventStore } from '@yixin/event-store';
 import { JsonLogger } from '@yixin/observability';
 import { pickFreePorts } from '@yixin/temporal-tooling';
-import { CaseJourneys, type JourneyKind } from './case-journeys';
+import { CaseJourneys, commandsIn, type JourneyKind } from './case-journeys';
 import { ChaosHttp } from './chaos-http';
 import { FAULT_KINDS, FaultScheduler, seededRandom, type Fault, type FaultKind } from './fault-scheduler';
 import { judge, type Check, type LivedCase } from './verdict';
@@ -122,8 +122,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       mailCatcherUrl: topology.mailCatcherUrl,
       faults: scheduler.faults,
     }).finally(() => judging.end());
+    const required = lived.reduce((sum, { kind }) => sum + commandsIn(kind), 0);
+    const done = journeys.tally.acknowledged.length + journeys.tally.doneUnacknowledged;
     const checks = [
       { name: 'every case lived its whole life', ok: failed.length === 0, detail: failed.length === 0 ? `${lived.length} cases closed` : failed.slice(0, 3).join('; ') },
+      {
+        name: "every command of the closed cases' journeys was done",
+        ok: done === required,
+        detail: `${done} done (${journeys.tally.acknowledged.length} acknowledged, ${journeys.tally.doneUnacknowledged} with their answer lost) of ${required}`,
+      },
       {
         name: 'every kind of process was killed',
         ok: FAULT_KINDS.every((kind) => scheduler.faults.some((fault) => fault.kind === kind)),
