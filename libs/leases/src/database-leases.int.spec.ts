@@ -116,4 +116,35 @@ describe('leases in PostgreSQL', () => {
     expect(rows.rows.map((row) => row.value)).toEqual(['while held']);
     await eventually(() => (stale.current ? undefined : true), 'the stale holder to notice it was taken over');
   });
+
+  it('spreads the names over the workers present, and takes over the work of one that stops', async () => {
+    const names = ['bridge:temporal', 'notifications:planner', 'projection:a', 'projection:b', 'projection:c', 'projection:d'];
+    const join = () => {
+      const { leases } = worker();
+      return names.map((name) => contend(leases, name));
+    };
+    const held = (workers: Contender[][]) => workers.map((contenders) => contenders.filter((contender) => contender.current).length);
+    /** Each name held by exactly one contender, and how many each worker holds, once that is `expected`. */
+    const settles = (workers: Contender[][], expected: number[], what: string) =>
+      eventually(() => {
+        const counts = held(workers);
+        const eachOnce = names.every((_, index) => workers.filter((contenders) => contenders[index].current).length === 1);
+        return eachOnce && [...counts].sort().join() === [...expected].sort().join() ? counts : undefined;
+      }, what, 20_000);
+
+    const first = join();
+    await settles([first], [6], 'the first worker to take every lease');
+    const second = join();
+    await settles([first, second], [3, 3], 'two workers to share the leases');
+    const third = join();
+    await settles([first, second, third], [2, 2, 2], 'three workers to share the leases');
+
+    await Promise.all(second.map((contender) => contender.stop()));
+    await settles([first, third], [3, 3], "the second worker's leases to be taken over");
+    // Never two holders of a name at once: each name's holdings, in token order, follow one another.
+    for (const [index] of names.entries()) {
+      const holdings = [first, second, third].flatMap((contenders) => contenders[index].holdings).sort((a, b) => a.token - b.token);
+      for (let next = 1; next < holdings.length; next += 1) expect(holdings[next].from).toBeGreaterThanOrEqual(holdings[next - 1].to!);
+    }
+  }, 60_000);
 });

@@ -11,6 +11,10 @@ export const LEASES_SCHEMA = `
     holder TEXT NOT NULL,
     token BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS lease_holders (
+    holder TEXT PRIMARY KEY,
+    expires_at BIGINT NOT NULL
   )`;
 
 export interface LeaseTiming {
@@ -31,26 +35,90 @@ const NOW_MS = `(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT`;
  * change of hands. A holder renews well before the expiry and gives the work up by itself once it
  * could not renew in time, before any other worker can take it over; the fence covers a holder
  * that could not even notice (a process paused longer than the lease).
+ *
+ * The work is spread: every worker runs the same names and says it is there in `lease_holders`,
+ * and none takes more than its fair share (the names over the workers there, rounded up). A worker
+ * over its share, because another joined, lets the extra leases go one renewal at a time, and the
+ * one below its share takes them. A dead worker's row expires with its leases, the shares grow, and
+ * the others take its work over.
  */
 export class DatabaseLeases implements Leases {
   private readonly logger = new Logger('Leases');
   /** Who holds a lease, as operators and the fault run read it in the table: host/pid/instance. */
   readonly holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  /** The names this process runs, and those it holds now. */
+  private readonly running = new Set<string>();
+  private readonly held = new Set<string>();
+  /** Workers in `lease_holders`, this one among them, as last counted. */
+  private holders = 1;
+  private presence?: Presence;
 
   constructor(private readonly db: SqlDatabase, private readonly timing: LeaseTiming = DEFAULT_LEASE_TIMING) {
     if (db.dialect !== 'postgres') throw new Error('DatabaseLeases needs PostgreSQL: on SQLite the one worker holds every lease (SoleWriterLeases)');
   }
 
   async runWhileHeld(name: string, stopping: AbortSignal, job: (lease: HeldLease) => Promise<void>): Promise<void> {
-    while (!stopping.aborted) {
-      const askedAt = Date.now();
-      const token = await this.tryToTake(name).catch((error: unknown) => {
-        this.logger.warn(`cannot ask for the lease ${name}: ${String(error)}`);
-        return undefined;
-      });
-      if (token !== undefined) await this.hold(name, token, askedAt, stopping, job);
-      await sleep(this.timing.everyMs, stopping);
+    this.running.add(name);
+    this.presence ??= this.bePresent();
+    await this.presence.counted;
+    try {
+      while (!stopping.aborted) {
+        if (this.held.size < this.fairShare()) {
+          const askedAt = Date.now();
+          const token = await this.tryToTake(name).catch((error: unknown) => {
+            this.logger.warn(`cannot ask for the lease ${name}: ${String(error)}`);
+            return undefined;
+          });
+          if (token !== undefined) await this.hold(name, token, askedAt, stopping, job);
+        }
+        await sleep(this.timing.everyMs, stopping);
+      }
+    } finally {
+      this.running.delete(name);
+      const presence = this.presence;
+      if (this.running.size === 0 && presence) {
+        this.presence = undefined;
+        presence.ended.abort();
+        await presence.done;
+      }
     }
+  }
+
+  /** How many leases this worker may hold: the names over the workers present, rounded up. */
+  private fairShare(): number {
+    return Math.ceil(this.running.size / this.holders);
+  }
+
+  /** Says this worker is there, and counts the workers that are, each renewal, until `ended`; then leaves. */
+  private bePresent(): Presence {
+    const ended = new AbortController();
+    const count = () => this.countHolders().catch((error: unknown) => this.logger.warn(`cannot count the workers holding leases: ${String(error)}`));
+    const counted = count();
+    const done = (async () => {
+      await counted;
+      for (;;) {
+        await sleep(this.timing.everyMs, ended.signal);
+        if (ended.signal.aborted) break;
+        await count();
+      }
+      await this.db.query('DELETE FROM lease_holders WHERE holder = ? RETURNING holder', [this.holder]).catch(() => undefined);
+    })();
+    return { ended, counted, done };
+  }
+
+  private async countHolders(): Promise<void> {
+    // One round trip: the statement's reads see the table as it was before its own writes.
+    const [row] = await this.db.query<{ others: number }>(
+      `WITH present AS (
+         INSERT INTO lease_holders (holder, expires_at) VALUES (?, ${NOW_MS} + ?)
+         ON CONFLICT (holder) DO UPDATE SET expires_at = excluded.expires_at RETURNING holder
+       ), gone AS (
+         DELETE FROM lease_holders WHERE expires_at < ${NOW_MS} RETURNING holder
+       )
+       SELECT count(*) AS others FROM lease_holders WHERE expires_at >= ${NOW_MS} AND holder <> ?`,
+      [this.holder, this.timing.ttlMs, this.holder],
+    );
+    this.holders = Number(row.others) + 1;
   }
 
   private async hold(name: string, token: number, askedAt: number, stopping: AbortSignal, job: (lease: HeldLease) => Promise<void>): Promise<void> {
@@ -58,6 +126,7 @@ export class DatabaseLeases implements Leases {
     const lost = new AbortController();
     const stop = () => lost.abort();
     stopping.addEventListener('abort', stop, { once: true });
+    this.held.add(name);
     const renewing = this.keepRenewed(name, token, askedAt, lost);
     try {
       await job({ name, token, signal: lost.signal, fence: () => [fenceOf(name, token)] });
@@ -65,6 +134,7 @@ export class DatabaseLeases implements Leases {
       this.logger.error(`the work of the lease ${name} failed: ${String(error)}`);
     } finally {
       stopping.removeEventListener('abort', stop);
+      this.held.delete(name);
       lost.abort();
       await renewing;
       await this.letGo(name, token).catch(() => undefined);
@@ -94,6 +164,12 @@ export class DatabaseLeases implements Leases {
         } else if (renewed) {
           clearTimeout(deadline);
           deadline = giveUpAfter(renewAskedAt);
+          if (this.held.size > this.fairShare()) {
+            this.logger.log(`lets the lease ${name} go to a worker with fewer`);
+            // At once, so that the next of its leases to renew counts one fewer.
+            this.held.delete(name);
+            lost.abort();
+          }
         }
       }
     } finally {
@@ -122,6 +198,14 @@ export class DatabaseLeases implements Leases {
   private async letGo(name: string, token: number): Promise<void> {
     await this.db.query('UPDATE leases SET expires_at = 0 WHERE name = ? AND token = ? RETURNING token', [name, token]);
   }
+}
+
+/** A worker's row in `lease_holders`, kept while it runs any lease's work. */
+interface Presence {
+  ended: AbortController;
+  /** The first count of the workers present: a worker takes nothing before it knows its share. */
+  counted: Promise<void>;
+  done: Promise<void>;
 }
 
 /** Changes the lease's row only while `token` is current; taking the row's lock, it also orders the transaction against a takeover. */
