@@ -10,7 +10,7 @@ import { DEMO_PASSWORD } from '@yixin/directory';
 import { PostgresEventStore, type EventStore } from '@yixin/event-store';
 import { JsonLogger } from '@yixin/observability';
 import { EVENT_STORE } from '@yixin/stores';
-import { pickFreePort } from '@yixin/temporal-tooling';
+import { pickFreePort, pickFreePorts } from '@yixin/temporal-tooling';
 import { cpuSecondsOf, descendantsOf, startTestTemporal, temporaryDirectory } from '@yixin/testing';
 import { percentile, round, type Benchmark, type Figure } from './bench-kit';
 
@@ -115,7 +115,7 @@ async function embedded(): Promise<Sustained> {
 
 async function scaled(): Promise<Sustained> {
   const dataDir = temporaryDirectory('yixin-bench-cluster-');
-  const [httpPort, temporalPort, uiPort] = await Promise.all([pickFreePort(), pickFreePort(), pickFreePort()]);
+  const [httpPort, temporalPort, uiPort] = await pickFreePorts(3);
   const launcher = { ...loadEmbeddedLauncherConfig({ YIXIN_DATA_DIR: dataDir }), temporalDevServer: { port: temporalPort, uiPort }, mailCatcher: undefined };
   const topology: ClusterTopology = await startClusterTopology({
     env: { ...process.env, YIXIN_QUIET_HOURS: 'off', LOG_LEVEL: 'warn', SMTP_URL: undefined },
