@@ -36,7 +36,16 @@ const policiesOf = (pid: number) => readdirSync(`/proc/${pid}/task`).map((thread
 
 /** The launcher's worker process, among its children (the mail catcher is another). */
 function workerOf(launcher: number): number[] {
-  return childrenOf(launcher).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('apps/worker/src/main'));
+  return childrenOf(launcher).filter((pid) => commandLineOf(pid).includes('apps/worker/src/main'));
+}
+
+/** Empty for a child that exited since it was listed (a dying worker, while the launcher restarts it). */
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 interface Launcher {
