@@ -32,6 +32,9 @@ const shared = {
 module.exports = {
   // A global option: jest ignores it inside a project.
   testTimeout: 120000,
+  // Every temporary file of the run in one folder, removed at its end (libs/testing/src/run-folder.ts).
+  globalSetup: '<rootDir>/test/support/run-folder.global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/run-folder.global-teardown.ts',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
     { ...shared, displayName: 'int', testMatch: ['**/*.int.spec.ts'] },

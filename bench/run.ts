@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { removeRunFolder, useRunFolder } from '@yixin/testing';
 import type { Benchmark, Figure } from './bench-kit';
 import { postgresEventLog } from './event-log-postgres.bench';
 import { sqliteEventLog } from './event-log.bench';
@@ -37,6 +38,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  useRunFolder('yixin-bench-run-');
   const chosen = process.argv.slice(2);
   const names = chosen.length > 0 ? chosen : Object.keys(BENCHMARKS);
   const sections = new Map<string, string>();
@@ -86,9 +88,13 @@ function renderTable(figures: Figure[]): string {
 }
 
 main().then(
-  () => process.exit(0),
+  () => {
+    removeRunFolder();
+    process.exit(0);
+  },
   (error: unknown) => {
     console.error(error);
+    removeRunFolder();
     process.exit(1);
   },
 );
