@@ -4,7 +4,7 @@ import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseNumberOf, checkCodeOf, residentLinkOf } from '@yixin/resident-access';
 import { LocalOutbox, type OutboxMessage } from '@yixin/notifications';
-import { NOTIFICATION_PRIORITY_KEY, notificationWorkflowId } from '../../workflows/src/notification-messages';
+import { notificationWorkflowId } from '../../workflows/src/notification-messages';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { notificationStreamId, readCaseStream } from '@yixin/case-stream';
 import { readStreamOrEmpty } from '@yixin/event-store';
@@ -176,7 +176,7 @@ describe('notifications in the quiet hours', () => {
     await smtp?.stop();
   });
 
-  it('holds the resident’s messages until the quiet hours end, tells the company at once, and queues messages behind the cases’ work', async () => {
+  it('holds the resident’s messages until the quiet hours end, and tells the company at once', async () => {
     const filed = await e2e.api.request('POST', '/cases', e2e.tokens.staff, sampleComplaint());
     const caseId: string = filed.body.caseId;
     await eventually(async () => ((await outboxOf(e2e, caseId)).some((message) => message.template === 'task_dispatched') ? true : undefined), 'the company told at once', 60_000);
@@ -184,9 +184,6 @@ describe('notifications in the quiet hours', () => {
     const filing = client.workflow.getHandle(notificationWorkflowId(caseId, 0));
     const description = await filing.describe();
     expect(description.status.name).toBe('RUNNING');
-    // Queued behind the case's own work: the case workflow keeps Temporal's default priority (unset).
-    expect(description.priority?.priorityKey).toBe(NOTIFICATION_PRIORITY_KEY);
-    expect((await client.workflow.getHandle(caseId).describe()).priority?.priorityKey).toBeFalsy();
     expect((await outboxOf(e2e, caseId)).filter((message) => message.channel === 'sms')).toEqual([]);
     expect(await notificationEvents(e2e.store, caseId).then((events) => events.filter((event) => (event.data as { template: string }).template === 'resident_receipt'))).toEqual([]);
   }, 120_000);

@@ -33,12 +33,6 @@ export interface NotificationActivities {
   recordUnreachable(notification: PlannedNotification): Promise<void>;
 }
 
-/**
- * Temporal's priority for the notification workflows: below the default (3) that the case workflows
- * keep, so that after a burst of filings a case's dispatch is not queued behind its receipt SMS.
- */
-export const NOTIFICATION_PRIORITY_KEY = 4;
-
 /** Workflow id of a case event's messages: Temporal starts one workflow per id, so an event planned twice is delivered once. */
 export function notificationWorkflowId(caseId: string, revision: number): string {
   return `notifications/${caseId}/${revision}`;

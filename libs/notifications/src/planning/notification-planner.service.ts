@@ -8,7 +8,7 @@ import { LEASES, type Leases } from '@yixin/leases';
 import { retryUntilStopped } from '@yixin/platform';
 import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
 import { notificationWorkflow } from '../../../../workflows/src/notification.workflow';
-import { NOTIFICATION_PRIORITY_KEY, notificationWorkflowId, type NotificationWorkflowInput } from '../../../../workflows/src/notification-messages';
+import { notificationWorkflowId, type NotificationWorkflowInput } from '../../../../workflows/src/notification-messages';
 import { NotificationDelivery } from '../delivery/notification-delivery';
 
 export const NOTIFICATION_PLANNER_CHECKPOINT = 'notifications:planner';
@@ -127,7 +127,6 @@ export class NotificationPlannerService implements OnApplicationBootstrap, OnMod
         taskQueue: this.config.temporal.taskQueue,
         args: [input],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        priority: { priorityKey: NOTIFICATION_PRIORITY_KEY },
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
