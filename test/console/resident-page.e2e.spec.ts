@@ -53,10 +53,9 @@ describe('the console: the resident’s own page', () => {
     return page;
   }
 
-  /** Saved with the other suites' screens, and in /tmp where they are looked at. */
+  /** Saved with the other suites' screens. */
   async function screenshot(page: Page, name: string, viewport: ViewportName): Promise<void> {
     await saveScreenshot(page, `resident-${name}`, viewport);
-    await page.screenshot({ path: `/tmp/resident-${name}-${viewport}.png`, fullPage: true });
   }
 
   it('shows the resident following their link where the case stands, takes their rating, and the case closes', async () => {
