@@ -1,16 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { pickFreePort } from '@yixin/temporal-tooling';
-import { ApiClient, descendantsOf, eventually, isAlive, parentOf, sampleComplaint, temporaryDirectory } from '@yixin/testing';
+import { ApiClient, childrenOf, commandLineOf, descendantsOf, eventually, isAlive, sampleComplaint, temporaryDirectory } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
 
 /** The launcher's children whose command line names `entry`. */
 function childrenRunning(launcher: number, entry: string): number[] {
-  return descendantsOf(launcher).filter((pid) => parentOf(pid) === launcher && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry));
+  return childrenOf(launcher).filter((pid) => commandLineOf(pid).includes(entry));
 }
 const apisOf = (launcher: number) => childrenRunning(launcher, 'apps/api/src/main');
 const workersOf = (launcher: number) => childrenRunning(launcher, 'apps/cluster/src/launched-worker');

@@ -3,24 +3,9 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pickFreePort, type TemporalDevServer } from '@yixin/temporal-tooling';
-import { ApiClient, eventually, isAlive, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '@yixin/testing';
+import { ApiClient, childrenOf, commandLineOf, eventually, isAlive, sampleComplaint, startTestTemporal, temporaryDirectory, testEnvironment } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
-
-/** The pids of the live processes whose parent is `parent`. */
-function childrenOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /** Field `field` (numbered from 1, as in proc(5)) of /proc/<path>/stat. */
 function statField(path: string, field: number): number {
@@ -37,15 +22,6 @@ const policiesOf = (pid: number) => readdirSync(`/proc/${pid}/task`).map((thread
 /** The launcher's worker process, among its children (the mail catcher is another). */
 function workerOf(launcher: number): number[] {
   return childrenOf(launcher).filter((pid) => commandLineOf(pid).includes('apps/worker/src/main'));
-}
-
-/** Empty for a child that exited since it was listed (a dying worker, while the launcher restarts it). */
-function commandLineOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 interface Launcher {

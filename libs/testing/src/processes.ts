@@ -17,6 +17,23 @@ export function parentOf(pid: number): number | undefined {
   return fields ? Number(fields[1]) : undefined;
 }
 
+/** The pids of the live processes whose parent is `parent`. */
+export function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => parentOf(pid) === parent);
+}
+
+/** The process's command line, its arguments joined by NULs; empty once it has gone (a child exiting while it is listed). */
+export function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** CPU seconds the process has used so far (user + system), 0 once it has gone. */
 export function cpuSecondsOf(pid: number): number {
   const fields = statFields(pid);
