@@ -103,3 +103,54 @@ describe('a statement that requires a count of changed rows, on SQLite', () => {
     expect(db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(2);
   });
 });
+
+describe('a schema script run again beside running writers, on PostgreSQL', () => {
+  const script = `
+    CREATE TABLE IF NOT EXISTS tallies (name TEXT PRIMARY KEY, count BIGINT NOT NULL);
+    CREATE INDEX IF NOT EXISTS tallies_count ON tallies (count)`;
+  let postgres: TestPostgres;
+  let pool: ReturnType<typeof testPool>;
+  let db: PostgresSqlDatabase;
+
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+    pool = testPool({ connectionString: postgres.connectionString, max: 3 });
+    db = new PostgresSqlDatabase(pool);
+    await db.executeScript(script);
+  }, 120_000);
+
+  afterAll(async () => {
+    await pool?.end();
+    await postgres?.stop();
+  });
+
+  /** Runs the script while another transaction holds an uncommitted write to its table; `ran` settles once that is rolled back. */
+  const runBesideOpenWrite = async (): Promise<{ outcome: 'done' | 'waiting for the writer'; ran: Promise<void> }> => {
+    const writer = await pool.connect();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await writer.query('BEGIN');
+      await writer.query("INSERT INTO tallies VALUES ('报修', 1)");
+      const ran = db.executeScript(script);
+      const waited = new Promise<'waiting for the writer'>((resolve) => (timer = setTimeout(() => resolve('waiting for the writer'), 5_000)));
+      return { outcome: await Promise.race([ran.then(() => 'done' as const), waited]), ran };
+    } finally {
+      clearTimeout(timer);
+      await writer.query('ROLLBACK');
+      writer.release();
+    }
+  };
+
+  it('takes no lock when everything it creates exists, so it cannot deadlock with the writers', async () => {
+    expect((await runBesideOpenWrite()).outcome).toBe('done');
+  });
+
+  it('still creates what is missing, such as an index a stopped rebuild dropped', async () => {
+    await pool.query('DROP INDEX tallies_count');
+    const { outcome, ran } = await runBesideOpenWrite();
+    expect(outcome).toBe('waiting for the writer');
+    await ran;
+    const [{ index }] = (await pool.query<{ index: string | null }>("SELECT to_regclass('tallies_count')::text AS index")).rows;
+    expect(index).toBe('tallies_count');
+  });
+});

@@ -126,10 +126,27 @@ export class PostgresSqlDatabase implements SqlDatabase {
   }
 
   async executeScript(script: string): Promise<void> {
+    if (await this.createsNothingNew(script)) return;
     // Several processes start at once at scale; the lock keeps their CREATE … IF NOT EXISTS from racing.
     await this.batch([{ sql: 'SELECT pg_advisory_xact_lock(7428001)' }, { sql: script }]);
   }
+
+  /**
+   * True when the script only creates tables and indexes, and all of them exist. Such a script
+   * would change nothing, yet running it is not free: CREATE INDEX takes its table's SHARE lock
+   * before it looks for the index, so a process starting again beside running ones would lock the
+   * tables they write, one by one, and deadlock with a projection writing them in another order.
+   */
+  private async createsNothingNew(script: string): Promise<boolean> {
+    const statements = script.split(';').map((statement) => statement.trim()).filter((statement) => statement !== '');
+    const names = statements.map((statement) => CREATE_IF_NOT_EXISTS.exec(statement)?.[1]);
+    if (names.some((name) => name === undefined)) return false;
+    const [{ missing }] = await this.query<{ missing: number }>('SELECT count(*) AS missing FROM unnest(?::text[]) AS name WHERE to_regclass(name) IS NULL', [names]);
+    return missing === 0;
+  }
 }
+
+const CREATE_IF_NOT_EXISTS = /^CREATE (?:UNIQUE )?(?:TABLE|INDEX) IF NOT EXISTS (\w+)/i;
 
 /** A write whose commit need not wait for the disk: it is rebuilt from the log, or made durable by the next append. */
 function waitsForNoDisk({ rebuildable = false, coveredByNextAppend = false }: SqlWriteOptions, { holdsTheLog }: SqlDatabaseOptions): boolean {
