@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { temporaryDirectory, testConfig } from '@yixin/testing';
+import { Client } from 'pg';
+import { backendEnvironment, temporaryDirectory, testConfig } from '@yixin/testing';
 import type { NewEvent } from '@yixin/event-store';
 import type { YixinConfig } from '@yixin/config';
 import { caseListProjection, caseTimelineProjection } from '@yixin/cases';
@@ -84,5 +85,43 @@ describe('openStores on SQLite', () => {
     expect(await loadProjectionCheckpoint(reopened.readStore, caseListProjection.name)).toBe(lastGlobalPosition);
     expect(await loadProjectionCheckpoint(reopened.readStore, caseTimelineProjection.name)).toBe(0);
     expect(await reopened.readStore.query('SELECT * FROM case_timeline')).toEqual([]);
+  });
+});
+
+describe('openStores on PostgreSQL, started again beside a running projection', () => {
+  let backend: Awaited<ReturnType<typeof backendEnvironment>>;
+  let config: YixinConfig;
+  let first: Stores | undefined;
+
+  beforeAll(async () => {
+    backend = await backendEnvironment('postgres');
+    config = testConfig(temporaryDirectory(), '127.0.0.1:7233', backend.env);
+    first = await openStores(config);
+  }, 120_000);
+
+  afterAll(async () => {
+    await first?.close();
+    await backend?.stop();
+  });
+
+  it('takes no lock on the read models’ tables, so it cannot deadlock with their writer', async () => {
+    const writer = new Client({ connectionString: backend.env.DATABASE_URL });
+    await writer.connect();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A projection's batch, under way: uncommitted rows in the tables every schema script creates.
+      await writer.query('BEGIN');
+      await writer.query('DELETE FROM case_list');
+      await writer.query('DELETE FROM rate_cases');
+      const again = openStores(config);
+      const waited = new Promise<'waiting for the writer'>((resolve) => (timer = setTimeout(() => resolve('waiting for the writer'), 10_000)));
+      const outcome = await Promise.race([again.then(() => 'opened' as const), waited]);
+      await writer.query('ROLLBACK');
+      await (await again).close();
+      expect(outcome).toBe('opened');
+    } finally {
+      clearTimeout(timer);
+      await writer.end();
+    }
   });
 });

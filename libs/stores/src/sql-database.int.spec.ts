@@ -107,6 +107,7 @@ describe('a statement that requires a count of changed rows, on SQLite', () => {
 describe('a schema script run again beside running writers, on PostgreSQL', () => {
   const script = `
     CREATE TABLE IF NOT EXISTS tallies (name TEXT PRIMARY KEY, count BIGINT NOT NULL);
+    -- A comment, as the projections' scripts have.
     CREATE INDEX IF NOT EXISTS tallies_count ON tallies (count)`;
   let postgres: TestPostgres;
   let pool: ReturnType<typeof testPool>;

@@ -138,7 +138,12 @@ export class PostgresSqlDatabase implements SqlDatabase {
    * tables they write, one by one, and deadlock with a projection writing them in another order.
    */
   private async createsNothingNew(script: string): Promise<boolean> {
-    const statements = script.split(';').map((statement) => statement.trim()).filter((statement) => statement !== '');
+    // Our SQL has no `--` or `;` inside string literals.
+    const statements = script
+      .replace(/--[^\n]*/g, '')
+      .split(';')
+      .map((statement) => statement.trim())
+      .filter((statement) => statement !== '');
     const names = statements.map((statement) => CREATE_IF_NOT_EXISTS.exec(statement)?.[1]);
     if (names.some((name) => name === undefined)) return false;
     const [{ missing }] = await this.query<{ missing: number }>('SELECT count(*) AS missing FROM unnest(?::text[]) AS name WHERE to_regclass(name) IS NULL', [names]);
