@@ -13,11 +13,11 @@
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { pickFreePort } from '@yixin/temporal-tooling';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster lives, kept across starts (created the first time); omitted, a throwaway folder deleted at the stop. */
@@ -106,7 +106,7 @@ async function supervise(options: Omit<EmbeddedPostgresOptions, 'execArgv'>, sen
   process.on('disconnect', () => void stop());
   process.on('SIGTERM', () => void stop());
   try {
-    const port = options.port || (await freePort());
+    const port = options.port || (await pickFreePort());
     const runAs = await createdCluster({ ...options, databaseDir }, log);
     server = spawn(...killedWithSupervisor(postgresBinary(runAs.binaries), ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1']), {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -199,16 +199,6 @@ async function untilAccepting(url: string, serverEnded: Promise<string>): Promis
       await sleep(100);
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /**

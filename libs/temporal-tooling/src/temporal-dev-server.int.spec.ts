@@ -2,10 +2,11 @@ import { Client, Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CASE_SEARCH_ATTRIBUTES } from '../../../workflows/src/case-search-attributes';
-import { startTemporalDevServer, TemporalDevServer } from './temporal-dev-server';
+import { pickFreePorts, startTemporalDevServer, TemporalDevServer } from './temporal-dev-server';
 import { readToolPaths } from './tool-paths';
 
 /** The live processes with `argument` on their command line. */
@@ -133,6 +134,31 @@ describe('startTemporalDevServer', () => {
 
     await expect(
       startTemporalDevServer({ cliPath, dbFilename: unusableDbFilename, port: 0, headless: true }),
-    ).rejects.toThrow(/exited with code 1[\s\S]*Recent output:[\s\S]*missing-folder/);
+    ).rejects.toThrow(/exited with code 1[\s\S]*Output:[\s\S]*missing-folder/);
+  });
+});
+
+describe('pickFreePorts', () => {
+  /** The local ports of this machine's IPv4 TCP sockets in TIME_WAIT, from proc(5)'s /proc/net/tcp. */
+  function portsInTimeWait(): number[] {
+    const timeWait = '06';
+    return readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[3] === timeWait)
+      .map((fields) => parseInt(fields[1].split(':')[1], 16));
+  }
+
+  it('leaves each port in TIME_WAIT, so that no bind to port 0 gets it, and free to bind by number', async () => {
+    const ports = await pickFreePorts(3);
+
+    expect(new Set(ports).size).toBe(3);
+    expect(portsInTimeWait()).toEqual(expect.arrayContaining(ports));
+    for (const port of ports) {
+      const server = createServer();
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { createConnection, createServer, Server } from 'node:net';
+import { once } from 'node:events';
+import { createConnection, createServer, Server, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 // The SDK's own encoding of a type for the gRPC API, not re-exported by the package's index.
@@ -46,7 +47,9 @@ const startTimeoutMs = 60_000;
 const defaultStopGraceMs = 10_000;
 const pollIntervalMs = 100;
 const connectAttemptMs = 2_000;
-const recentOutputLines = 40;
+// A Go panic's cause is its first line and its stack the rest: error messages keep both ends.
+const firstOutputLines = 20;
+const lastOutputLines = 30;
 
 /** Starts `temporal server start-dev` and resolves once its frontend answers for the namespace. */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
@@ -124,7 +127,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(
       `Temporal dev server on ${address} did not start: ${message}\n` +
-        `Command: ${options.cliPath} ${args.join(' ')}\nRecent output:\n${output.recent()}`,
+        `Command: ${options.cliPath} ${args.join(' ')}\nOutput:\n${output.excerpt()}`,
     );
   }
   return { address, pid: child.pid!, uiUrl: webPort === undefined ? undefined : `http://${host}:${webPort}`, stop };
@@ -165,7 +168,11 @@ function setprivAvailable(): boolean {
   return setprivFound;
 }
 
-/** A port that was free a moment ago, as the kernel assigns it to a socket bound to port 0. */
+/**
+ * A port that was free a moment ago, as the kernel assigns it to a socket bound to port 0, and that
+ * the kernel gives to no other program asking for any port within the next minute (see
+ * keepFromOthersAskingAnyPort).
+ */
 export async function pickFreePort(): Promise<number> {
   const [port] = await resolvePorts(0);
   return port as number;
@@ -196,12 +203,36 @@ async function resolvePorts(...requested: (number | undefined)[]): Promise<(numb
         );
         server.listen(port, host, resolve);
       });
-      resolved.push((server.address() as { port: number }).port);
+      const resolvedPort = (server.address() as { port: number }).port;
+      if (port === 0) await keepFromOthersAskingAnyPort(server, resolvedPort);
+      resolved.push(resolvedPort);
     }
     return resolved;
   } finally {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   }
+}
+
+/**
+ * Linux hands a closed listener's port out again to the next bind to port 0 soon after, at random.
+ * A port picked here for a server that binds it seconds later (PostgreSQL, after its initdb) could
+ * meanwhile go to another program asking for any free port, and the Temporal dev server picks its
+ * five internal ports that way: one taken from under it makes it panic ("address already in use").
+ * A connection to the port, closed first by the listening side, leaves that side in TIME_WAIT for a
+ * minute. During it the kernel gives the port to no bind to port 0, yet a server binding it by
+ * number with SO_REUSEADDR (which Node, Go and PostgreSQL set) still can. The Temporal CLI reserves
+ * its own internal ports the same way.
+ */
+async function keepFromOthersAskingAnyPort(server: Server, port: number): Promise<void> {
+  const accepted = once(server, 'connection') as Promise<[Socket]>;
+  const client = createConnection({ host, port });
+  const clientClosed = once(client, 'close');
+  await once(client, 'connect');
+  const [listeningSide] = await accepted;
+  const listeningSideClosed = once(listeningSide, 'close');
+  // The listening side sends its FIN first; the client answers with its own (no half-open sockets).
+  listeningSide.end();
+  await Promise.all([clientClosed, listeningSideClosed]);
 }
 
 // A plain TCP probe first: gRPC backs off for a second or more after a refused connection, which
@@ -250,22 +281,30 @@ function acceptsTcp(port: number): Promise<boolean> {
 }
 
 /**
- * Keeps the last lines for error messages, and copies everything to the log file if one is given.
+ * Keeps the first and last lines for error messages, and copies everything to the log file if one is given.
  * The copy is written synchronously: the server writes little (warnings), and a write stream waits
  * for libuv's thread pool, which the embedded launcher's first start fills for seconds (scrypt
  * hashes of the demo users): a stop then waited that long to close the file.
  */
 function captureOutput(child: ChildProcess, logFd: number | undefined) {
-  const lines: string[] = [];
+  const first: string[] = [];
+  const last: string[] = [];
+  let skipped = 0;
   const onData = (chunk: Buffer) => {
     if (logFd !== undefined) writeSync(logFd, chunk);
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
-    lines.splice(0, Math.max(lines.length - recentOutputLines, 0));
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      if (first.length < firstOutputLines) first.push(line);
+      else last.push(line);
+    }
+    const dropped = Math.max(last.length - lastOutputLines, 0);
+    last.splice(0, dropped);
+    skipped += dropped;
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   return {
-    recent: () => (lines.length > 0 ? lines.join('\n') : '(none)'),
+    excerpt: () => (first.length > 0 ? [...first, ...(skipped > 0 ? [`[… ${skipped} lines …]`] : []), ...last].join('\n') : '(none)'),
     close: () => {
       if (logFd !== undefined) closeSync(logFd);
     },
