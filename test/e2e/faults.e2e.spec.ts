@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { type YixinConfig } from '@yixin/config';
+import { loadConfig, type YixinConfig } from '@yixin/config';
 import { PlatformModule } from '@yixin/platform';
 import { CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
 import type { CheckpointStore, EventStore } from '@yixin/event-store';
@@ -23,6 +23,7 @@ import {
   startTestTemporal,
   temporaryDirectory,
   testConfig,
+  testEnvironment,
 } from '@yixin/testing';
 
 const repoRoot = join(__dirname, '..', '..');
@@ -118,6 +119,7 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
 
   describe('a worker process killed in the middle of a case', () => {
     let temporal: TemporalDevServer;
+    let environment: NodeJS.ProcessEnv;
     let config: YixinConfig;
     let dataDir: string;
     let apiApp: INestApplication;
@@ -127,15 +129,9 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
     const startWorker = () => {
       const child = spawn(process.execPath, ['-r', join(repoRoot, 'test/support/register-ts.js'), join(repoRoot, 'apps/worker/src/main.ts')], {
         cwd: repoRoot,
-        env: {
-          ...process.env,
-          YIXIN_DATA_DIR: dataDir,
-          JWT_SECRET: config.jwt.secret,
-          TEMPORAL_ADDRESS: config.temporal.address,
-          TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
-          SQLITE_SYNCHRONOUS: config.sqliteSynchronous,
-          ...backendServer.env,
-        },
+        // The API's own configuration: the case's workflow ends only once its messages are sent, which
+        // takes the personal data key, the link secret and no quiet hours, as for the API.
+        env: { ...process.env, ...environment },
         // The worker's own log, kept beside its data for whoever debugs a failure.
         stdio: ['ignore', openSync(join(dataDir, 'worker.log'), 'a'), openSync(join(dataDir, 'worker.log'), 'a')],
       });
@@ -145,7 +141,8 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
     beforeAll(async () => {
       [temporal, backendServer] = await Promise.all([startTestTemporal(), backendEnvironment(backend)]);
       dataDir = temporaryDirectory();
-      config = testConfig(dataDir, temporal.address, backendServer.env);
+      environment = testEnvironment(dataDir, temporal.address, backendServer.env);
+      config = loadConfig(environment);
       @Module({ imports: [PlatformModule.forRoot(config), ApiModule] })
       class ApiOnlyModule {}
       apiApp = configureHttpApp(await NestFactory.create(ApiOnlyModule, { logger: false }));

@@ -4,10 +4,10 @@ import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseNumberOf, checkCodeOf, residentLinkOf } from '@yixin/resident-access';
 import { LocalOutbox, type OutboxMessage } from '@yixin/notifications';
-import { notificationWorkflowId } from '../../workflows/src/notification-messages';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { notificationStreamId, readCaseStream } from '@yixin/case-stream';
 import { readStreamOrEmpty } from '@yixin/event-store';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { eventually, sampleComplaint, startE2eApp, startSmtpCatcher, type ApiClient, type E2eApp, type SmtpCatcher } from '@yixin/testing';
 
 const LINK_SECRET = 'notifications-e2e-link-secret';
@@ -40,7 +40,7 @@ function mailsOf(smtp: SmtpCatcher, caseId: string, to?: string): SmtpCatcher['r
 const notificationEvents = (store: EventStore, caseId: string): Promise<RecordedEvent[]> => readStreamOrEmpty(store, notificationStreamId(caseId));
 
 /**
- * Notifications on the real system: the worker's planner and notification workflows on a real
+ * Notifications on the real system: each case's workflow planning and sending its messages on a real
  * Temporal server, email to a real SMTP server, SMS and WeCom to the local outbox; every outcome in
  * the log beside the case.
  */
@@ -163,11 +163,14 @@ describe('notifications', () => {
 describe('notifications in the quiet hours', () => {
   let smtp: SmtpCatcher;
   let e2e: E2eApp;
+  let quietUntil: number;
 
   beforeAll(async () => {
     smtp = await startSmtpCatcher();
     // Quiet from an hour ago (China time) for the next two: whatever the time of the run.
-    const china = (offsetHours: number) => new Date(Date.now() + (8 + offsetHours) * 3_600_000).toISOString().slice(11, 16);
+    const startedAt = Date.now();
+    const china = (offsetHours: number) => new Date(startedAt + (8 + offsetHours) * 3_600_000).toISOString().slice(11, 16);
+    quietUntil = Math.floor((startedAt + 2 * 3_600_000) / 60_000) * 60_000;
     e2e = await startE2eApp({ env: notificationsEnv(smtp, { YIXIN_QUIET_HOURS: `${china(-1)}-${china(2)}` }), users: { staff: 'staff.xiangyuan', company: 'pc.beichen-aoyuan' } });
   }, 120_000);
 
@@ -180,10 +183,12 @@ describe('notifications in the quiet hours', () => {
     const filed = await e2e.api.request('POST', '/cases', e2e.tokens.staff, sampleComplaint());
     const caseId: string = filed.body.caseId;
     await eventually(async () => ((await outboxOf(e2e, caseId)).some((message) => message.template === 'task_dispatched') ? true : undefined), 'the company told at once', 60_000);
-    const client = await e2e.temporalClient();
-    const filing = client.workflow.getHandle(notificationWorkflowId(caseId, 0));
-    const description = await filing.describe();
-    expect(description.status.name).toBe('RUNNING');
+    // The case's workflow waits for the end of the quiet hours to send the resident's messages.
+    const history = await (await e2e.temporalClient()).workflow.getHandle(caseId).fetchHistory();
+    const timersEndAt = history.events!.flatMap((event) =>
+      event.timerStartedEventAttributes ? [tsToMs(event.eventTime) + tsToMs(event.timerStartedEventAttributes.startToFireTimeout)] : [],
+    );
+    expect(timersEndAt).toContainEqual(expect.closeTo(quietUntil, -4));
     expect((await outboxOf(e2e, caseId)).filter((message) => message.channel === 'sms')).toEqual([]);
     expect(await notificationEvents(e2e.store, caseId).then((events) => events.filter((event) => (event.data as { template: string }).template === 'resident_receipt'))).toEqual([]);
   }, 120_000);

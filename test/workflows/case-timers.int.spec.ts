@@ -4,14 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { caseStreamId, type CaseCommandResult } from '@yixin/case-stream';
+import { caseStreamId, notificationStreamId, type CaseCommandResult } from '@yixin/case-stream';
 import { CasesModule, ExecuteCaseCommand, FileComplaintCommand, type ComplaintForm } from '@yixin/cases';
 import { type YixinConfig } from '@yixin/config';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DirectoryService } from '@yixin/directory';
 import { PlatformModule } from '@yixin/platform';
 import { EVENT_STORE } from '@yixin/stores';
 import type { Actor, CaseCommand, FileComplaint } from '@yixin/domain';
-import type { EventStore, RecordedEvent } from '@yixin/event-store';
+import { readStreamOrEmpty, type EventStore, type RecordedEvent } from '@yixin/event-store';
+import { NotificationDelivery, NotificationsModule } from '@yixin/notifications';
 import { addCaseSearchAttributes, readToolPaths } from '@yixin/temporal-tooling';
 import { createCaseActivities, toCaseEventMessage } from '../../apps/worker/src/case-activities';
 import { caseEventSignal, caseWorkflow } from '../../workflows/src/case.workflow';
@@ -26,7 +27,7 @@ const center: Actor = { userId: 'case-workflow', role: 'system', organisationId:
 
 /**
  * Deadlines of hours and working days, tested in seconds on Temporal's time-skipping server, with
- * the real activities, command bus and SQLite store. The test plays the bridge: after each command
+ * the real activities (the messages' too, to the local outbox), command bus and SQLite store. The test plays the bridge: after each command
  * it signals the case's events to the workflow, which ignores those it has already applied.
  */
 describe('the case workflow’s clocks on the time-skipping server', () => {
@@ -38,8 +39,8 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
   let workflowBundle: WorkflowBundleWithSourceMap;
 
   beforeAll(async () => {
-    config = testConfig(temporaryDirectory(), 'unused: the test environment provides the connection');
-    @Module({ imports: [PlatformModule.forRoot(config), CasesModule] })
+    config = testConfig(temporaryDirectory(), 'unused: the test environment provides the connection', { YIXIN_WECOM: 'outbox' });
+    @Module({ imports: [PlatformModule.forRoot(config), CasesModule, NotificationsModule] })
     class ActivitiesModule {}
     context = await NestFactory.createApplicationContext(ActivitiesModule, { logger: false });
     store = context.get(EVENT_STORE);
@@ -53,7 +54,7 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
       connection: env.nativeConnection,
       taskQueue: config.temporal.taskQueue,
       workflowBundle,
-      activities: createCaseActivities(commandBus, store, config),
+      activities: { ...createCaseActivities(commandBus, store, config), ...context.get(NotificationDelivery).activities() },
     });
     await worker.runUntil(test);
   }
@@ -122,6 +123,40 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
   }
 
   const at = (event: RecordedEvent, field: string) => Date.parse(event.data[field] as string);
+
+  const outcomesOfWarnings = async (caseId: string): Promise<RecordedEvent[]> =>
+    (await readStreamOrEmpty(store, notificationStreamId(caseId))).filter((event) => event.data.template === 'deadline_warning');
+
+  it('warns the task’s holder at its share of a deadline, and settles the warnings still waiting when the case closes', async () => {
+    await withWorker(async () => {
+      const caseId = await file({ urgency: 'urgent' });
+      // urgent: sign for within 30 minutes, warned at 50% (15 minutes) and 80% of it. The outcomes'
+      // times are the activities' clock, not the skipped workflow time: the test looks before and after.
+      await env.sleep(0.25 * HOUR - 60_000);
+      expect(await outcomesOfWarnings(caseId)).toEqual([]);
+      await env.sleep(2 * 60_000);
+      const [signForWarning] = await outcomesOfWarnings(caseId);
+      expect(signForWarning.type).toBe('NotificationSent');
+      expect(signForWarning.data).toMatchObject({ recipient: { organisationId: 'pc-beichen-aoyuan' }, channel: 'wecom', via: 'outbox' });
+      expect(String(signForWarning.data.deliveryKey)).toContain('/sign_for@0.5/');
+
+      await act(caseId, { type: 'SignForTask', actor: company });
+      await act(caseId, { type: 'ResolveTask', actor: company, note: '已更换电梯门机' });
+      await act(caseId, { type: 'RecordCallBack', actor: staff, outcome: 'satisfied', rating: 5 });
+      const handle = env.client.workflow.getHandle(caseId);
+      expect(await handle.result()).toBe('closed');
+
+      // The warnings of the later deadlines (first response, resolve) were due hours on: they went with
+      // the close, and the workflow ended then (in workflow time), not when the last was due.
+      const closed = (await events(caseId)).find((event) => event.type === 'CaseClosed')!;
+      expect((await handle.describe()).closeTime!.getTime() - at(closed, 'closedAt')).toBeLessThan(60_000);
+      const warnings = await outcomesOfWarnings(caseId);
+      expect(warnings.filter((event) => event.data.reason === 'case_closed').length).toBeGreaterThanOrEqual(2);
+      // One outcome per delivery.
+      const keys = warnings.map((event) => event.data.deliveryKey);
+      expect(new Set(keys).size).toBe(keys.length);
+    });
+  });
 
   it('reminds a missed sign-for when the follow-up is due, then escalates to the street and to the district, and no further', async () => {
     await withWorker(async () => {
@@ -277,7 +312,8 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
       expect(await handle.result()).toBe('closed');
       const lastRun = await handle.describe();
       expect(lastRun.runId).not.toBe(firstRun);
-      // A run checks its length between steps, so it may pass the limit by one step's signals and activities.
+      // A run checks its length between steps, so it may pass the limit by one step's signals and activities,
+      // and by the deliveries under way when it hands over or ends.
       // Workflow tasks are left out of the count: a loaded machine times some out and retries them, which
       // adds bookkeeping events (and so continues as new sooner) without the case doing more.
       const { events } = await handle.fetchHistory();
@@ -289,7 +325,8 @@ describe('the case workflow’s clocks on the time-skipping server', () => {
           !event.workflowTaskTimedOutEventAttributes &&
           !event.workflowTaskFailedEventAttributes,
       );
-      expect(workOfTheRun.length).toBeLessThan(2.5 * historyLimit);
+      // The last run also records the outcome of each message carried to it: the close settles every warning still waiting.
+      expect(workOfTheRun.length).toBeLessThan(3.5 * historyLimit);
       // Nothing was done twice across the runs: one dispatch, three redos, one escalation.
       const all = await types(caseId);
       expect(all.filter((type) => type === 'TaskDispatched')).toHaveLength(1);

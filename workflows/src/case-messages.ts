@@ -1,4 +1,5 @@
 import type { CaseState, CenterCommand } from '../../libs/domain/src';
+import type { NotificationToSend } from './notification-messages';
 
 /**
  * One stored event of a case's stream as the case workflow receives it, from the bridge or an
@@ -37,11 +38,16 @@ export interface CaseActivities {
   carryOutStep(input: CarryOutStepInput): Promise<CarryOutStepOutcome>;
 }
 
-/** What a run hands to the next when it continues as new: the folded case and what it has not applied yet. */
+/**
+ * What a run hands to the next when it continues as new: the folded case, what it has not applied
+ * yet, and (runs since 2026-12-07) the last revision whose messages it planned and those not yet sent.
+ */
 export interface CarriedCase {
   state: CaseState;
   appliedRevision: number;
   pending: CaseEventMessage[];
+  plannedRevision?: number;
+  messages?: NotificationToSend[];
 }
 
 export interface CaseWorkflowInput {

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { evolveCase, initialCaseState, nextCaseStep, upcastCaseEvent, type CaseState } from '../../libs/domain/src';
 import { changedCaseSearchAttributes, overdueFrom } from './case-search-attributes';
+import { CaseMessages, planMessages } from './message-delivery';
 import {
   CASE_EVENT_SIGNAL,
   CASE_STATE_QUERY,
@@ -57,6 +58,14 @@ const SIGNALS_ARE_HINTS = 'signals-are-hints';
 const PUBLISHES_SEARCH_ATTRIBUTES = 'case-search-attributes';
 
 /**
+ * Patch of 2026-12-07: the case's workflow plans and sends the messages its events call for
+ * (message-delivery.ts), where a planner started one notification workflow per event before; a
+ * closed case's run ends once every message has an outcome. Runs started before the patch take the
+ * messages over from their next task on: planMessages leaves out the events that planner had planned.
+ */
+const DELIVERS_MESSAGES = 'case-delivers-its-messages';
+
+/**
  * Events from before messages carried their schema version were sent already upcast to the
  * versions of that time: ComplaintFiled 2, everything else 1.
  */
@@ -69,12 +78,16 @@ function schemaVersionOf(message: CaseEventMessage): number {
  * and possibly more than once, tell it that the case has new events; it reads them from the log,
  * folds them with the domain's own `evolveCase`, and asks the domain (`nextCaseStep`) what the
  * center does next: issue a command through an activity, sleep until a deadline, or wait for the
- * next event.
+ * next event. Beside the steps it sends the messages the events call for, each at its time.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState['status']> {
   const { caseId, carried, historyLimit = DEFAULT_HISTORY_LIMIT } = input;
   let state = carried?.state ?? initialCaseState;
   let appliedRevision = carried?.appliedRevision ?? -1;
+  let plannedRevision = carried?.plannedRevision ?? -1;
+  const messages = new CaseMessages(carried?.messages);
+  // Waits for news before it does anything, so the histories of runs without messages replay as they were.
+  void messages.run();
   const received: CaseEventMessage[] = [...(carried?.pending ?? [])];
   setHandler(caseEventSignal, (message) => {
     received.push(message);
@@ -105,6 +118,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
     }
   };
 
+  const planNewMessages = async (): Promise<void> => {
+    if (appliedRevision <= plannedRevision || !patched(DELIVERS_MESSAGES)) return;
+    const throughRevision = appliedRevision;
+    messages.add(await planMessages({ caseId, afterRevision: plannedRevision, throughRevision }));
+    plannedRevision = throughRevision;
+  };
+
   const publishSearchAttributes = (): void => {
     const changed = changedCaseSearchAttributes(workflowInfo().typedSearchAttributes, state, Date.now());
     if (changed.length > 0 && patched(PUBLISHES_SEARCH_ATTRIBUTES)) upsertSearchAttributes(changed);
@@ -121,11 +141,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
 
   for (;;) {
     await catchUp();
+    await planNewMessages();
     publishSearchAttributes();
     const step = nextCaseStep(state, Date.now());
-    if (step.kind === 'finished') return state.status;
+    // A finished case's run ends once its messages have their outcomes, unless the case moves on meanwhile.
+    if (step.kind === 'finished') {
+      if (await messages.settle(() => received.length > 0)) return state.status;
+      continue;
+    }
     if (workflowInfo().historyLength > historyLimit) {
-      await continueAsNew<typeof caseWorkflow>({ caseId, historyLimit, carried: { state, appliedRevision, pending: received.splice(0) } });
+      const unsent = await messages.handOver();
+      await continueAsNew<typeof caseWorkflow>({
+        caseId,
+        historyLimit,
+        carried: { state, appliedRevision, pending: received.splice(0), plannedRevision, messages: unsent },
+      });
     }
     if (step.kind === 'wait') {
       const wake = wakeAt(step.until);

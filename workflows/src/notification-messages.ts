@@ -6,7 +6,7 @@ export interface NotificationToSend {
   channels: NotificationChannel[];
 }
 
-/** The messages one case event calls for. */
+/** The messages one case event calls for: the input of the notification workflows started before 2026-12-07. */
 export interface NotificationWorkflowInput {
   caseId: string;
   revision: number;
@@ -19,8 +19,21 @@ export interface NotificationDelivery {
   channel: NotificationChannel;
 }
 
-/** The activities the notification workflow calls; implemented in libs/notifications. */
+/** The events of a case whose messages are asked for: revisions after `afterRevision`, up to `throughRevision`. */
+export interface PlanMessagesInput {
+  caseId: string;
+  afterRevision: number;
+  throughRevision: number;
+}
+
+/** The activities that plan and send a case's messages; implemented in libs/notifications. */
 export interface NotificationActivities {
+  /**
+   * The messages the case's events in the range call for, by the domain's policy, with the channels
+   * of each recipient. Events the former notification planner had planned are left out: the
+   * notification workflows it started deliver their messages.
+   */
+  planMessages(input: PlanMessagesInput): Promise<NotificationToSend[]>;
   /**
    * Sends it, once: a delivery already recorded in the log is not sent again, and one no longer due
    * (a warning whose deadline was met, a resident whose data was erased) is recorded as suppressed.
@@ -31,9 +44,4 @@ export interface NotificationActivities {
   recordFailure(delivery: NotificationDelivery & { attempts: number; error: string }): Promise<void>;
   /** Records that the message's recipient has no way to be reached. */
   recordUnreachable(notification: PlannedNotification): Promise<void>;
-}
-
-/** Workflow id of a case event's messages: Temporal starts one workflow per id, so an event planned twice is delivered once. */
-export function notificationWorkflowId(caseId: string, revision: number): string {
-  return `notifications/${caseId}/${revision}`;
 }

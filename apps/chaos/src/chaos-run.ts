@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { startClusterTopology, type ClusterTopology } from '@yixin/cluster';
-import { loadEmbeddedLauncherConfig } from '@yixin/config';
+import { loadConfig, loadEmbeddedLauncherConfig } from '@yixin/config';
 import { DEMO_PASSWORD } from '@yixin/directory';
 import { PostgresEventStore } from '@yixin/event-store';
 import { JsonLogger } from '@yixin/observability';
+import { loadCaseClock } from '@yixin/platform';
 import { pickFreePorts } from '@yixin/temporal-tooling';
 import { CaseJourneys, commandsIn, type JourneyKind } from './case-journeys';
 import { ChaosHttp } from './chaos-http';
@@ -113,6 +114,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     progress('judging against the log');
     // The run's connections may have died with PostgreSQL: the judge's are new.
     const judging = connectedPool(serverUrl);
+    const workerConfig = loadConfig(topology.workerEnv);
     const verdict = await judge({
       pool: judging,
       serverUrl,
@@ -120,6 +122,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       acknowledged: journeys.tally.acknowledged,
       cases: lived,
       mailCatcherUrl: topology.mailCatcherUrl,
+      notifications: { settings: workerConfig.notifications.settings, calendar: loadCaseClock(workerConfig).calendar },
       faults: scheduler.faults,
     }).finally(() => judging.end());
     const required = lived.reduce((sum, { kind }) => sum + commandsIn(kind), 0);

@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { Pool } from 'pg';
 import { verifyLog } from '@yixin/audit';
-import { CASE_STREAM_PREFIX, caseIdOfStream } from '@yixin/case-stream';
+import { CASE_STREAM_PREFIX, caseIdOfStream, toCaseEvent } from '@yixin/case-stream';
+import { evolveCase, initialCaseState, planNotifications, type NotificationContext } from '@yixin/domain';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { PostgresEventStore } from '@yixin/event-store';
 import { PROJECTIONS } from '@yixin/platform';
@@ -37,6 +38,8 @@ export interface VerdictInputs {
   cases: LivedCase[];
   /** The mail catcher's web address, if mail went there. */
   mailCatcherUrl?: string;
+  /** The workers' notification settings and calendar, to plan the cases' messages again from the log. */
+  notifications: NotificationContext;
   faults: readonly Fault[];
 }
 
@@ -46,8 +49,8 @@ const SETTLE_TIMEOUT_MS = 5 * 60_000;
 /**
  * What must hold after a run through faults, each checked against the log itself: the commands
  * acknowledged are in it exactly once; each case's stream is exactly its journey's (nothing
- * dispatched or reminded twice, no fork); each case's workflow completed; no notification was
- * recorded twice, nor mailed twice but in the window a kill opens (checkMails); each read model equals a rebuild from the log, row for row; the log verifies.
+ * dispatched or reminded twice, no fork); each case's workflow completed; every message the
+ * cases' events call for has an outcome, and no notification was recorded twice, nor mailed twice but in the window a kill opens (checkMails); each read model equals a rebuild from the log, row for row; the log verifies.
  */
 export async function judge(inputs: VerdictInputs): Promise<Verdict> {
   const store = new PostgresEventStore(inputs.pool);
@@ -61,6 +64,7 @@ export async function judge(inputs: VerdictInputs): Promise<Verdict> {
   });
   checks.push(checkJourneys(log, inputs.cases));
   checks.push(await checkWorkflows(inputs.temporal, inputs.cases));
+  checks.push(checkEveryMessageSettled(log, inputs.notifications));
   checks.push(checkNotificationOutcomes(log));
   if (inputs.mailCatcherUrl) checks.push(await checkMails(inputs.mailCatcherUrl, inputs.faults));
   checks.push(await checkProjections(store, inputs.pool, inputs.serverUrl));
@@ -163,6 +167,40 @@ async function checkWorkflows(temporal: TemporalClient, cases: LivedCase[]): Pro
     name: "each closed case's workflow completed",
     ok: unfinished.length === 0,
     detail: unfinished.length === 0 ? `${cases.length} workflows completed` : unfinished.slice(0, 5).join('; '),
+  };
+}
+
+/**
+ * The messages the domain's policy plans from each case's events, planned again from the log: each
+ * has an outcome (sent, suppressed or failed) on one channel at least. The case's workflow planned
+ * them; a message it lost, across a kill or a hand-over to a new run, would have none.
+ */
+function checkEveryMessageSettled(log: RecordedEvent[], context: NotificationContext): Check {
+  const settled = new Set<string>();
+  for (const event of log) {
+    if (!event.type.startsWith('Notification')) continue;
+    const deliveryKey = String((event.data as { deliveryKey: string }).deliveryKey);
+    // A delivery's key is its message's and its channel's (deliveryKeyOf).
+    settled.add(deliveryKey.slice(0, deliveryKey.lastIndexOf('/')));
+  }
+  const states = new Map<string, ReturnType<typeof evolveCase>>();
+  let planned = 0;
+  const unsettled: string[] = [];
+  for (const recorded of log) {
+    const caseId = caseIdOfStream(recorded.streamId);
+    if (!caseId) continue;
+    const before = states.get(caseId) ?? initialCaseState;
+    const event = toCaseEvent(recorded);
+    for (const { key } of planNotifications(before, event, recorded.revision, context)) {
+      planned += 1;
+      if (!settled.has(key)) unsettled.push(key);
+    }
+    states.set(caseId, evolveCase(before, event));
+  }
+  return {
+    name: "every message the cases' events call for has an outcome",
+    ok: unsettled.length === 0,
+    detail: unsettled.length === 0 ? `${planned} messages planned from the log, each settled` : `${unsettled.length} of ${planned} without an outcome: ${unsettled.slice(0, 3).join('; ')}`,
   };
 }
 

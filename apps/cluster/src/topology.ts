@@ -43,6 +43,8 @@ export interface ClusterTopology {
   temporalAddress: string;
   temporalUiUrl?: string;
   mailCatcherUrl?: string;
+  /** The environment the worker processes were given: what their configuration is loaded from. */
+  workerEnv: NodeJS.ProcessEnv;
   /** Stops everything in order: the workers, the APIs, the mail catcher, Temporal, PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -162,6 +164,7 @@ export async function startClusterTopology(options: ClusterTopologyOptions): Pro
       temporalAddress: temporal.value.address,
       temporalUiUrl: temporal.value.uiUrl,
       mailCatcherUrl: mailCatcher?.webUrl,
+      workerEnv,
       stop,
     };
   } catch (error) {

@@ -8,7 +8,7 @@ import { NotificationDelivery } from '@yixin/notifications';
 import { createCaseActivities } from './case-activities';
 import { retryUntilStopped, unlessStopped, whenAborted } from '@yixin/platform';
 
-/** Runs the Temporal worker of the case and notification workflows; waits for Temporal if it is not up yet. */
+/** Runs the Temporal worker of the case workflows (and of the notification workflows started before 2026-12-07); waits for Temporal if it is not up yet. */
 @Injectable()
 export class TemporalWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TemporalWorkerService.name);

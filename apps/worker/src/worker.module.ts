@@ -7,7 +7,7 @@ import { TemporalWorkerService } from './temporal-worker.service';
 
 /**
  * The background side: the Temporal worker (whose activities execute case commands and deliver
- * notifications), the bridge from the log to Temporal, the notification planner, the projections. Needs PlatformModule.forRoot(config) beside it.
+ * notifications), the bridge from the log to Temporal, the projections. Needs PlatformModule.forRoot(config) beside it.
  */
 @Module({ imports: [CasesModule, NotificationsModule], providers: [TemporalWorkerService, CaseBridgeService, ProjectionsService] })
 export class WorkerModule {}

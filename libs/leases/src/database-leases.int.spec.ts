@@ -118,7 +118,7 @@ describe('leases in PostgreSQL', () => {
   });
 
   it('spreads the names over the workers present, and takes over the work of one that stops', async () => {
-    const names = ['bridge:temporal', 'notifications:planner', 'projection:a', 'projection:b', 'projection:c', 'projection:d'];
+    const names = ['bridge:temporal', 'projection:a', 'projection:b', 'projection:c', 'projection:d', 'projection:e'];
     const join = () => {
       const { leases } = worker();
       return names.map((name) => contend(leases, name));

@@ -1,8 +1,8 @@
 import type { SqlStatement } from '@yixin/stores';
 
 /**
- * Work that must be done by one process at a time across all the workers: the bridge to Temporal,
- * each projection, the notification planner. Each is named, and run by whichever worker holds the
+ * Work that must be done by one process at a time across all the workers: the bridge to Temporal
+ * and each projection. Each is named, and run by whichever worker holds the
  * lease of that name; when the holder dies, another takes the lease over once it has expired.
  */
 export interface Leases {

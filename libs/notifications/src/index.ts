@@ -2,5 +2,4 @@ export * from './channels/channel';
 export * from './outbox/local-outbox';
 export * from './outbox/notifications-outbox.module';
 export * from './delivery/notification-delivery';
-export * from './planning/notification-planner.service';
 export * from './notifications.module';

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PrivacyModule } from '@yixin/privacy';
-import { NotificationPlannerService } from './planning/notification-planner.service';
 import { NotificationDelivery } from './delivery/notification-delivery';
 import { NotificationsOutboxModule } from './outbox/notifications-outbox.module';
 
 /**
- * What yixin tells residents and organisations (docs/notifications.md): the planner that turns case
- * events into notification workflows, and what those workflows' activities need to deliver them.
- * The worker runs both.
+ * What yixin tells residents and organisations (docs/notifications.md): the activities with which
+ * each case's workflow plans the messages its events call for and delivers them. The worker runs them.
  */
-@Module({ imports: [PrivacyModule, NotificationsOutboxModule], providers: [NotificationPlannerService, NotificationDelivery], exports: [NotificationDelivery] })
+@Module({ imports: [PrivacyModule, NotificationsOutboxModule], providers: [NotificationDelivery], exports: [NotificationDelivery] })
 export class NotificationsModule {}

@@ -18,7 +18,8 @@ class StoresLifecycle implements OnApplicationShutdown {
   }
 }
 
-function loadCaseClock(config: YixinConfig): CaseClock {
+/** The deadline policy and the working calendar `config` names: what the processes provide as CASE_CLOCK. */
+export function loadCaseClock(config: YixinConfig): CaseClock {
   const data = loadCalendarData(config.calendarFile);
   const thisYear = new Date().getUTCFullYear();
   if (!coveredYears(data).includes(thisYear)) {

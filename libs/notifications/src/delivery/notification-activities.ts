@@ -1,11 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
+  evolveCase,
   foldCase,
+  initialCaseState,
+  planNotifications,
   renderNotification,
   systemActor,
   whyNotSend,
   NOTIFICATION_SUBJECTS,
+  type CaseClock,
   type CaseState,
   type ComplaintFiled,
   type NotificationChannel,
@@ -16,10 +20,10 @@ import {
 } from '@yixin/domain';
 import { deliveryKeyOf, notificationStreamId, outcomeEventId, readCaseStream, toCaseEvent } from '@yixin/case-stream';
 import type { NotificationsConfig } from '@yixin/config';
-import { IdempotencyConflictError, type EventStore } from '@yixin/event-store';
+import { IdempotencyConflictError, type CheckpointStore, type EventStore } from '@yixin/event-store';
 import type { PersonalDataService } from '@yixin/privacy';
 import { residentLinkOf, checkCodeOf } from '@yixin/resident-access';
-import type { NotificationActivities, NotificationDelivery } from '../../../../workflows/src/notification-messages';
+import type { NotificationActivities, NotificationDelivery, NotificationToSend } from '../../../../workflows/src/notification-messages';
 import { PermanentDeliveryError, type MessageChannel, type OutgoingMessage } from '../channels/channel';
 import type { Recipients } from './recipients';
 
@@ -31,8 +35,17 @@ import type { Recipients } from './recipients';
 const RECORD_PATIENCE_MS = 15_000;
 const RECORD_RETRY_MS = 500;
 
+/**
+ * How far in the log the notification planner had planned: until 2026-12-07 it started a
+ * notification workflow for each case event that called for messages, and moved this checkpoint.
+ */
+export const FORMER_PLANNER_CHECKPOINT = 'notifications:planner';
+
 export interface NotificationDeliveryDeps {
   store: EventStore;
+  checkpoints: CheckpointStore;
+  /** The working calendar, for the residents' quiet hours and the warnings' shares of deadlines. */
+  clock: CaseClock;
   personalData: PersonalDataService;
   config: NotificationsConfig;
   /** The channels configured, by kind; an organisation's WeCom goes to the outbox when `config.wecom` says so. */
@@ -41,7 +54,7 @@ export interface NotificationDeliveryDeps {
   centerOrganisationId: string;
 }
 
-/** The notification workflow's hands: it reads the case, decrypts the phone at the last moment, sends, and records. */
+/** The hands of a case's messages: they plan them from the case's events, read the case, decrypt the phone at the last moment, send, and record. */
 export function createNotificationActivities(deps: NotificationDeliveryDeps): NotificationActivities {
   const { store, config, channels } = deps;
   const deliverer = { ...systemActor(deps.centerOrganisationId), userId: 'notifications' };
@@ -118,6 +131,25 @@ export function createNotificationActivities(deps: NotificationDeliveryDeps): No
   };
 
   return {
+    async planMessages({ caseId, afterRevision, throughRevision }) {
+      // Read each time, not once: in a rolling upgrade a worker of the former version may still move it.
+      const plannedByFormerPlanner = await deps.checkpoints.load(FORMER_PLANNER_CHECKPOINT);
+      const context = { settings: config.settings, calendar: deps.clock.calendar };
+      const planned: NotificationToSend[] = [];
+      let state = initialCaseState;
+      for (const recorded of await readCaseStream(store, caseId)) {
+        if (recorded.revision > throughRevision) break;
+        const event = toCaseEvent(recorded);
+        if (recorded.revision > afterRevision && recorded.globalPosition > plannedByFormerPlanner) {
+          for (const notification of planNotifications(state, event, recorded.revision, context)) {
+            planned.push({ notification, channels: deps.recipients.channelsOf(notification) });
+          }
+        }
+        state = evolveCase(state, event);
+      }
+      return planned;
+    },
+
     async recordUnreachable(notification) {
       await suppress(notification, 'no_contact');
     },

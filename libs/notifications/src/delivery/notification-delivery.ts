@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { NotificationChannel } from '@yixin/domain';
+import type { CaseClock, NotificationChannel } from '@yixin/domain';
 import { YIXIN_CONFIG, type YixinConfig } from '@yixin/config';
-import type { EventStore } from '@yixin/event-store';
+import type { CheckpointStore, EventStore } from '@yixin/event-store';
 import { PersonalDataService } from '@yixin/privacy';
-import { EVENT_STORE } from '@yixin/stores';
+import { CASE_CLOCK, CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
 import type { NotificationActivities } from '../../../../workflows/src/notification-messages';
 import { AlibabaSmsChannel } from '../channels/alibaba-sms';
 import type { MessageChannel } from '../channels/channel';
@@ -14,7 +14,7 @@ import { LocalOutbox, OutboxChannel } from '../outbox/local-outbox';
 import { createNotificationActivities } from './notification-activities';
 import { Recipients } from './recipients';
 
-/** The channels configuration names, who is reached on which, and the notification workflow's activities over them. */
+/** The channels configuration names, who is reached on which, and the activities that plan and send the cases' messages over them. */
 @Injectable()
 export class NotificationDelivery {
   readonly channels: Partial<Record<NotificationChannel, MessageChannel>>;
@@ -23,6 +23,8 @@ export class NotificationDelivery {
   constructor(
     @Inject(YIXIN_CONFIG) private readonly config: YixinConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+    @Inject(CASE_CLOCK) private readonly clock: CaseClock,
     private readonly personalData: PersonalDataService,
     outbox: LocalOutbox,
   ) {
@@ -38,6 +40,8 @@ export class NotificationDelivery {
   activities(): NotificationActivities {
     return createNotificationActivities({
       store: this.store,
+      checkpoints: this.checkpoints,
+      clock: this.clock,
       personalData: this.personalData,
       config: this.config.notifications,
       channels: this.channels,
