@@ -6,6 +6,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -25,10 +26,18 @@ import {
 export const caseEventSignal = defineSignal<[CaseEventMessage]>(CASE_EVENT_SIGNAL);
 export const caseStateQuery = defineQuery<{ state: CaseState; appliedRevision: number }>(CASE_STATE_QUERY);
 
-const { readCaseEvents, carryOutStep } = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const caseActivityOptions = { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
+const scheduledActivities = proxyActivities<CaseActivities>(caseActivityOptions);
+const localActivities = proxyLocalActivities<CaseActivities>(caseActivityOptions);
+
+/**
+ * Patch of 2026-12-07: reading the case and carrying out a step run as local activities, in the
+ * worker that runs the workflow's task, with no round trip through the Temporal server to schedule
+ * and start each (both take milliseconds, and carryOutStep is idempotent by its command id). Runs
+ * started before the patch scheduled them through the server, as their histories say.
+ */
+const ACTIVITIES_RUN_LOCALLY = 'case-activities-run-locally';
+const caseActivities = (): CaseActivities => (patched(ACTIVITIES_RUN_LOCALLY) ? localActivities : scheduledActivities);
 
 /** Cases live for weeks; past this many history events a run hands its state to a fresh one. */
 const DEFAULT_HISTORY_LIMIT = 2_000;
@@ -112,9 +121,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
   const catchUp = async (): Promise<void> => {
     const signalled = received.splice(0);
     if (patched(SIGNALS_ARE_HINTS)) {
-      if (signalled.some((message) => message.revision > appliedRevision)) apply(await readCaseEvents(caseId, appliedRevision + 1));
+      if (signalled.some((message) => message.revision > appliedRevision)) apply(await caseActivities().readCaseEvents(caseId, appliedRevision + 1));
     } else if (apply(signalled)) {
-      apply(await readCaseEvents(caseId, appliedRevision + 1));
+      apply(await caseActivities().readCaseEvents(caseId, appliedRevision + 1));
     }
   };
 
@@ -165,7 +174,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
       continue;
     }
     const revisionBefore = appliedRevision;
-    const outcome = await carryOutStep({
+    const outcome = await caseActivities().carryOutStep({
       caseId,
       command: step.command,
       commandId: `${caseId}/${step.command.type}@${revisionBefore}`,
