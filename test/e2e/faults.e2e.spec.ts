@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig, type YixinConfig } from '@yixin/config';
 import { PlatformModule } from '@yixin/platform';
 import { CHECKPOINT_STORE, EVENT_STORE } from '@yixin/stores';
+import { readCaseStream } from '@yixin/case-stream';
 import type { CheckpointStore, EventStore } from '@yixin/event-store';
 import { pickFreePort, type TemporalDevServer } from '@yixin/temporal-tooling';
 import { ApiModule } from '../../apps/api/src/api.module';
@@ -28,9 +29,9 @@ import {
 
 const repoRoot = join(__dirname, '..', '..');
 
-async function lastPosition(store: EventStore): Promise<number> {
-  const events = await store.readAll(0, 1_000_000);
-  return events[events.length - 1].globalPosition;
+/** The position of the case's last event: the bridge carries case streams only, not the notification outcomes beside them. */
+async function lastPositionOfCase(store: EventStore, caseId: string): Promise<number> {
+  return (await readCaseStream(store, caseId)).at(-1)!.globalPosition;
 }
 
 /** A probe for `eventually`: has the case an event of this type yet? */
@@ -68,7 +69,7 @@ describe.each(E2E_BACKENDS)('faults on %s', (backend) => {
       await app.init();
       const checkpoints = app.get<CheckpointStore>(CHECKPOINT_STORE);
       const reopened: EventStore = app.get(EVENT_STORE);
-      const end = await lastPosition(reopened);
+      const end = await lastPositionOfCase(reopened, caseId);
       await eventually(async () => ((await checkpoints.load(BRIDGE_CHECKPOINT)) >= end ? true : undefined), 'the redelivery');
       await pause(1000);
       expect(await caseEventTypes(reopened, caseId)).toEqual(['ComplaintFiled', 'TaskDispatched']);

@@ -7,7 +7,7 @@ import { LocalOutbox, type OutboxMessage } from '@yixin/notifications';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { notificationStreamId, readCaseStream } from '@yixin/case-stream';
 import { readStreamOrEmpty } from '@yixin/event-store';
-import { tsToMs } from '@temporalio/common/lib/time';
+import { waitingMessagesQuery } from '../../workflows/src/case.workflow';
 import { eventually, sampleComplaint, startE2eApp, startSmtpCatcher, type ApiClient, type E2eApp, type SmtpCatcher } from '@yixin/testing';
 
 const LINK_SECRET = 'notifications-e2e-link-secret';
@@ -183,12 +183,13 @@ describe('notifications in the quiet hours', () => {
     const filed = await e2e.api.request('POST', '/cases', e2e.tokens.staff, sampleComplaint());
     const caseId: string = filed.body.caseId;
     await eventually(async () => ((await outboxOf(e2e, caseId)).some((message) => message.template === 'task_dispatched') ? true : undefined), 'the company told at once', 60_000);
-    // The case's workflow waits for the end of the quiet hours to send the resident's messages.
-    const history = await (await e2e.temporalClient()).workflow.getHandle(caseId).fetchHistory();
-    const timersEndAt = history.events!.flatMap((event) =>
-      event.timerStartedEventAttributes ? [tsToMs(event.eventTime) + tsToMs(event.timerStartedEventAttributes.startToFireTimeout)] : [],
-    );
-    expect(timersEndAt).toContainEqual(expect.closeTo(quietUntil, -4));
+    // The case's workflow holds the resident's messages until the end of the quiet hours.
+    const waiting = await (await e2e.temporalClient()).workflow.getHandle(caseId).query(waitingMessagesQuery);
+    const toResident = waiting.filter(({ notification }) => notification.recipient.kind === 'resident');
+    expect(toResident.map(({ notification }) => [notification.template, Date.parse(notification.sendAt)])).toEqual([
+      ['resident_receipt', quietUntil],
+      ['resident_dispatched', quietUntil],
+    ]);
     expect((await outboxOf(e2e, caseId)).filter((message) => message.channel === 'sms')).toEqual([]);
     expect(await notificationEvents(e2e.store, caseId).then((events) => events.filter((event) => (event.data as { template: string }).template === 'resident_receipt'))).toEqual([]);
   }, 120_000);

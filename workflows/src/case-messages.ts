@@ -59,3 +59,4 @@ export interface CaseWorkflowInput {
 
 export const CASE_EVENT_SIGNAL = 'caseEvent';
 export const CASE_STATE_QUERY = 'caseState';
+export const WAITING_MESSAGES_QUERY = 'waitingMessages';

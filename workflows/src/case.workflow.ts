@@ -15,9 +15,11 @@ import {
 import { evolveCase, initialCaseState, nextCaseStep, upcastCaseEvent, type CaseState } from '../../libs/domain/src';
 import { changedCaseSearchAttributes, overdueFrom } from './case-search-attributes';
 import { CaseMessages, planMessages } from './message-delivery';
+import type { NotificationToSend } from './notification-messages';
 import {
   CASE_EVENT_SIGNAL,
   CASE_STATE_QUERY,
+  WAITING_MESSAGES_QUERY,
   type CaseActivities,
   type CaseEventMessage,
   type CaseWorkflowInput,
@@ -25,6 +27,8 @@ import {
 
 export const caseEventSignal = defineSignal<[CaseEventMessage]>(CASE_EVENT_SIGNAL);
 export const caseStateQuery = defineQuery<{ state: CaseState; appliedRevision: number }>(CASE_STATE_QUERY);
+/** The messages planned and not yet being sent, each waiting for its `sendAt`. */
+export const waitingMessagesQuery = defineQuery<NotificationToSend[]>(WAITING_MESSAGES_QUERY);
 
 const caseActivityOptions = { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
 const scheduledActivities = proxyActivities<CaseActivities>(caseActivityOptions);
@@ -102,6 +106,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
     received.push(message);
   });
   setHandler(caseStateQuery, () => ({ state, appliedRevision }));
+  setHandler(waitingMessagesQuery, () => messages.waitingNow());
 
   /** Applies the next events in revision order; returns true if one is missing before some received event. */
   const apply = (messages: CaseEventMessage[]): boolean => {

@@ -106,6 +106,10 @@ export class CaseMessages {
     return [...this.waiting];
   }
 
+  waitingNow(): NotificationToSend[] {
+    return [...this.waiting];
+  }
+
   private settled(): boolean {
     return this.waiting.length === 0 && this.sending === 0;
   }

@@ -199,7 +199,8 @@ describe('PostgreSQL specifics', () => {
     const result = await store.append('case-1', batch, 'no_stream');
 
     const { rows } = await pool.query<{ global_position: string; transaction_id: string }>(
-      'SELECT global_position::text, transaction_id::text FROM events ORDER BY global_position',
+      // events.global_position: the bare name would sort by the output column, the text, out of order across a power of ten.
+      'SELECT global_position::text, transaction_id::text FROM events ORDER BY events.global_position',
     );
     const transactionId = BigInt(rows[0].transaction_id);
     expect(rows.every((row) => BigInt(row.transaction_id) === transactionId)).toBe(true);
