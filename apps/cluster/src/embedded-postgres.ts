@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { pickFreePort } from '@yixin/temporal-tooling';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster lives, kept across starts (created the first time); omitted, a throwaway folder deleted at the stop. */
@@ -50,7 +49,10 @@ const START_TIMEOUT_MS = 60_000;
 type SupervisorMessage = { ready: { port: number; pid: number } } | { failed: string };
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const { execArgv = process.execArgv, ...settings } = options;
+  const { execArgv = process.execArgv, ...asked } = options;
+  // Picked here, not in the supervisor, and imported here, not at the top: this file is also the
+  // supervisor's entry point, which has no package aliases registered (and needs none of the rest).
+  const settings = { ...asked, port: asked.port || (await (await import('@yixin/temporal-tooling')).pickFreePort()) };
   // In a process group of its own, so that Ctrl-C in a terminal, which signals the whole foreground
   // group, reaches the parent only: the server stops when its parent says, after what uses it.
   const supervisor = fork(__filename, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], detached: true });
@@ -106,7 +108,7 @@ async function supervise(options: Omit<EmbeddedPostgresOptions, 'execArgv'>, sen
   process.on('disconnect', () => void stop());
   process.on('SIGTERM', () => void stop());
   try {
-    const port = options.port || (await pickFreePort());
+    const { port } = options;
     const runAs = await createdCluster({ ...options, databaseDir }, log);
     server = spawn(...killedWithSupervisor(postgresBinary(runAs.binaries), ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1']), {
       stdio: ['ignore', 'ignore', 'pipe'],
