@@ -156,7 +156,9 @@ describe('npm run start:cluster: PostgreSQL, Temporal, 2 APIs behind one port an
     const [killed] = workersOf(launcher);
     process.kill(killed, 'SIGKILL');
     await eventually(() => (workersOf(launcher).length === 2 && !workersOf(launcher).includes(killed) ? true : undefined), 'a new worker process', 30_000);
-    expect(launched.output()).toMatch(new RegExp(`worker-\\d \\(pid ${killed}\\) ended; starting it again`));
+    // Said before the new worker is forked, but read from the launcher's pipe a moment after that may show in /proc.
+    const startedAgain = new RegExp(`worker-\\d \\(pid ${killed}\\) ended; starting it again`);
+    await eventually(() => (startedAgain.test(launched.output()) ? true : undefined), 'the launcher saying it starts the worker again', 10_000);
     await fileAndSeeDispatched(launched.api);
   }, 120_000);
 
