@@ -98,15 +98,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
   let state = carried?.state ?? initialCaseState;
   let appliedRevision = carried?.appliedRevision ?? -1;
   let plannedRevision = carried?.plannedRevision ?? -1;
-  const messages = new CaseMessages(carried?.messages);
+  const caseMessages = new CaseMessages(carried?.messages);
   // Waits for news before it does anything, so the histories of runs without messages replay as they were.
-  void messages.run();
+  void caseMessages.run();
   const received: CaseEventMessage[] = [...(carried?.pending ?? [])];
   setHandler(caseEventSignal, (message) => {
     received.push(message);
   });
   setHandler(caseStateQuery, () => ({ state, appliedRevision }));
-  setHandler(waitingMessagesQuery, () => messages.waitingNow());
+  setHandler(waitingMessagesQuery, () => caseMessages.waitingNow());
 
   /** Applies the next events in revision order; returns true if one is missing before some received event. */
   const apply = (messages: CaseEventMessage[]): boolean => {
@@ -135,7 +135,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
   const planNewMessages = async (): Promise<void> => {
     if (appliedRevision <= plannedRevision || !patched(DELIVERS_MESSAGES)) return;
     const throughRevision = appliedRevision;
-    messages.add(await planMessages({ caseId, afterRevision: plannedRevision, throughRevision }));
+    caseMessages.add(await planMessages({ caseId, afterRevision: plannedRevision, throughRevision }));
     plannedRevision = throughRevision;
   };
 
@@ -160,11 +160,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseState[
     const step = nextCaseStep(state, Date.now());
     // A finished case's run ends once its messages have their outcomes, unless the case moves on meanwhile.
     if (step.kind === 'finished') {
-      if (await messages.settle(() => received.length > 0)) return state.status;
+      if (await caseMessages.settle(() => received.length > 0)) return state.status;
       continue;
     }
     if (workflowInfo().historyLength > historyLimit) {
-      const unsent = await messages.handOver();
+      const unsent = await caseMessages.handOver();
       await continueAsNew<typeof caseWorkflow>({
         caseId,
         historyLimit,
