@@ -162,6 +162,8 @@ describe('the console: a case’s page', () => {
     await page.locator('.ant-select-item-option', { hasText: '业主委员会' }).click();
     await dialog.getByLabel('改派原因').fill('涉及维修基金，须业委会决定');
     await buttonNamed(dialog, '提交').click();
+    // The dialog closes once the command is answered; its own field shows the committee before that.
+    await dialog.waitFor({ state: 'hidden' });
     await expectVisible(page.getByText('（业主委员会）'));
     expect((await caseOf(fixture.caseId)).task).toMatchObject({ assigneeOrganisationId: XIANGYUAN.ownersCommitteeId, origin: 'redispatch' });
     await context.close();
