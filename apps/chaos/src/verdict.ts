@@ -3,7 +3,7 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import { Pool } from 'pg';
 import { verifyLog } from '@yixin/audit';
 import { CASE_STREAM_PREFIX, caseIdOfStream, toCaseEvent } from '@yixin/case-stream';
-import { evolveCase, initialCaseState, planNotifications, type NotificationContext } from '@yixin/domain';
+import { evolveCase, initialCaseState, planNotifications, type CaseState, type NotificationContext } from '@yixin/domain';
 import type { EventStore, RecordedEvent } from '@yixin/event-store';
 import { PostgresEventStore } from '@yixin/event-store';
 import { PROJECTIONS } from '@yixin/platform';
@@ -183,7 +183,7 @@ function checkEveryMessageSettled(log: RecordedEvent[], context: NotificationCon
     // A delivery's key is its message's and its channel's (deliveryKeyOf).
     settled.add(deliveryKey.slice(0, deliveryKey.lastIndexOf('/')));
   }
-  const states = new Map<string, ReturnType<typeof evolveCase>>();
+  const states = new Map<string, CaseState>();
   let planned = 0;
   const unsettled: string[] = [];
   for (const recorded of log) {
